@@ -1,0 +1,59 @@
+package org.ketabridge.api;
+
+import java.time.Clock;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.store.SyncQueue;
+import org.springframework.stereotype.Component;
+
+/**
+ * Clinic IT's view of what could not reach their EHR: list the dead letters with their last
+ * error, replay one, or replay all of a clinic (each with a fresh retry budget).
+ */
+@Component("deadLetterApi")
+public class DeadLetterApi {
+
+    private final ClinicRegistry clinics;
+    private final SyncQueue queue;
+    private final JsonResponses responses;
+    private final Clock clock;
+
+    public DeadLetterApi(ClinicRegistry clinics, SyncQueue queue, JsonResponses responses, Clock clock) {
+        this.clinics = clinics;
+        this.queue = queue;
+        this.responses = responses;
+        this.clock = clock;
+    }
+
+    public void list(Exchange exchange) {
+        String clinicId = clinicOf(exchange);
+        responses.write(exchange, 200, Map.of("clinicId", clinicId, "deadLetters", queue.deadLetters(clinicId)));
+    }
+
+    public void replayOne(Exchange exchange) {
+        String clinicId = clinicOf(exchange);
+        String taskId = exchange.getIn().getHeader("taskId", String.class);
+        long id;
+        try {
+            id = Long.parseLong(taskId);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.notFound("No dead letter '" + taskId + "'");
+        }
+        if (!queue.replay(clinicId, id, clock.instant())) {
+            throw HttpProblem.notFound("No dead letter " + id + " for clinic '" + clinicId + "'");
+        }
+        responses.write(exchange, 202, Map.of("clinicId", clinicId, "replayed", 1));
+    }
+
+    public void replayAll(Exchange exchange) {
+        String clinicId = clinicOf(exchange);
+        responses.write(exchange, 202, Map.of("clinicId", clinicId, "replayed", queue.replayAll(clinicId, clock.instant())));
+    }
+
+    private String clinicOf(Exchange exchange) {
+        String clinicId = exchange.getIn().getHeader("clinicId", String.class);
+        clinics.find(clinicId).orElseThrow(() -> HttpProblem.notFound("No clinic '" + clinicId + "' is configured"));
+        return clinicId;
+    }
+}

@@ -1,0 +1,30 @@
+package org.ketabridge.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.springframework.stereotype.Component;
+
+/** Answers a caught {@link HttpProblem} (or an unexpected failure, as 500 without internals). */
+@Component("httpProblemResponder")
+public class HttpProblemResponder implements Processor {
+
+    private final JsonResponses responses;
+
+    public HttpProblemResponder(JsonResponses responses) {
+        this.responses = responses;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        HttpProblem problem = caught instanceof HttpProblem p ? p
+                : new HttpProblem(500, "Internal Server Error", "The bridge could not process the request; nothing of it was stored.");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", problem.status());
+        body.put("title", problem.title());
+        body.put("detail", problem.detail());
+        responses.write(exchange, problem.status(), "application/problem+json", body);
+    }
+}

@@ -1,0 +1,62 @@
+package org.ketabridge.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Everything under {@code bridge.*}: the clinics, and how hard and how long the bridge tries
+ * to reach their EHRs. Bound once at start-up; {@link ClinicRegistry} checks it.
+ */
+@ConfigurationProperties(prefix = "bridge")
+public class BridgeProperties {
+
+    private List<ClinicProperties> clinics = new ArrayList<>();
+    private final Intake intake = new Intake();
+    private final Sync sync = new Sync();
+
+    public List<ClinicProperties> getClinics() { return clinics; }
+    public void setClinics(List<ClinicProperties> clinics) { this.clinics = clinics; }
+    public Intake getIntake() { return intake; }
+    public Sync getSync() { return sync; }
+
+    public static class Intake {
+        /** Largest request body the HTTP channel takes; larger ones get 413. */
+        private long maxBodyBytes = 16L * 1024 * 1024;
+
+        public long getMaxBodyBytes() { return maxBodyBytes; }
+        public void setMaxBodyBytes(long maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; }
+    }
+
+    public static class Sync {
+        /** How often each clinic's sync route looks for due work. */
+        private Duration pollInterval = Duration.ofMillis(250);
+        /** Most tasks one poll takes; the route polls again at once while there is more. */
+        private int batchSize = 50;
+        /** Attempts (a 429 does not count) before a record is dead-lettered. */
+        private int maxAttempts = 8;
+        /** First retry delay; each further one doubles, with full jitter, up to maxBackoff. */
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(5);
+        /** Longest Retry-After the bridge honours as given; longer ones are capped to this. */
+        private Duration maxRetryAfter = Duration.ofMinutes(30);
+        /** How long an open circuit breaker keeps a clinic's EHR untouched. */
+        private Duration circuitOpenFor = Duration.ofSeconds(30);
+
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public int getMaxAttempts() { return maxAttempts; }
+        public void setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; }
+        public Duration getInitialBackoff() { return initialBackoff; }
+        public void setInitialBackoff(Duration initialBackoff) { this.initialBackoff = initialBackoff; }
+        public Duration getMaxBackoff() { return maxBackoff; }
+        public void setMaxBackoff(Duration maxBackoff) { this.maxBackoff = maxBackoff; }
+        public Duration getMaxRetryAfter() { return maxRetryAfter; }
+        public void setMaxRetryAfter(Duration maxRetryAfter) { this.maxRetryAfter = maxRetryAfter; }
+        public Duration getCircuitOpenFor() { return circuitOpenFor; }
+        public void setCircuitOpenFor(Duration circuitOpenFor) { this.circuitOpenFor = circuitOpenFor; }
+    }
+}

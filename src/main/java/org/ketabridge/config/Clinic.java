@@ -1,0 +1,24 @@
+package org.ketabridge.config;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+
+/** A clinic as the bridge uses it: checked, typed, immutable. */
+public record Clinic(
+        String id,
+        String name,
+        ZoneId zone,
+        String identifierSystemBase,
+        String hl7Facility,
+        Path inbox,
+        EhrConnection ehr) {
+
+    /** The identifier system of one kind of record, e.g. {@code urn:ketabridge:demo/mrn}. */
+    public String identifierSystem(String suffix) {
+        return identifierSystemBase + "/" + suffix;
+    }
+
+    public boolean syncsToEhr() {
+        return ehr.type() != EhrType.NONE;
+    }
+}

@@ -1,0 +1,28 @@
+package org.ketabridge.config;
+
+/** One entry of {@code bridge.clinics}, as the operator wrote it (checked by ClinicRegistry). */
+public class ClinicProperties {
+
+    private String id;
+    private String name;
+    private String timeZone;
+    private String identifierSystemBase;
+    private String hl7Facility;
+    private String inbox;
+    private EhrProperties ehr = new EhrProperties();
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public String getName() { return name; }
+    public void setName(String name) { this.name = name; }
+    public String getTimeZone() { return timeZone; }
+    public void setTimeZone(String timeZone) { this.timeZone = timeZone; }
+    public String getIdentifierSystemBase() { return identifierSystemBase; }
+    public void setIdentifierSystemBase(String identifierSystemBase) { this.identifierSystemBase = identifierSystemBase; }
+    public String getHl7Facility() { return hl7Facility; }
+    public void setHl7Facility(String hl7Facility) { this.hl7Facility = hl7Facility; }
+    public String getInbox() { return inbox; }
+    public void setInbox(String inbox) { this.inbox = inbox; }
+    public EhrProperties getEhr() { return ehr; }
+    public void setEhr(EhrProperties ehr) { this.ehr = ehr; }
+}

@@ -1,0 +1,242 @@
+package org.ketabridge.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.springframework.stereotype.Component;
+
+/**
+ * The configured clinics, checked once at start-up. A mistake stops start-up with every problem
+ * listed, each naming the clinic and the property, so the operator fixes them in one pass.
+ */
+@Component
+public class ClinicRegistry {
+
+    private final Map<String, Clinic> clinicsById;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public ClinicRegistry(BridgeProperties properties) {
+        this(properties, System::getenv);
+    }
+
+    ClinicRegistry(BridgeProperties properties, Function<String, String> environment) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Clinic> clinics = new LinkedHashMap<>();
+        List<ClinicProperties> configured = properties.getClinics();
+        for (int i = 0; i < configured.size(); i++) {
+            ClinicProperties clinic = configured.get(i);
+            ProblemList clinicProblems = new ProblemList(i, clinic.getId());
+            Clinic checked = new ClinicChecker(clinic, clinicProblems, environment).check();
+            if (checked != null && clinics.containsKey(checked.id())) {
+                clinicProblems.add("id", "duplicate clinic id '" + checked.id() + "' (also used by an earlier clinic)");
+            } else if (checked != null && clinicProblems.isEmpty()) {
+                clinics.put(checked.id(), checked);
+            }
+            problems.addAll(clinicProblems.all());
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidClinicConfigurationException(problems);
+        }
+        this.clinicsById = Map.copyOf(clinics);
+    }
+
+    public Optional<Clinic> find(String clinicId) {
+        return Optional.ofNullable(clinicId).map(clinicsById::get);
+    }
+
+    public Collection<Clinic> all() {
+        return clinicsById.values();
+    }
+
+    /** Collects one clinic's problems, each prefixed with where it is: {@code bridge.clinics[2] (id 'north'): ehr.base-url ...}. */
+    private static final class ProblemList {
+        private final String where;
+        private final List<String> problems = new ArrayList<>();
+
+        ProblemList(int index, String id) {
+            this.where = "bridge.clinics[" + index + "]" + (id == null ? "" : " (id '" + id + "')");
+        }
+
+        void add(String property, String reason) {
+            problems.add(where + ": " + property + ": " + reason);
+        }
+
+        boolean isEmpty() { return problems.isEmpty(); }
+        List<String> all() { return problems; }
+    }
+
+    /** Checks one clinic's properties and builds the typed {@link Clinic}, or reports why it cannot. */
+    private static final class ClinicChecker {
+        private final ClinicProperties p;
+        private final ProblemList problems;
+        private final Function<String, String> environment;
+
+        ClinicChecker(ClinicProperties p, ProblemList problems, Function<String, String> environment) {
+            this.p = p;
+            this.problems = problems;
+            this.environment = environment;
+        }
+
+        Clinic check() {
+            if (!RecordIds.isValid(p.getId())) {
+                problems.add("id", "required; 1 to 64 characters of A-Z a-z 0-9 . _ -");
+            }
+            ZoneId zone = null;
+            if (p.getTimeZone() == null || p.getTimeZone().isBlank()) {
+                // No default: a silently assumed zone would shift every time sent without offset.
+                problems.add("time-zone", "required (an IANA zone such as America/Denver)");
+            } else {
+                try {
+                    zone = ZoneId.of(p.getTimeZone());
+                } catch (DateTimeException e) {
+                    problems.add("time-zone", "'" + p.getTimeZone() + "' is not an IANA time zone");
+                }
+            }
+            String systemBase = p.getIdentifierSystemBase() == null || p.getIdentifierSystemBase().isBlank()
+                    ? "urn:ketabridge:" + p.getId()
+                    : stripTrailingSlash(p.getIdentifierSystemBase());
+            EhrConnection ehr = checkEhr(p.getEhr() == null ? new EhrProperties() : p.getEhr());
+            if (!problems.isEmpty()) {
+                return null;
+            }
+            String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
+            Path inbox = p.getInbox() == null ? null : Path.of(p.getInbox());
+            return new Clinic(p.getId(), name, zone, systemBase, p.getHl7Facility(), inbox, ehr);
+        }
+
+        private EhrConnection checkEhr(EhrProperties e) {
+            EhrType type = parseType(e.getType());
+            if (type == null) {
+                return null;
+            }
+            URI baseUrl = null;
+            if (type == EhrType.FHIR) {
+                baseUrl = checkBaseUrl(e.getBaseUrl());
+            }
+            WriteMode writeMode = parseWriteMode(e.getWriteMode());
+            Optional<String> authorization = type == EhrType.FHIR ? authorizationHeader(e) : Optional.empty();
+            if (e.getMaxInFlight() < 1) {
+                problems.add("ehr.max-in-flight", "must be at least 1");
+            }
+            if (e.getRatePerSecond() != null && e.getRatePerSecond() <= 0) {
+                problems.add("ehr.rate-per-second", "must be greater than 0 when set");
+            }
+            return new EhrConnection(type, baseUrl, authorization, writeMode, e.getMaxInFlight(),
+                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout());
+        }
+
+        private EhrType parseType(String type) {
+            if (type == null || type.isBlank()) {
+                problems.add("ehr.type", "required: fhir or none");
+                return null;
+            }
+            switch (type.trim().toLowerCase(Locale.ROOT)) {
+                case "fhir": return EhrType.FHIR;
+                case "none": return EhrType.NONE;
+                case "hl7v2":
+                    problems.add("ehr.type", "hl7v2 is part of the contract but not built in this version; use fhir or none");
+                    return null;
+                default:
+                    problems.add("ehr.type", "unknown EHR type '" + type + "'; expected fhir or none");
+                    return null;
+            }
+        }
+
+        private URI checkBaseUrl(String baseUrl) {
+            if (baseUrl == null || baseUrl.isBlank()) {
+                problems.add("ehr.base-url", "required when ehr.type is fhir");
+                return null;
+            }
+            try {
+                URI uri = URI.create(stripTrailingSlash(baseUrl.trim()));
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    problems.add("ehr.base-url", "must be an absolute http or https URL");
+                    return null;
+                }
+                return uri;
+            } catch (IllegalArgumentException ex) {
+                problems.add("ehr.base-url", "is not a valid URL");
+                return null;
+            }
+        }
+
+        private WriteMode parseWriteMode(String mode) {
+            String m = mode == null ? "transaction" : mode.trim().toLowerCase(Locale.ROOT);
+            switch (m) {
+                case "transaction": return WriteMode.TRANSACTION;
+                case "per-resource": return WriteMode.PER_RESOURCE;
+                default:
+                    problems.add("ehr.write-mode", "unknown write mode '" + mode + "'; expected transaction or per-resource");
+                    return null;
+            }
+        }
+
+        private Optional<String> authorizationHeader(EhrProperties e) {
+            String auth = e.getAuth() == null ? "none" : e.getAuth().trim().toLowerCase(Locale.ROOT);
+            switch (auth) {
+                case "none":
+                    return Optional.empty();
+                case "basic": {
+                    if (e.getUsername() == null || e.getUsername().isBlank()) {
+                        problems.add("ehr.username", "required when ehr.auth is basic");
+                    }
+                    String password = secret(e.getPasswordEnv(), e.getPasswordFile(), "ehr.password-env", "ehr.password-file");
+                    if (password == null || e.getUsername() == null) {
+                        return Optional.empty();
+                    }
+                    String pair = e.getUsername() + ":" + password;
+                    return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+                }
+                case "bearer": {
+                    String token = secret(e.getTokenEnv(), e.getTokenFile(), "ehr.token-env", "ehr.token-file");
+                    return token == null ? Optional.empty() : Optional.of("Bearer " + token);
+                }
+                case "smart-backend":
+                    problems.add("ehr.auth", "smart-backend is part of the contract but not built in this version; use none, basic or bearer");
+                    return Optional.empty();
+                default:
+                    problems.add("ehr.auth", "unknown auth '" + e.getAuth() + "'; expected none, basic or bearer");
+                    return Optional.empty();
+            }
+        }
+
+        /** A secret comes from an environment variable or a file the operator names, never from the clinics file itself. */
+        private String secret(String envName, String file, String envProperty, String fileProperty) {
+            if (envName != null && !envName.isBlank()) {
+                String value = environment.apply(envName);
+                if (value == null || value.isEmpty()) {
+                    problems.add(envProperty, "environment variable '" + envName + "' is not set");
+                    return null;
+                }
+                return value;
+            }
+            if (file != null && !file.isBlank()) {
+                try {
+                    return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+                } catch (IOException | RuntimeException ex) {
+                    problems.add(fileProperty, "cannot read secret file '" + file + "'");
+                    return null;
+                }
+            }
+            problems.add(envProperty, "required (or " + fileProperty + "): the secret's environment variable or file");
+            return null;
+        }
+
+        private static String stripTrailingSlash(String s) {
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+    }
+}

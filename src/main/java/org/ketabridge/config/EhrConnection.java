@@ -1,0 +1,23 @@
+package org.ketabridge.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** How to reach a clinic's EHR, and how hard the bridge may push it. */
+public record EhrConnection(
+        EhrType type,
+        URI baseUrl,
+        Optional<String> authorizationHeader,
+        WriteMode writeMode,
+        int maxInFlight,
+        Double ratePerSecond,
+        Duration connectTimeout,
+        Duration requestTimeout) {
+
+    @Override
+    public String toString() {
+        // Never print the credentials.
+        return "EhrConnection[" + type + " " + baseUrl + " " + writeMode + "]";
+    }
+}

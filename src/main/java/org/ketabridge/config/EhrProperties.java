@@ -1,0 +1,57 @@
+package org.ketabridge.config;
+
+import java.time.Duration;
+
+/**
+ * {@code bridge.clinics[n].ehr}: where a clinic's records go. Secrets are never written here in
+ * clear: the operator names an environment variable ({@code *-env}) or a file ({@code *-file}).
+ */
+public class EhrProperties {
+
+    private String type;
+    private String baseUrl;
+    private String host;
+    private Integer port;
+    private String auth = "none";
+    private String username;
+    private String passwordEnv;
+    private String passwordFile;
+    private String tokenEnv;
+    private String tokenFile;
+    private String writeMode = "transaction";
+    private int maxInFlight = 1;
+    private Double ratePerSecond;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+
+    public String getType() { return type; }
+    public void setType(String type) { this.type = type; }
+    public String getBaseUrl() { return baseUrl; }
+    public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+    public String getHost() { return host; }
+    public void setHost(String host) { this.host = host; }
+    public Integer getPort() { return port; }
+    public void setPort(Integer port) { this.port = port; }
+    public String getAuth() { return auth; }
+    public void setAuth(String auth) { this.auth = auth; }
+    public String getUsername() { return username; }
+    public void setUsername(String username) { this.username = username; }
+    public String getPasswordEnv() { return passwordEnv; }
+    public void setPasswordEnv(String passwordEnv) { this.passwordEnv = passwordEnv; }
+    public String getPasswordFile() { return passwordFile; }
+    public void setPasswordFile(String passwordFile) { this.passwordFile = passwordFile; }
+    public String getTokenEnv() { return tokenEnv; }
+    public void setTokenEnv(String tokenEnv) { this.tokenEnv = tokenEnv; }
+    public String getTokenFile() { return tokenFile; }
+    public void setTokenFile(String tokenFile) { this.tokenFile = tokenFile; }
+    public String getWriteMode() { return writeMode; }
+    public void setWriteMode(String writeMode) { this.writeMode = writeMode; }
+    public int getMaxInFlight() { return maxInFlight; }
+    public void setMaxInFlight(int maxInFlight) { this.maxInFlight = maxInFlight; }
+    public Double getRatePerSecond() { return ratePerSecond; }
+    public void setRatePerSecond(Double ratePerSecond) { this.ratePerSecond = ratePerSecond; }
+    public Duration getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
+    public Duration getRequestTimeout() { return requestTimeout; }
+    public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+}

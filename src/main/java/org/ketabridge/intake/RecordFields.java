@@ -1,0 +1,243 @@
+package org.ketabridge.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.ketabridge.config.RecordIds;
+
+/**
+ * Reads the fields of one inbound JSON object by the contract's types, collecting every error
+ * (never stopping at the first) and copying what is valid into a normalized object.
+ * Error reasons never repeat the submitted value: it may be patient data.
+ */
+final class RecordFields {
+
+    static final long FUTURE_TOLERANCE_SECONDS = 5 * 60;
+
+    private final JsonNode source;
+    private final String path;
+    private final ObjectNode out;
+    private final List<FieldError> errors;
+    private final ZoneId zone;
+    private final Instant now;
+
+    RecordFields(JsonNode source, ZoneId zone, Instant now) {
+        this(source, "", JsonNodeFactory.instance.objectNode(), new ArrayList<>(), zone, now);
+    }
+
+    private RecordFields(JsonNode source, String path, ObjectNode out, List<FieldError> errors, ZoneId zone, Instant now) {
+        this.source = source;
+        this.path = path;
+        this.out = out;
+        this.errors = errors;
+        this.zone = zone;
+        this.now = now;
+    }
+
+    /** Fields of a nested object (a vital set), reported as {@code vitals[2].systolic}, written into {@code nestedOut}. */
+    RecordFields nested(JsonNode nestedSource, String nestedPath, ObjectNode nestedOut) {
+        return new RecordFields(nestedSource, nestedPath + ".", nestedOut, errors, zone, now);
+    }
+
+    ObjectNode normalized() { return out; }
+    List<FieldError> errors() { return errors; }
+    boolean hasErrors() { return !errors.isEmpty(); }
+    Instant now() { return now; }
+
+    void error(String field, String reason) {
+        String name = field.isEmpty() && path.endsWith(".") ? path.substring(0, path.length() - 1) : path + field;
+        errors.add(new FieldError(name, reason));
+    }
+
+    boolean isPresent(String field) {
+        JsonNode n = source.get(field);
+        return n != null && !n.isNull();
+    }
+
+    private JsonNode present(String field, boolean required) {
+        JsonNode n = source.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                error(field, "required");
+            }
+            return null;
+        }
+        return n;
+    }
+
+    String id(String field, boolean required) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual() || !RecordIds.isValid(n.asText())) {
+            error(field, "must be an id: 1 to 64 characters of A-Z a-z 0-9 . _ -");
+            return null;
+        }
+        out.put(field, n.asText());
+        return n.asText();
+    }
+
+    String string(String field, boolean required, int maxLength) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            error(field, "must be a string");
+            return null;
+        }
+        String value = n.asText().strip();
+        if (value.isEmpty()) {
+            error(field, required ? "required (blank)" : "must not be blank when given");
+            return null;
+        }
+        if (value.length() > maxLength) {
+            error(field, "longer than " + maxLength + " characters");
+            return null;
+        }
+        out.put(field, value);
+        return value;
+    }
+
+    String oneOf(String field, boolean required, Set<String> allowed) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual() || !allowed.contains(n.asText())) {
+            error(field, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+            return null;
+        }
+        out.put(field, n.asText());
+        return n.asText();
+    }
+
+    String npi(String field, boolean required) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual() || !n.asText().matches("\\d{10}")) {
+            error(field, "must be an NPI: 10 digits as a string");
+            return null;
+        }
+        if (!Npi.hasValidCheckDigit(n.asText())) {
+            error(field, "fails the NPI check digit (Luhn with prefix 80840)");
+            return null;
+        }
+        out.put(field, n.asText());
+        return n.asText();
+    }
+
+    Integer integer(String field, boolean required, int min, int max) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isIntegralNumber() && !(n.isNumber() && n.decimalValue().stripTrailingZeros().scale() <= 0)) {
+            error(field, "must be an integer");
+            return null;
+        }
+        long v = n.asLong();
+        if (v < min || v > max) {
+            error(field, "must be from " + min + " to " + max);
+            return null;
+        }
+        out.put(field, (int) v);
+        return (int) v;
+    }
+
+    /** A number in the range; {@code minExclusive} makes the lower bound strict (the contract's "> 0"). */
+    BigDecimal number(String field, boolean required, BigDecimal min, boolean minExclusive, BigDecimal max) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isNumber()) {
+            error(field, "must be a number");
+            return null;
+        }
+        BigDecimal v = n.decimalValue();
+        boolean belowMin = minExclusive ? v.compareTo(min) <= 0 : v.compareTo(min) < 0;
+        if (belowMin || (max != null && v.compareTo(max) > 0)) {
+            String lower = minExclusive ? "greater than " + min.toPlainString() : "at least " + min.toPlainString();
+            error(field, "must be " + lower + (max == null ? "" : " and at most " + max.toPlainString()));
+            return null;
+        }
+        out.put(field, v);
+        return v;
+    }
+
+    LocalDate date(String field, boolean required) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        try {
+            if (!n.isTextual() || !n.asText().matches("\\d{4}-\\d{2}-\\d{2}")) {
+                throw new DateTimeException("format");
+            }
+            LocalDate d = LocalDate.parse(n.asText());
+            out.put(field, d.toString());
+            return d;
+        } catch (DateTimeException e) {
+            error(field, "must be a date YYYY-MM-DD");
+            return null;
+        }
+    }
+
+    /**
+     * An ISO 8601 date-time; one without offset is read in the clinic's zone (in a DST gap it
+     * moves forward, in an overlap it takes the earlier offset, as java.time does). Refused when
+     * more than 5 minutes in the future.
+     */
+    OffsetDateTime dateTime(String field, boolean required) {
+        JsonNode n = present(field, required);
+        if (n == null) {
+            return null;
+        }
+        OffsetDateTime t = n.isTextual() ? parseDateTime(n.asText(), zone) : null;
+        if (t == null) {
+            error(field, "must be an ISO 8601 date-time, e.g. 2026-11-03T09:30:00-07:00");
+            return null;
+        }
+        if (t.toInstant().isAfter(now.plusSeconds(FUTURE_TOLERANCE_SECONDS))) {
+            error(field, "is more than 5 minutes in the future");
+            return null;
+        }
+        // Always with seconds (OffsetDateTime.toString drops ":00"), as FHIR dateTime requires.
+        out.put(field, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t));
+        return t;
+    }
+
+    static OffsetDateTime parseDateTime(String text, ZoneId zone) {
+        try {
+            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parse(text.strip());
+            LocalDateTime local = LocalDateTime.from(parsed);
+            if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
+                return OffsetDateTime.of(local, java.time.ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
+            }
+            return local.atZone(zone).toOffsetDateTime();
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    JsonNode raw(String field) {
+        return source.get(field);
+    }
+}

@@ -1,0 +1,80 @@
+package org.ketabridge.mapping;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Reference;
+import org.ketabridge.config.Clinic;
+
+/** encounter record → Encounter, and one vital-signs Observation per measure of each vital set. */
+final class EncounterMapper {
+
+    private final VitalSignsMapper vitals = new VitalSignsMapper();
+
+    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
+        String encounterId = r.get("encounterId").asText();
+        Identifier id = Identity.encounter(clinic, encounterId);
+        Encounter e = new Encounter();
+        e.addIdentifier(id);
+        e.setStatus(EncounterStatus.fromCode(r.get("status").asText()));
+        e.setClass_(new Coding(Codes.ACT_CODE, "AMB", "ambulatory"));
+        e.addType(modality(r.get("modality").asText()));
+        e.setSubject(new Reference(refs.patient()));
+        Period period = new Period().setStartElement(new DateTimeType(r.get("start").asText()));
+        if (r.hasNonNull("end")) {
+            period.setEndElement(new DateTimeType(r.get("end").asText()));
+        }
+        e.setPeriod(period);
+        if (r.hasNonNull("indication")) {
+            String indication = r.get("indication").asText();
+            Coding snomed = Codes.INDICATIONS_SNOMED.get(indication);
+            e.addReasonCode(snomed == null
+                    ? Codes.concept(Codes.local(indication, indication))
+                    : Codes.concept(snomed, Codes.local(indication, indication)));
+        }
+        if (r.hasNonNull("practitionerNpi")) {
+            e.addParticipant().setIndividual(new Reference().setIdentifier(
+                    new Identifier().setSystem(Codes.NPI).setValue(r.get("practitionerNpi").asText())));
+        }
+        if (r.hasNonNull("location")) {
+            e.addLocation().setLocation(new Reference().setDisplay(r.get("location").asText()));
+        }
+        if (r.hasNonNull("sessionNumber")) {
+            e.addExtension(Codes.KB_SESSION_NUMBER, new IntegerType(r.get("sessionNumber").asInt()));
+        }
+        if (r.hasNonNull("monitoringMinutes")) {
+            // Observed time after the last dose: not the encounter's length, so an extension of its own.
+            org.hl7.fhir.r4.model.Duration minutes = new org.hl7.fhir.r4.model.Duration();
+            minutes.setValue(r.get("monitoringMinutes").asInt()).setUnit("min").setSystem(Codes.UCUM).setCode("min");
+            e.addExtension(Codes.KB_MONITORING_MINUTES, minutes);
+        }
+        String placeholder = Identity.placeholder(id);
+        List<MappedResource> resources = new ArrayList<>();
+        resources.add(new MappedResource(e, id.getSystem(), id.getValue(), placeholder));
+        JsonNode sets = r.get("vitals");
+        if (sets != null) {
+            for (JsonNode set : sets) {
+                OffsetDateTime at = OffsetDateTime.parse(set.get("at").asText());
+                resources.addAll(vitals.map(clinic, encounterId, at, set, refs.patient(), placeholder));
+            }
+        }
+        return new MappedRecord(resources);
+    }
+
+    private static org.hl7.fhir.r4.model.CodeableConcept modality(String modality) {
+        return switch (modality) {
+            case "iv-infusion" -> Codes.concept(Codes.IV_INFUSION, Codes.local(modality, "IV infusion"));
+            case "intranasal" -> Codes.concept(Codes.local(modality, "Intranasal administration session"));
+            case "intramuscular" -> Codes.concept(Codes.local(modality, "Intramuscular administration session"));
+            default -> throw new MappingException("unknown modality");
+        };
+    }
+}

@@ -1,0 +1,38 @@
+package org.ketabridge.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.intake.RecordKind;
+import org.springframework.stereotype.Component;
+
+/** What a stored record becomes in FHIR R4. Pure: no I/O, the same input always gives the same resources. */
+@Component
+public class FhirMapper {
+
+    private final ObjectMapper json;
+    private final PatientMapper patients = new PatientMapper();
+    private final EncounterMapper encounters = new EncounterMapper();
+    private final DoseMapper doses = new DoseMapper();
+    private final ScoreMapper scores = new ScoreMapper();
+
+    public FhirMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs) {
+        JsonNode record;
+        try {
+            record = json.readTree(content);
+        } catch (JsonProcessingException e) {
+            throw new MappingException("stored record is not JSON");
+        }
+        return switch (kind) {
+            case PATIENT -> patients.map(clinic, record);
+            case ENCOUNTER -> encounters.map(clinic, record, refs);
+            case DOSE -> doses.map(clinic, record, refs);
+            case SCORE -> scores.map(clinic, record, refs);
+        };
+    }
+}

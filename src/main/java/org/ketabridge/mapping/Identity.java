@@ -1,0 +1,57 @@
+package org.ketabridge.mapping;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+import java.nio.charset.StandardCharsets;
+import org.hl7.fhir.r4.model.Identifier;
+import org.ketabridge.config.Clinic;
+
+/**
+ * Which resource a record is: the one rule, from the contract, that names every resource the
+ * bridge writes. Kept apart from the mapping so it can be read and reviewed alone; every
+ * conditional write, and so every guarantee against duplicates, rests on it.
+ */
+public final class Identity {
+
+    private static final DateTimeFormatter VITAL_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+
+    private Identity() {
+    }
+
+    public static Identifier patient(Clinic clinic, String mrn) {
+        return identifier(clinic.identifierSystem("mrn"), mrn);
+    }
+
+    public static Identifier encounter(Clinic clinic, String encounterId) {
+        return identifier(clinic.identifierSystem("encounter"), encounterId);
+    }
+
+    public static Identifier dose(Clinic clinic, String doseId) {
+        return identifier(clinic.identifierSystem("dose"), doseId);
+    }
+
+    public static Identifier score(Clinic clinic, String scoreId) {
+        return identifier(clinic.identifierSystem("score"), scoreId);
+    }
+
+    /** {@code {encounterId}:{at as UTC, yyyyMMddHHmmss}:{measure}}, measure one of bp, hr, rr, spo2, sedation. */
+    public static Identifier vital(Clinic clinic, String encounterId, OffsetDateTime at, String measure) {
+        String value = encounterId + ":" + at.withOffsetSameInstant(ZoneOffset.UTC).format(VITAL_TIME) + ":" + measure;
+        return identifier(clinic.identifierSystem("vital"), value);
+    }
+
+    /**
+     * A placeholder id for a resource inside one record's write, stable for the same identifier
+     * so that the same record always produces the same request.
+     */
+    public static String placeholder(Identifier identifier) {
+        String key = identifier.getSystem() + "|" + identifier.getValue();
+        return "urn:uuid:" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Identifier identifier(String system, String value) {
+        return new Identifier().setSystem(system).setValue(value);
+    }
+}

@@ -1,0 +1,67 @@
+package org.ketabridge.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Receipts and, per accepted record, where it stands now (read through its sync task). */
+@Repository
+public class ReceiptStore {
+
+    private final JdbcClient jdbc;
+
+    public ReceiptStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(String receiptId, String clinicId, String kind, String channel, Instant receivedAt,
+                       int accepted, int rejected, String rejectionsJson) {
+        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count,"
+                        + " unchanged_count, rejected_count, rejections) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(receiptId, clinicId, kind, channel, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC),
+                        accepted, 0, rejected, rejectionsJson)
+                .update();
+    }
+
+    public void setUnchangedCount(String receiptId, int unchanged) {
+        jdbc.sql("update receipt set unchanged_count = ? where receipt_id = ?").params(unchanged, receiptId).update();
+    }
+
+    public void insertItem(String receiptId, int line, String kind, String recordId, String outcome, long recordVersionId) {
+        jdbc.sql("insert into receipt_item (receipt_id, line, kind, record_id, outcome, record_version_id) values (?, ?, ?, ?, ?, ?)")
+                .params(receiptId, line, kind, recordId, outcome, recordVersionId)
+                .update();
+    }
+
+    public Optional<ReceiptRow> find(String clinicId, String receiptId) {
+        return jdbc.sql("select receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
+                        + " rejected_count, rejections from receipt where clinic_id = ? and receipt_id = ?")
+                .params(clinicId, receiptId)
+                .query(ReceiptRow.class)
+                .optional();
+    }
+
+    public List<ReceiptItemStatus> itemStatuses(String receiptId) {
+        return jdbc.sql("select i.line, i.kind, i.record_id, i.outcome, v.version, t.status, t.waiting_for,"
+                        + " t.attempts, t.last_error, t.mapped_at, t.sent_at, t.ehr_reference"
+                        + " from receipt_item i join record_version v on v.id = i.record_version_id"
+                        + " left join sync_task t on t.record_version_id = v.id"
+                        + " where i.receipt_id = ? order by i.line")
+                .param(receiptId)
+                .query(ReceiptItemStatus.class)
+                .list();
+    }
+
+    public record ReceiptRow(String receiptId, String clinicId, String kind, String channel, OffsetDateTime receivedAt,
+                             int acceptedCount, int unchangedCount, int rejectedCount, String rejections) {
+    }
+
+    public record ReceiptItemStatus(int line, String kind, String recordId, String outcome, int version, String status,
+                                    String waitingFor, Integer attempts, String lastError, OffsetDateTime mappedAt,
+                                    OffsetDateTime sentAt, String ehrReference) {
+    }
+}

@@ -1,0 +1,56 @@
+package org.ketabridge.sync;
+
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.ketabridge.intake.RecordKind;
+import org.ketabridge.mapping.EhrReferences;
+import org.ketabridge.store.EhrLinks;
+import org.ketabridge.store.StoredVersion;
+import org.springframework.stereotype.Component;
+
+/**
+ * Finds, as the EHR knows them, the patient and encounter a record refers to. When one is not in
+ * the EHR yet (its record has not arrived, or is still on its way) the task waits for it and goes
+ * as soon as it is there: the EHR never receives a reference to something it does not hold.
+ */
+@Component("referenceResolver")
+public class ReferenceResolver implements Processor {
+
+    private final EhrLinks links;
+
+    public ReferenceResolver(EhrLinks links) {
+        this.links = links;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        SyncWork work = exchange.getIn().getBody(SyncWork.class);
+        StoredVersion v = work.version();
+        String clinicId = v.clinicId();
+        if (work.kind() == RecordKind.PATIENT) {
+            work.references(new EhrReferences(null, null));
+            return;
+        }
+        Optional<String> patient = links.find(clinicId, RecordKind.PATIENT.name(), v.patientMrn());
+        if (patient.isEmpty()) {
+            work.waitingFor(waitKey(RecordKind.PATIENT, v.patientMrn()));
+            return;
+        }
+        String encounter = null;
+        if (work.kind() != RecordKind.ENCOUNTER && v.encounterId() != null) {
+            Optional<String> found = links.find(clinicId, RecordKind.ENCOUNTER.name(), v.encounterId());
+            if (found.isEmpty()) {
+                work.waitingFor(waitKey(RecordKind.ENCOUNTER, v.encounterId()));
+                return;
+            }
+            encounter = found.get();
+        }
+        work.references(new EhrReferences(patient.get(), encounter));
+    }
+
+    /** What a task waits for: {@code PATIENT:MRN1}, {@code ENCOUNTER:E-7}. */
+    static String waitKey(RecordKind kind, String recordId) {
+        return kind.name() + ":" + recordId;
+    }
+}

@@ -1,0 +1,102 @@
+package org.ketabridge.sync;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.camel.Exchange;
+import org.ketabridge.intake.RecordKind;
+import org.ketabridge.mapping.MappingException;
+import org.ketabridge.store.EhrLinks;
+import org.ketabridge.store.SyncQueue;
+import org.ketabridge.store.SyncTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Records what became of a task, in the queue, durably: sent (and what waited for it is woken),
+ * waiting, retried later, or dead-lettered with its last error. Logs name tasks and clinics,
+ * never record content.
+ */
+@Component("syncOutcomes")
+public class SyncOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncOutcomes.class);
+
+    private final SyncQueue queue;
+    private final EhrLinks links;
+    private final RetryPolicy retry;
+    private final Clock clock;
+
+    public SyncOutcomes(SyncQueue queue, EhrLinks links, RetryPolicy retry, Clock clock) {
+        this.queue = queue;
+        this.links = links;
+        this.retry = retry;
+        this.clock = clock;
+    }
+
+    public void waiting(SyncWork work) {
+        queue.markWaiting(work.task().id(), work.waitingFor(), clock.instant());
+    }
+
+    /** The EHR answered: it holds the record now, refused it for good, or asked for a pause (429). */
+    @Transactional
+    public void written(SyncWork work) {
+        SyncTask task = work.task();
+        Instant now = clock.instant();
+        WriteResult result = work.result();
+        if (result.throttled()) {
+            Duration wait = result.retryAfter() != null ? result.retryAfter() : retry.backoff(task.attempts() + 1);
+            queue.scheduleRetry(task.id(), task.attempts(), retry.retryAfter(now, wait),
+                    "EHR answered 429 Too Many Requests", now);
+            return;
+        }
+        if (!result.isStored()) {
+            log.warn("Task {} of clinic {} dead-lettered: the EHR refused it", task.id(), task.clinicId());
+            queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now);
+            return;
+        }
+        queue.markSent(task.id(), result.reference(), now);
+        links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
+        RecordKind kind = work.kind();
+        if (kind == RecordKind.PATIENT || kind == RecordKind.ENCOUNTER) {
+            queue.wake(task.clinicId(), ReferenceResolver.waitKey(kind, task.recordId()), now);
+        }
+    }
+
+    /** The task could not go: decide, by why, whether and when it goes again. */
+    public void failed(Exchange exchange) {
+        SyncWork work = exchange.getIn().getBody(SyncWork.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        SyncTask task = work.task();
+        Instant now = clock.instant();
+        if (cause == null || cause instanceof CallNotPermittedException) {
+            // The circuit is open: the EHR was not even tried, so no attempt is spent. (Camel's
+            // breaker hands its fallback no exception when it refused the call.)
+            Duration wait = retry.circuitOpenFor();
+            queue.scheduleRetry(task.id(), task.attempts(), now.plus(wait), "EHR circuit open: not tried", now);
+        } else if (cause instanceof EhrUnavailableException e) {
+            retryOrDeadLetter(task, e.getMessage(), e.retryAfter(), now);
+        } else if (cause instanceof MappingException e) {
+            log.warn("Task {} of clinic {} dead-lettered: mapping failed", task.id(), task.clinicId());
+            queue.deadLetter(task.id(), task.attempts() + 1, "mapping failed: " + e.getMessage(), now);
+        } else {
+            String what = cause.getClass().getSimpleName();
+            log.error("Task {} of clinic {} failed unexpectedly ({})", task.id(), task.clinicId(), what, cause);
+            retryOrDeadLetter(task, "internal error: " + what, null, now);
+        }
+    }
+
+    private void retryOrDeadLetter(SyncTask task, String error, Duration retryAfter, Instant now) {
+        int attempts = task.attempts() + 1;
+        if (attempts >= retry.maxAttempts()) {
+            log.warn("Task {} of clinic {} dead-lettered after {} attempts", task.id(), task.clinicId(), attempts);
+            queue.deadLetter(task.id(), attempts, error, now);
+            return;
+        }
+        Instant next = retryAfter != null ? retry.retryAfter(now, retryAfter) : now.plus(retry.backoff(attempts));
+        queue.scheduleRetry(task.id(), attempts, next, error, now);
+    }
+}

@@ -1,0 +1,53 @@
+package org.ketabridge.sync;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.TemplatedRouteBuilder;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.config.EhrType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Gives each clinic with a FHIR EHR its own sync route, made from the {@code fhir-ehr-sync}
+ * template in routes/: its own timer thread, its own circuit breaker, so that one clinic's
+ * broken or slow EHR never holds up another's.
+ */
+@Component
+public class SyncRouteInstaller implements CamelContextConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncRouteInstaller.class);
+
+    private final ClinicRegistry clinics;
+    private final BridgeProperties properties;
+
+    public SyncRouteInstaller(ClinicRegistry clinics, BridgeProperties properties) {
+        this.clinics = clinics;
+        this.properties = properties;
+    }
+
+    @Override
+    public void beforeApplicationStart(CamelContext camelContext) {
+        // Routes from routes/*.yaml are loaded only as the context starts: add ours after that.
+    }
+
+    @Override
+    public void afterApplicationStart(CamelContext camelContext) {
+        BridgeProperties.Sync sync = properties.getSync();
+        for (Clinic clinic : clinics.all()) {
+            if (clinic.ehr().type() != EhrType.FHIR) {
+                continue;
+            }
+            TemplatedRouteBuilder.builder(camelContext, "fhir-ehr-sync")
+                    .routeId("ehr-sync-" + clinic.id())
+                    .parameter("clinicId", clinic.id())
+                    .parameter("pollMillis", String.valueOf(sync.getPollInterval().toMillis()))
+                    .parameter("circuitOpenSeconds", String.valueOf(Math.max(1, sync.getCircuitOpenFor().toSeconds())))
+                    .add();
+            log.info("Sync route started for clinic {} ({} to {})", clinic.id(), clinic.ehr().writeMode(), clinic.ehr().baseUrl());
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.ketabridge.sync;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.store.RecordStore;
+import org.ketabridge.store.SyncQueue;
+import org.ketabridge.store.SyncTask;
+import org.springframework.stereotype.Component;
+
+/**
+ * The due tasks of one clinic, fetched batch by batch for as long as there are any, so that one
+ * poll drains a backlog. A task is handed out at most once per poll (one that failed and is due
+ * again at once waits for the next poll).
+ */
+@Component("syncTaskSource")
+public class SyncTaskSource {
+
+    private final SyncQueue queue;
+    private final RecordStore records;
+    private final ClinicRegistry clinics;
+    private final Clock clock;
+    private final int batchSize;
+
+    public SyncTaskSource(SyncQueue queue, RecordStore records, ClinicRegistry clinics, Clock clock,
+                          BridgeProperties properties) {
+        this.queue = queue;
+        this.records = records;
+        this.clinics = clinics;
+        this.clock = clock;
+        this.batchSize = properties.getSync().getBatchSize();
+    }
+
+    public Iterator<SyncWork> due(String clinicId) {
+        var clinic = clinics.find(clinicId).orElseThrow();
+        return new Iterator<>() {
+            private final ArrayDeque<SyncTask> batch = new ArrayDeque<>();
+            private final Set<Long> handedOut = new HashSet<>();
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                if (batch.isEmpty() && !exhausted) {
+                    for (SyncTask t : queue.due(clinicId, clock.instant(), batchSize)) {
+                        if (handedOut.add(t.id())) {
+                            batch.add(t);
+                        }
+                    }
+                    exhausted = batch.isEmpty();
+                }
+                return !batch.isEmpty();
+            }
+
+            @Override
+            public SyncWork next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                SyncTask task = batch.poll();
+                return new SyncWork(task, clinic, records.byId(task.recordVersionId()));
+            }
+        };
+    }
+}

@@ -1,0 +1,49 @@
+package org.ketabridge.sync;
+
+import org.ketabridge.config.Clinic;
+import org.ketabridge.intake.RecordKind;
+import org.ketabridge.mapping.EhrReferences;
+import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.store.StoredVersion;
+import org.ketabridge.store.SyncTask;
+
+/** One task as it moves through a clinic's sync route; each step fills in its part. */
+public class SyncWork {
+
+    private final SyncTask task;
+    private final Clinic clinic;
+    private final StoredVersion version;
+    private EhrReferences references;
+    private String waitingFor;
+    private MappedRecord mapped;
+    private WriteResult result;
+
+    public SyncWork(SyncTask task, Clinic clinic, StoredVersion version) {
+        this.task = task;
+        this.clinic = clinic;
+        this.version = version;
+    }
+
+    public SyncTask task() { return task; }
+    public Clinic clinic() { return clinic; }
+    public StoredVersion version() { return version; }
+    public RecordKind kind() { return RecordKind.valueOf(task.kind()); }
+    public EhrReferences references() { return references; }
+    public void references(EhrReferences references) { this.references = references; }
+
+    /** Set when the task must wait for another record to reach the EHR first, e.g. {@code patient:MRN1}. */
+    public String waitingFor() { return waitingFor; }
+    public void waitingFor(String waitingFor) { this.waitingFor = waitingFor; }
+    public boolean isWaiting() { return waitingFor != null; }
+
+    public MappedRecord mapped() { return mapped; }
+    public void mapped(MappedRecord mapped) { this.mapped = mapped; }
+    public WriteResult result() { return result; }
+    public void result(WriteResult result) { this.result = result; }
+
+    @Override
+    public String toString() {
+        // Ids of the bridge's own task only: never record content.
+        return "SyncWork[task " + task.id() + ", clinic " + clinic.id() + ", " + task.kind() + "]";
+    }
+}

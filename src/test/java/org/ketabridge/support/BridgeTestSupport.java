@@ -1,0 +1,92 @@
+package org.ketabridge.support;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The bridge as a user meets it: the whole application on a random port, two clinics syncing to
+ * WireMock EHRs that each test scripts (errors, timeouts, 429s), one store-only clinic. One
+ * Spring context for every test class that extends this (Spring's context cache), so tests use
+ * record ids of their own and look only at their own requests.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+public abstract class BridgeTestSupport {
+
+    protected static final WireMockServer ALPHA_EHR = start();
+    protected static final WireMockServer BETA_EHR = start();
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    private static WireMockServer start() {
+        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false));
+        server.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+        return server;
+    }
+
+    @DynamicPropertySource
+    static void ehrUrls(DynamicPropertyRegistry registry) {
+        registry.add("test.ehr.alpha", () -> ALPHA_EHR.baseUrl() + "/fhir");
+        registry.add("test.ehr.beta", () -> BETA_EHR.baseUrl() + "/fhir");
+    }
+
+    @BeforeEach
+    void cleanEhrs() {
+        ALPHA_EHR.resetAll();
+        BETA_EHR.resetAll();
+        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.acceptEverything(BETA_EHR);
+    }
+
+    protected HttpResponse<String> httpPost(String path, String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    protected HttpResponse<String> httpGet(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected int storedVersions(String clinicId) {
+        return jdbc.sql("select count(*) from record_version where clinic_id = ?").param(clinicId).query(Integer.class).single();
+    }
+
+    protected String taskStatus(String clinicId, String kind, String recordId) {
+        return jdbc.sql("select status from sync_task where clinic_id = ? and kind = ? and record_id = ? order by id desc"
+                        + " fetch first 1 rows only")
+                .params(clinicId, kind, recordId).query(String.class).optional().orElse(null);
+    }
+}
