@@ -1,0 +1,57 @@
+package org.ketabridge.demo;
+
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts the demo EHR (HAPI FHIR JPA server, in-memory) at {@code http://localhost:{port}/fhir}.
+ * Runs on its own or inside the demo bridge's JVM; it shares nothing with the bridge but the JVM.
+ */
+public final class DemoEhrServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+    private final int port;
+
+    private DemoEhrServer(ConfigurableApplicationContext context, int port) {
+        this.context = context;
+        this.port = port;
+    }
+
+    public static DemoEhrServer start(int port) {
+        SpringApplication app = new SpringApplication(DemoEhrConfiguration.class);
+        app.setWebApplicationType(WebApplicationType.SERVLET);
+        app.setAllowCircularReferences(true);
+        app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+        app.setRegisterShutdownHook(true);
+        // Its own properties only: the bridge's application.yaml (clinics, datasource) is not read.
+        app.setDefaultProperties(Map.of(
+                "spring.config.name", "demo-ehr-none",
+                "demo-ehr.port", String.valueOf(port),
+                "demo-ehr.database", "demo-ehr-" + port,
+                "spring.application.name", "demo-ehr"));
+        ConfigurableApplicationContext context = app.run("--spring.config.name=demo-ehr-none");
+        int actualPort = ((org.springframework.boot.web.context.WebServerApplicationContext) context).getWebServer().getPort();
+        return new DemoEhrServer(context, actualPort);
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port + "/fhir";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    public static void main(String[] args) {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8090;
+        DemoEhrServer server = start(port);
+        System.out.println("Demo EHR ready at " + server.baseUrl());
+    }
+}
