@@ -1,0 +1,168 @@
+package org.ketabridge.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.ketabridge.support.TestRecords.dose;
+import static org.ketabridge.support.TestRecords.encounter;
+import static org.ketabridge.support.TestRecords.ndjson;
+import static org.ketabridge.support.TestRecords.patient;
+import static org.ketabridge.support.TestRecords.score;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.ketabridge.demo.DemoEhrServer;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The whole path against a real FHIR server: HAPI FHIR's JPA server, started here, is the EHR of
+ * two clinics (one writing transactions, one per resource). A realistic set of records, with a
+ * dose that arrives before its patient and encounter, unchanged resends and changed resends;
+ * then, by identifier search in the EHR, each resource exists exactly once, with the right
+ * content and references, and the changed ones have a second version.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.datasource.url=jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1",
+        "bridge.sync.poll-interval=100ms",
+        "bridge.sync.initial-backoff=200ms"})
+class EndToEndSyncTest {
+
+    private static final DemoEhrServer EHR = DemoEhrServer.start(0);
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @DynamicPropertySource
+    static void clinics(DynamicPropertyRegistry registry) {
+        // A list binds from one property source only: the whole of each clinic is given here.
+        registry.add("bridge.clinics[0].id", () -> "north");
+        registry.add("bridge.clinics[0].time-zone", () -> "America/Denver");
+        registry.add("bridge.clinics[0].ehr.type", () -> "fhir");
+        registry.add("bridge.clinics[0].ehr.write-mode", () -> "transaction");
+        registry.add("bridge.clinics[0].ehr.base-url", EHR::baseUrl);
+        registry.add("bridge.clinics[1].id", () -> "south");
+        registry.add("bridge.clinics[1].time-zone", () -> "America/Chicago");
+        registry.add("bridge.clinics[1].ehr.type", () -> "fhir");
+        registry.add("bridge.clinics[1].ehr.write-mode", () -> "per-resource");
+        registry.add("bridge.clinics[1].ehr.base-url", EHR::baseUrl);
+    }
+
+    @AfterAll
+    static void stopEhr() {
+        EHR.close();
+    }
+
+    private int post(String clinic, String kind, String ndjsonBody) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/" + clinic + "/" + kind))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjsonBody)).build();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return response.statusCode();
+    }
+
+    private void sendClinicDay(String clinic) throws Exception {
+        // A dose arrives first, before its patient and its encounter.
+        post(clinic, "doses", ndjson(dose("D-100", "E-10", "MRN-1")));
+        post(clinic, "patients", ndjson(patient("MRN-1", "Rivera"), patient("MRN-2", "Okafor")));
+        post(clinic, "encounters", ndjson(encounter("E-10", "MRN-1"), encounter("E-20", "MRN-2")));
+        post(clinic, "doses", ndjson(dose("D-200", "E-20", "MRN-2")));
+        post(clinic, "scores", ndjson(
+                score("S-10", "E-10", "MRN-1", 2, 2, 2, 1, 1, 2, 1, 1, 0),
+                score("S-20", "E-20", "MRN-2", 1, 1, 1, 1, 0, 0, 0, 0, 0)));
+        // Unchanged resends: nothing new anywhere.
+        post(clinic, "patients", ndjson(patient("MRN-2", "Okafor")));
+        post(clinic, "doses", ndjson(dose("D-200", "E-20", "MRN-2")));
+        // Changed resends: corrections that must become a second version of the same resource.
+        post(clinic, "patients", ndjson(patient("MRN-1", "Rivera-Lopez")));
+        post(clinic, "doses", ndjson(dose("D-100", "E-10", "MRN-1", 40)));
+    }
+
+    @Test
+    void everyRecordOfTwoClinicsIsInTheEhrExactlyOnceWithItsCorrections() throws Exception {
+        sendClinicDay("north");
+        sendClinicDay("south");
+
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+                jdbc.sql("select count(*) from sync_task where status <> 'SENT'").query(Integer.class).single()).isZero());
+        assertThat(jdbc.sql("select count(*) from sync_task").query(Integer.class).single())
+                .as("2 patients + 2 encounters + 2 doses + 2 scores + 2 corrections, per clinic").isEqualTo(20);
+
+        IGenericClient ehr = client();
+        for (String clinic : List.of("north", "south")) {
+            String base = "urn:ketabridge:" + clinic;
+            Patient rivera = only(ehr, Patient.class, base + "/mrn", "MRN-1");
+            Patient okafor = only(ehr, Patient.class, base + "/mrn", "MRN-2");
+            assertThat(rivera.getNameFirstRep().getFamily()).isEqualTo("Rivera-Lopez");
+            assertThat(rivera.getMeta().getVersionId()).as("corrected patient").isEqualTo("2");
+            assertThat(okafor.getMeta().getVersionId()).as("unchanged resend made no version").isEqualTo("1");
+
+            Encounter e10 = only(ehr, Encounter.class, base + "/encounter", "E-10");
+            assertThat(e10.getSubject().getReference()).isEqualTo(id(rivera));
+            assertThat(e10.getStatus()).isEqualTo(Encounter.EncounterStatus.FINISHED);
+
+            MedicationAdministration d100 = only(ehr, MedicationAdministration.class, base + "/dose", "D-100");
+            assertThat(d100.getMeta().getVersionId()).as("corrected dose").isEqualTo("2");
+            assertThat(d100.getDosage().getDose().getValue()).isEqualByComparingTo(new BigDecimal(40));
+            assertThat(d100.getSubject().getReference()).as("the late patient, as the EHR knows it").isEqualTo(id(rivera));
+            assertThat(d100.getContext().getReference()).isEqualTo(id(e10));
+            MedicationAdministration d200 = only(ehr, MedicationAdministration.class, base + "/dose", "D-200");
+            assertThat(d200.getMeta().getVersionId()).isEqualTo("1");
+            assertThat(d200.getSubject().getReference()).isEqualTo(id(okafor));
+
+            Observation s10 = only(ehr, Observation.class, base + "/score", "S-10");
+            assertThat(s10.getValueIntegerType().getValue()).isEqualTo(12);
+            assertThat(s10.getEncounter().getReference()).isEqualTo(id(e10));
+
+            // Vital signs: one Observation per measure, tied to the encounter (09:00 MDT = 15:00 UTC).
+            String at = clinic.equals("north") ? "20261005150000" : "20261005140000";
+            Observation bp = only(ehr, Observation.class, base + "/vital", "E-10:" + at + ":bp");
+            assertThat(bp.getComponent()).hasSize(2);
+            assertThat(bp.getEncounter().getReference()).isEqualTo(id(e10));
+            assertThat(bp.getSubject().getReference()).isEqualTo(id(rivera));
+            only(ehr, Observation.class, base + "/vital", "E-10:" + at + ":hr");
+        }
+    }
+
+    private static String id(Resource r) {
+        return r.getIdElement().toUnqualifiedVersionless().getValue();
+    }
+
+    private static IGenericClient client() {
+        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
+        return FHIR.newRestfulGenericClient(EHR.baseUrl());
+    }
+
+    private static <T extends Resource> T only(IGenericClient ehr, Class<T> type, String system, String value) {
+        Bundle found = ehr.search().forResource(type)
+                .where(new ca.uhn.fhir.rest.gclient.TokenClientParam("identifier").exactly().systemAndCode(system, value))
+                .returnBundle(Bundle.class).execute();
+        assertThat(found.getEntry()).as(type.getSimpleName() + " " + system + "|" + value).hasSize(1);
+        return type.cast(found.getEntryFirstRep().getResource());
+    }
+}
