@@ -1,0 +1,150 @@
+package org.ketabridge.e2e;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.ketabridge.support.TestRecords.patient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.FakeEhr.Write;
+
+/**
+ * The bridge process is killed (SIGKILL: no shutdown hook, no flush) while accepted records are
+ * on their way to a slow EHR, then started again on the same database: every accepted record
+ * reaches the EHR, and no record is held twice (every write conditional on its identifier).
+ */
+class CrashRecoveryTest {
+
+    private static final int RECORDS = 40;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final WireMockServer ehr = new WireMockServer(wireMockConfig().dynamicPort());
+    private Process bridge;
+
+    @TempDir
+    Path work;
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.destroyForcibly();
+        }
+        ehr.stop();
+    }
+
+    @Test
+    void acceptedRecordsSurviveAKilledProcessAndArriveExactlyOnce() throws Exception {
+        ehr.start();
+        // A slow EHR: each write takes 150 ms, so most records are still queued when the kill comes.
+        ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/fhir/.*"))
+                .willReturn(FakeEhr.stored().withFixedDelay(150)));
+        int port = freePort();
+        Path clinics = work.resolve("clinics.yaml");
+        Files.writeString(clinics, """
+                bridge:
+                  sync:
+                    poll-interval: 100ms
+                    initial-backoff: 100ms
+                  clinics:
+                    - id: crash
+                      time-zone: UTC
+                      ehr:
+                        type: fhir
+                        base-url: %s/fhir
+                        write-mode: per-resource
+                """.formatted(ehr.baseUrl()));
+
+        bridge = startBridge(port, clinics);
+        awaitUp(port);
+        List<String> receipts = new ArrayList<>();
+        for (int batch = 0; batch < 4; batch++) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < RECORDS / 4; i++) {
+                body.append(patient("C-" + batch + "-" + i)).append('\n');
+            }
+            HttpResponse<String> response = post(port, body.toString());
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            receipts.add(JSON.readTree(response.body()).get("receiptId").asText());
+        }
+        // Let some writes reach the EHR, then kill the process mid-flight.
+        await().atMost(Duration.ofSeconds(20)).until(() -> stored().size() >= 3);
+        bridge.destroyForcibly().waitFor();
+        int storedAtKill = stored().size();
+        assertThat(storedAtKill).as("records were still on their way when the process died").isLessThan(RECORDS);
+
+        ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/fhir/.*")).willReturn(FakeEhr.stored()));
+        bridge = startBridge(port, clinics);
+        awaitUp(port);
+        await().atMost(Duration.ofSeconds(60)).until(() -> stored().size() == RECORDS);
+        for (String receipt : receipts) {
+            JsonNode status = JSON.readTree(get(port, "/api/v1/clinics/crash/receipts/" + receipt).body());
+            assertThat(status.get("records")).hasSize(RECORDS / 4)
+                    .allSatisfy(r -> assertThat(r.get("stage").asText()).isEqualTo("sent"));
+        }
+        List<Write> writes = FakeEhr.writes(ehr);
+        assertThat(writes).allSatisfy(w -> assertThat(w.identifier()).as("conditional write").isNotNull());
+        Map<String, Long> perRecord = writes.stream().collect(Collectors.groupingBy(Write::identifier, Collectors.counting()));
+        assertThat(perRecord).hasSize(RECORDS);
+    }
+
+    private Set<String> stored() {
+        return FakeEhr.writes(ehr).stream().filter(Write::stored).map(Write::identifier).collect(Collectors.toSet());
+    }
+
+    private Process startBridge(int port, Path clinics) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "org.ketabridge.KetaBridgeApplication",
+                "--server.port=" + port,
+                "--spring.config.additional-location=" + clinics,
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0");
+        pb.directory(new File(System.getProperty("user.dir")));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(work.resolve("bridge-" + System.nanoTime() + ".log").toFile());
+        return pb.start();
+    }
+
+    private void awaitUp(int port) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                .until(() -> get(port, "/actuator/health").statusCode() == 200);
+    }
+
+    private HttpResponse<String> post(int port, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/crash/patients"))
+                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
