@@ -1,0 +1,87 @@
+package org.ketabridge.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.intake.InboundLine;
+import org.ketabridge.intake.Receipt;
+import org.ketabridge.intake.RecordIntake;
+import org.ketabridge.intake.RecordKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Profile;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code demo} profile: starts a real FHIR server as the demo clinic's EHR and feeds the
+ * clinic's sample records through the same intake every channel uses. The bridge accepts
+ * records at once; the EHR takes about a minute to start, and the records wait in the durable
+ * queue (retrying, then behind the circuit breaker) until it is up: the demo shows that too.
+ * Loading again on a restart changes nothing: the records are unchanged resends.
+ */
+@Component
+@Profile("demo")
+public class DemoRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoRunner.class);
+    /** The dose file goes first, before its patients: the bridge holds the doses until they arrive. */
+    private static final List<RecordKind> LOAD_ORDER =
+            List.of(RecordKind.DOSE, RecordKind.PATIENT, RecordKind.ENCOUNTER, RecordKind.SCORE);
+
+    private final ClinicRegistry clinics;
+    private final RecordIntake intake;
+    private final ObjectMapper json;
+    private final String clinicId;
+    private final int ehrPort;
+
+    public DemoRunner(ClinicRegistry clinics, RecordIntake intake, ObjectMapper json,
+                      @Value("${demo.clinic-id}") String clinicId, @Value("${demo.ehr-port}") int ehrPort) {
+        this.clinics = clinics;
+        this.intake = intake;
+        this.json = json;
+        this.clinicId = clinicId;
+        this.ehrPort = ehrPort;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void start() throws IOException {
+        Thread ehr = new Thread(() -> {
+            DemoEhrServer server = DemoEhrServer.start(ehrPort);
+            log.info("Demo EHR ready at {} (try {}/Patient)", server.baseUrl(), server.baseUrl());
+        }, "demo-ehr-start");
+        ehr.setDaemon(false);
+        ehr.start();
+        Clinic clinic = clinics.find(clinicId).orElseThrow(() -> new IllegalStateException("demo clinic missing"));
+        for (RecordKind kind : LOAD_ORDER) {
+            Receipt receipt = intake.accept(clinic, kind, "demo", read("demo/" + kind.collection() + ".ndjson"));
+            log.info("Demo: {} {} accepted ({} unchanged), {} rejected; status at /api/v1/clinics/{}/receipts/{}",
+                    receipt.accepted(), kind.collection(), receipt.unchanged(), receipt.rejected(), clinicId, receipt.receiptId());
+        }
+    }
+
+    private List<InboundLine> read(String resource) throws IOException {
+        List<InboundLine> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                new ClassPathResource(resource).getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            int number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (!line.isBlank()) {
+                    lines.add(InboundLine.of(number, json.readTree(line)));
+                }
+            }
+        }
+        return lines;
+    }
+}
