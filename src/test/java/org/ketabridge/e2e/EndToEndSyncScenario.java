@@ -24,7 +24,6 @@ import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.demo.DemoEhrServer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,12 +41,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * content and references, and the changed ones have a second version.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "spring.datasource.url=jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1",
         "bridge.sync.poll-interval=100ms",
         "bridge.sync.initial-backoff=200ms"})
-class EndToEndSyncTest {
+abstract class EndToEndSyncScenario {
 
-    private static final DemoEhrServer EHR = DemoEhrServer.start(0);
+    /** One real EHR for every end-to-end class (it takes a while to start); clinics keep them apart. */
+    static final DemoEhrServer EHR = SharedEhr.INSTANCE;
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -57,25 +56,23 @@ class EndToEndSyncTest {
     @Autowired
     JdbcClient jdbc;
 
-    @DynamicPropertySource
-    static void clinics(DynamicPropertyRegistry registry) {
+    /** Clinics of the given ids, one writing transactions, one per resource, both to the shared EHR. */
+    static void clinics(DynamicPropertyRegistry registry, String north, String south) {
         // A list binds from one property source only: the whole of each clinic is given here.
-        registry.add("bridge.clinics[0].id", () -> "north");
+        registry.add("bridge.clinics[0].id", () -> north);
         registry.add("bridge.clinics[0].time-zone", () -> "America/Denver");
         registry.add("bridge.clinics[0].ehr.type", () -> "fhir");
         registry.add("bridge.clinics[0].ehr.write-mode", () -> "transaction");
         registry.add("bridge.clinics[0].ehr.base-url", EHR::baseUrl);
-        registry.add("bridge.clinics[1].id", () -> "south");
+        registry.add("bridge.clinics[1].id", () -> south);
         registry.add("bridge.clinics[1].time-zone", () -> "America/Chicago");
         registry.add("bridge.clinics[1].ehr.type", () -> "fhir");
         registry.add("bridge.clinics[1].ehr.write-mode", () -> "per-resource");
         registry.add("bridge.clinics[1].ehr.base-url", EHR::baseUrl);
     }
 
-    @AfterAll
-    static void stopEhr() {
-        EHR.close();
-    }
+    /** The ids of this run's two clinics. */
+    abstract List<String> clinicIds();
 
     private int post(String clinic, String kind, String ndjsonBody) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/" + clinic + "/" + kind))
@@ -105,8 +102,9 @@ class EndToEndSyncTest {
 
     @Test
     void everyRecordOfTwoClinicsIsInTheEhrExactlyOnceWithItsCorrections() throws Exception {
-        sendClinicDay("north");
-        sendClinicDay("south");
+        for (String clinic : clinicIds()) {
+            sendClinicDay(clinic);
+        }
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
                 jdbc.sql("select count(*) from sync_task where status <> 'SENT'").query(Integer.class).single()).isZero());
@@ -114,7 +112,7 @@ class EndToEndSyncTest {
                 .as("2 patients + 2 encounters + 2 doses + 2 scores + 2 corrections, per clinic").isEqualTo(20);
 
         IGenericClient ehr = client();
-        for (String clinic : List.of("north", "south")) {
+        for (String clinic : clinicIds()) {
             String base = "urn:ketabridge:" + clinic;
             Patient rivera = only(ehr, Patient.class, base + "/mrn", "MRN-1");
             Patient okafor = only(ehr, Patient.class, base + "/mrn", "MRN-2");
@@ -140,7 +138,7 @@ class EndToEndSyncTest {
             assertThat(s10.getEncounter().getReference()).isEqualTo(id(e10));
 
             // Vital signs: one Observation per measure, tied to the encounter (09:00 MDT = 15:00 UTC).
-            String at = clinic.equals("north") ? "20261005150000" : "20261005140000";
+            String at = clinic.equals(clinicIds().get(0)) ? "20261005150000" : "20261005140000";
             Observation bp = only(ehr, Observation.class, base + "/vital", "E-10:" + at + ":bp");
             assertThat(bp.getComponent()).hasSize(2);
             assertThat(bp.getEncounter().getReference()).isEqualTo(id(e10));

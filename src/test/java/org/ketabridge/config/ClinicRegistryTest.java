@@ -1,0 +1,139 @@
+package org.ketabridge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * Clinics come from configuration; every mistake stops start-up with a message naming the
+ * clinic and the property, all mistakes at once. Properties are bound exactly as Spring Boot
+ * binds application.yaml, so the names tested are the names operators write.
+ */
+class ClinicRegistryTest {
+
+    private static ClinicRegistry registry(Map<String, String> properties, Map<String, String> env) {
+        BridgeProperties bound = new Binder(new MapConfigurationPropertySource(properties))
+                .bindOrCreate("bridge", BridgeProperties.class);
+        return new ClinicRegistry(bound, env::get);
+    }
+
+    private static Map<String, String> props(String... keysAndValues) {
+        Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static List<String> problems(Map<String, String> properties) {
+        try {
+            registry(properties, Map.of());
+        } catch (InvalidClinicConfigurationException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected start-up to stop");
+    }
+
+    @Test
+    void aWellConfiguredClinicIsReadyWithItsDefaults() {
+        ClinicRegistry clinics = registry(Map.of(
+                "bridge.clinics[0].id", "north",
+                "bridge.clinics[0].time-zone", "America/Denver",
+                "bridge.clinics[0].ehr.type", "fhir",
+                "bridge.clinics[0].ehr.base-url", "https://ehr.example.org/fhir/R4/"), Map.of());
+        Clinic north = clinics.find("north").orElseThrow();
+        assertThat(north.identifierSystem("mrn")).isEqualTo("urn:ketabridge:north/mrn");
+        assertThat(north.ehr().baseUrl()).hasToString("https://ehr.example.org/fhir/R4");
+        assertThat(north.ehr().writeMode()).isEqualTo(WriteMode.TRANSACTION);
+        assertThat(north.ehr().authorizationHeader()).isEmpty();
+        assertThat(north.name()).isEqualTo("north");
+    }
+
+    @Test
+    void anUnknownEhrTypeNamesTheClinicAndProperty() {
+        assertThat(problems(Map.of(
+                "bridge.clinics[0].id", "north",
+                "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "epic")))
+                .containsExactly("bridge.clinics[0] (id 'north'): ehr.type: unknown EHR type 'epic'; expected fhir or none");
+    }
+
+    @Test
+    void aMissingBaseUrlABadTimeZoneAndABadWriteModeAreAllReported() {
+        assertThat(problems(Map.of(
+                "bridge.clinics[0].id", "south",
+                "bridge.clinics[0].time-zone", "Mars/Olympus",
+                "bridge.clinics[0].ehr.type", "fhir",
+                "bridge.clinics[0].ehr.write-mode", "batch")))
+                .containsExactlyInAnyOrder(
+                        "bridge.clinics[0] (id 'south'): time-zone: 'Mars/Olympus' is not an IANA time zone",
+                        "bridge.clinics[0] (id 'south'): ehr.base-url: required when ehr.type is fhir",
+                        "bridge.clinics[0] (id 'south'): ehr.write-mode: unknown write mode 'batch'; expected transaction or per-resource");
+    }
+
+    @Test
+    void aDuplicateClinicIdIsRefused() {
+        assertThat(problems(Map.of(
+                "bridge.clinics[0].id", "east", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
+                "bridge.clinics[1].id", "east", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none")))
+                .containsExactly("bridge.clinics[1] (id 'east'): id: duplicate clinic id 'east' (also used by an earlier clinic)");
+    }
+
+    @Test
+    void aMissingTimeZoneIsRefusedRatherThanAssumed() {
+        assertThat(problems(Map.of("bridge.clinics[0].id", "west", "bridge.clinics[0].ehr.type", "none")))
+                .containsExactly("bridge.clinics[0] (id 'west'): time-zone: required (an IANA zone such as America/Denver)");
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentOrAFileNeverFromTheClinicsFile(@TempDir Path dir) throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, "file-token\n");
+        ClinicRegistry clinics = registry(props(
+                "bridge.clinics[0].id", "a", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "fhir", "bridge.clinics[0].ehr.base-url", "http://ehr.local/fhir",
+                "bridge.clinics[0].ehr.auth", "basic", "bridge.clinics[0].ehr.username", "bridge",
+                "bridge.clinics[0].ehr.password-env", "A_PASSWORD",
+                "bridge.clinics[1].id", "b", "bridge.clinics[1].time-zone", "UTC",
+                "bridge.clinics[1].ehr.type", "fhir", "bridge.clinics[1].ehr.base-url", "http://ehr.local/fhir",
+                "bridge.clinics[1].ehr.auth", "bearer", "bridge.clinics[1].ehr.token-file", tokenFile.toString()),
+                Map.of("A_PASSWORD", "s3cret"));
+        assertThat(clinics.find("a").orElseThrow().ehr().authorizationHeader()).contains("Basic YnJpZGdlOnMzY3JldA==");
+        assertThat(clinics.find("b").orElseThrow().ehr().authorizationHeader()).contains("Bearer file-token");
+        assertThat(clinics.find("b").orElseThrow().ehr().toString()).doesNotContain("file-token");
+    }
+
+    @Test
+    void anUnsetSecretVariableStopsStartUp() {
+        assertThat(problems(Map.of(
+                "bridge.clinics[0].id", "a", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "fhir", "bridge.clinics[0].ehr.base-url", "http://ehr.local/fhir",
+                "bridge.clinics[0].ehr.auth", "bearer", "bridge.clinics[0].ehr.token-env", "NOT_SET_ANYWHERE")))
+                .containsExactly("bridge.clinics[0] (id 'a'): ehr.token-env: environment variable 'NOT_SET_ANYWHERE' is not set");
+    }
+
+    @Test
+    void typesOfTheContractNotYetBuiltAreRefusedPlainly() {
+        assertThat(problems(Map.of("bridge.clinics[0].id", "h", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "hl7v2")))
+                .singleElement().asString().contains("hl7v2 is part of the contract but not built");
+    }
+
+    @Test
+    void theBridgeDoesNotStartWithABadClinicAndSaysWhy() {
+        org.springframework.boot.SpringApplication app =
+                new org.springframework.boot.SpringApplication(org.ketabridge.KetaBridgeApplication.class);
+        assertThatThrownBy(() -> app.run("--server.port=0", "--spring.datasource.url=jdbc:h2:mem:badconfig;DB_CLOSE_DELAY=-1",
+                "--bridge.clinics[0].id=north", "--bridge.clinics[0].time-zone=UTC", "--bridge.clinics[0].ehr.type=fhir").close())
+                .hasRootCauseInstanceOf(InvalidClinicConfigurationException.class)
+                .rootCause().hasMessageContaining("bridge.clinics[0] (id 'north'): ehr.base-url: required");
+    }
+}

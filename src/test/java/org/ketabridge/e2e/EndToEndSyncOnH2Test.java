@@ -1,0 +1,20 @@
+package org.ketabridge.e2e;
+
+import java.util.List;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The end-to-end scenario with the bridge's tables on H2, the default. */
+class EndToEndSyncOnH2Test extends EndToEndSyncScenario {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> "jdbc:h2:mem:e2e;DB_CLOSE_DELAY=-1");
+        clinics(registry, "north", "south");
+    }
+
+    @Override
+    List<String> clinicIds() {
+        return List.of("north", "south");
+    }
+}

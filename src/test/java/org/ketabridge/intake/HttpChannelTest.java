@@ -1,0 +1,120 @@
+package org.ketabridge.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketabridge.support.TestRecords.dose;
+import static org.ketabridge.support.TestRecords.encounter;
+import static org.ketabridge.support.TestRecords.ndjson;
+import static org.ketabridge.support.TestRecords.patient;
+import static org.ketabridge.support.TestRecords.prefix;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.ketabridge.support.BridgeTestSupport;
+
+/** The HTTP channel as a clinic's exporter meets it: receipts, resends, and requests refused whole. */
+class HttpChannelTest extends BridgeTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    @Test
+    void anNdjsonBatchAcceptsTheGoodLinesAndNamesTheBadOnes() throws Exception {
+        String p = prefix();
+        HttpResponse<String> response = httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson", ndjson(
+                patient(p + "-1"),
+                "{\"mrn\":\"" + p + "-2\",\"familyName\":\"X\"}",
+                "this is not json",
+                "",
+                patient(p + "-3")));
+        assertThat(response.statusCode()).isEqualTo(202);
+        JsonNode receipt = json(response);
+        assertThat(receipt.get("accepted").asInt()).isEqualTo(2);
+        assertThat(receipt.get("rejected").asInt()).isEqualTo(2);
+        JsonNode missingBirthDate = receipt.get("rejections").get(0);
+        assertThat(missingBirthDate.get("line").asInt()).isEqualTo(2);
+        assertThat(missingBirthDate.get("recordId").asText()).isEqualTo(p + "-2");
+        assertThat(missingBirthDate.get("errors").get(0).get("field").asText()).isEqualTo("birthDate");
+        JsonNode notJson = receipt.get("rejections").get(1);
+        assertThat(notJson.get("line").asInt()).isEqualTo(3);
+        assertThat(notJson.get("errors").get(0).get("reason").asText()).isEqualTo("not valid JSON");
+        assertThat(storedIds(p)).isEqualTo(2);
+    }
+
+    @Test
+    void resendsAreUnchangedOrNewVersionsNeverDuplicates() throws Exception {
+        String p = prefix();
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/json", patient(p)).statusCode()).isEqualTo(202);
+        JsonNode same = json(httpPost("/api/v1/clinics/gamma/patients", "application/json", patient(p)));
+        assertThat(same.get("accepted").asInt()).isEqualTo(1);
+        assertThat(same.get("unchanged").asInt()).isEqualTo(1);
+        JsonNode changed = json(httpPost("/api/v1/clinics/gamma/patients", "application/json", patient(p, "Newname")));
+        assertThat(changed.get("unchanged").asInt()).isZero();
+        assertThat(jdbc.sql("select max(version) from record_version where clinic_id = 'gamma' and record_id = ?")
+                .param(p).query(Integer.class).single()).isEqualTo(2);
+
+        JsonNode status = json(httpGet(changed.get("status").asText()));
+        assertThat(status.get("records").get(0).get("version").asInt()).isEqualTo(2);
+        assertThat(status.get("records").get(0).get("outcome").asText()).isEqualTo("updated");
+        assertThat(status.get("records").get(0).get("stage").asText()).as("store-only clinic").isEqualTo("stored");
+    }
+
+    @Test
+    void theReceiptStatusFollowsARecordUntilItIsSent() throws Exception {
+        String p = prefix();
+        JsonNode receipt = json(httpPost("/api/v1/clinics/beta/doses", "application/json", dose(p + "-D", p + "-E", p + "-M")));
+        JsonNode waiting = json(httpGet(receipt.get("status").asText()));
+        assertThat(waiting.get("records").get(0).get("stage").asText()).isIn("queued", "waiting");
+        org.awaitility.Awaitility.await().until(() -> "waiting".equals(
+                json(httpGet(receipt.get("status").asText())).get("records").get(0).get("stage").asText()));
+        assertThat(json(httpGet(receipt.get("status").asText())).get("records").get(0).get("waitingFor").asText())
+                .isEqualTo("PATIENT:" + p + "-M");
+        httpPost("/api/v1/clinics/beta/patients", "application/json", patient(p + "-M"));
+        httpPost("/api/v1/clinics/beta/encounters", "application/json", encounter(p + "-E", p + "-M"));
+        org.awaitility.Awaitility.await().until(() -> "sent".equals(
+                json(httpGet(receipt.get("status").asText())).get("records").get(0).get("stage").asText()));
+        assertThat(json(httpGet(receipt.get("status").asText())).get("records").get(0).get("ehrReference").asText())
+                .startsWith("MedicationAdministration/");
+    }
+
+    @Test
+    void aDoseWhosePatientIsNotItsEncountersPatientIsRefused() throws Exception {
+        String p = prefix();
+        httpPost("/api/v1/clinics/gamma/encounters", "application/json", encounter(p + "-E", p + "-M"));
+        HttpResponse<String> response = httpPost("/api/v1/clinics/gamma/doses", "application/json",
+                dose(p + "-D", p + "-E", p + "-OTHER"));
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(json(response).get("rejections").get(0).get("errors").get(0).get("field").asText()).isEqualTo("patientMrn");
+    }
+
+    @Test
+    void requestsRefusedWholeGetTheirStatusAndStoreNothing() throws Exception {
+        int before = storedVersions("gamma");
+        assertThat(httpPost("/api/v1/clinics/nowhere/patients", "application/json", patient("X")).statusCode()).isEqualTo(404);
+        assertThat(httpPost("/api/v1/clinics/gamma/medications", "application/json", "{}").statusCode()).isEqualTo(404);
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "text/csv", "mrn\nX\n").statusCode()).isEqualTo(415);
+        HttpResponse<String> notJson = httpPost("/api/v1/clinics/gamma/patients", "application/json", "{\"mrn\": ");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson).get("detail").asText()).contains("not JSON");
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson", "nope\nnever\n").statusCode()).isEqualTo(400);
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/json", "").statusCode()).isEqualTo(400);
+        assertThat(httpGet("/api/v1/clinics/gamma/receipts/no-such-receipt").statusCode()).isEqualTo(404);
+        assertThat(storedVersions("gamma")).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyOverTheLimitIs413() {
+        // The test limit is 256 KiB (application-test.yaml).
+        String big = ndjson(patient(prefix())).repeat(3000);
+        assertThat(big.length()).isGreaterThan(256 * 1024);
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson", big).statusCode()).isEqualTo(413);
+    }
+
+    private int storedIds(String p) {
+        return jdbc.sql("select count(*) from record_version where record_id like ?").param(p + "%").query(Integer.class).single();
+    }
+}
