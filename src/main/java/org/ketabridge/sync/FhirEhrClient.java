@@ -47,11 +47,13 @@ public class FhirEhrClient {
     private final EhrConnection ehr;
     private final HttpClient http;
     private final FhirContext fhir;
+    private final RequestPacer pacer;
 
     public FhirEhrClient(Clinic clinic, FhirContext fhir) {
         this.clinic = clinic;
         this.ehr = clinic.ehr();
         this.fhir = fhir;
+        this.pacer = RequestPacer.of(ehr.ratePerSecond());
         this.http = HttpClient.newBuilder()
                 .connectTimeout(ehr.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -146,6 +148,7 @@ public class FhirEhrClient {
     private HttpResponse<String> send(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
+            pacer.awaitTurn();
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (java.net.http.HttpTimeoutException e) {
             throw new EhrUnavailableException("EHR did not answer within " + ehr.requestTimeout().toMillis() + " ms", null);

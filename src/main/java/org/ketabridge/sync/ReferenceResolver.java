@@ -34,23 +34,18 @@ public class ReferenceResolver implements Processor {
         }
         Optional<String> patient = links.find(clinicId, RecordKind.PATIENT.name(), v.patientMrn());
         if (patient.isEmpty()) {
-            work.waitingFor(waitKey(RecordKind.PATIENT, v.patientMrn()));
+            work.waitingFor(new Dependency(RecordKind.PATIENT, v.patientMrn()));
             return;
         }
         String encounter = null;
         if (work.kind() != RecordKind.ENCOUNTER && v.encounterId() != null) {
             Optional<String> found = links.find(clinicId, RecordKind.ENCOUNTER.name(), v.encounterId());
             if (found.isEmpty()) {
-                work.waitingFor(waitKey(RecordKind.ENCOUNTER, v.encounterId()));
+                work.waitingFor(new Dependency(RecordKind.ENCOUNTER, v.encounterId()));
                 return;
             }
             encounter = found.get();
         }
         work.references(new EhrReferences(patient.get(), encounter));
-    }
-
-    /** What a task waits for: {@code PATIENT:MRN1}, {@code ENCOUNTER:E-7}. */
-    static String waitKey(RecordKind kind, String recordId) {
-        return kind.name() + ":" + recordId;
     }
 }

@@ -37,8 +37,20 @@ public class SyncOutcomes {
         this.clock = clock;
     }
 
+    /**
+     * The task waits for its patient or encounter. With several writes in flight the dependency
+     * may have reached the EHR since it was looked up (and its wake-up found nobody waiting yet):
+     * look again after parking the task, so that it cannot be left waiting for ever.
+     */
+    @Transactional
     public void waiting(SyncWork work) {
-        queue.markWaiting(work.task().id(), work.waitingFor(), clock.instant());
+        SyncTask task = work.task();
+        Dependency dependency = work.waitingFor();
+        Instant now = clock.instant();
+        queue.markWaiting(task.id(), dependency.key(), now);
+        if (links.find(task.clinicId(), dependency.kind().name(), dependency.recordId()).isPresent()) {
+            queue.wake(task.clinicId(), dependency.key(), now);
+        }
     }
 
     /** The EHR answered: it holds the record now, refused it for good, or asked for a pause (429). */
@@ -62,7 +74,7 @@ public class SyncOutcomes {
         links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
         RecordKind kind = work.kind();
         if (kind == RecordKind.PATIENT || kind == RecordKind.ENCOUNTER) {
-            queue.wake(task.clinicId(), ReferenceResolver.waitKey(kind, task.recordId()), now);
+            queue.wake(task.clinicId(), new Dependency(kind, task.recordId()).key(), now);
         }
     }
 

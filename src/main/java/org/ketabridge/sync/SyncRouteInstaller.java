@@ -41,13 +41,21 @@ public class SyncRouteInstaller implements CamelContextConfiguration {
             if (clinic.ehr().type() != EhrType.FHIR) {
                 continue;
             }
+            // The clinic's own pool: its writes in flight never take a thread another clinic needs.
+            String pool = "ehr-sync-pool-" + clinic.id();
+            camelContext.getRegistry().bind(pool, camelContext.getExecutorServiceManager()
+                    .newFixedThreadPool(this, pool, clinic.ehr().maxInFlight()));
             TemplatedRouteBuilder.builder(camelContext, "fhir-ehr-sync")
                     .routeId("ehr-sync-" + clinic.id())
                     .parameter("clinicId", clinic.id())
                     .parameter("pollMillis", String.valueOf(sync.getPollInterval().toMillis()))
                     .parameter("circuitOpenSeconds", String.valueOf(Math.max(1, sync.getCircuitOpenFor().toSeconds())))
+                    .parameter("writePool", pool)
                     .add();
-            log.info("Sync route started for clinic {} ({} to {})", clinic.id(), clinic.ehr().writeMode(), clinic.ehr().baseUrl());
+            Double rate = clinic.ehr().ratePerSecond();
+            log.info("Sync route started for clinic {} ({} to {}, {} in flight, {})", clinic.id(),
+                    clinic.ehr().writeMode(), clinic.ehr().baseUrl(), clinic.ehr().maxInFlight(),
+                    rate == null ? "no rate limit" : rate + " requests/s at most");
         }
     }
 }

@@ -14,7 +14,7 @@ public class SyncWork {
     private final Clinic clinic;
     private final StoredVersion version;
     private EhrReferences references;
-    private String waitingFor;
+    private Dependency waitingFor;
     private MappedRecord mapped;
     private WriteResult result;
 
@@ -31,9 +31,9 @@ public class SyncWork {
     public EhrReferences references() { return references; }
     public void references(EhrReferences references) { this.references = references; }
 
-    /** Set when the task must wait for another record to reach the EHR first, e.g. {@code patient:MRN1}. */
-    public String waitingFor() { return waitingFor; }
-    public void waitingFor(String waitingFor) { this.waitingFor = waitingFor; }
+    /** Set when the task must wait for another record to reach the EHR first. */
+    public Dependency waitingFor() { return waitingFor; }
+    public void waitingFor(Dependency waitingFor) { this.waitingFor = waitingFor; }
     public boolean isWaiting() { return waitingFor != null; }
 
     public MappedRecord mapped() { return mapped; }

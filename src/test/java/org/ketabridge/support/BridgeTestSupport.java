@@ -29,6 +29,8 @@ public abstract class BridgeTestSupport {
 
     protected static final WireMockServer ALPHA_EHR = start();
     protected static final WireMockServer BETA_EHR = start();
+    protected static final WireMockServer PARALLEL_EHR = start();
+    protected static final WireMockServer PACED_EHR = start();
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -49,14 +51,16 @@ public abstract class BridgeTestSupport {
     static void ehrUrls(DynamicPropertyRegistry registry) {
         registry.add("test.ehr.alpha", () -> ALPHA_EHR.baseUrl() + "/fhir");
         registry.add("test.ehr.beta", () -> BETA_EHR.baseUrl() + "/fhir");
+        registry.add("test.ehr.parallel", () -> PARALLEL_EHR.baseUrl() + "/fhir");
+        registry.add("test.ehr.paced", () -> PACED_EHR.baseUrl() + "/fhir");
     }
 
     @BeforeEach
     void cleanEhrs() {
-        ALPHA_EHR.resetAll();
-        BETA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
-        FakeEhr.acceptEverything(BETA_EHR);
+        for (WireMockServer ehr : new WireMockServer[] {ALPHA_EHR, BETA_EHR, PARALLEL_EHR, PACED_EHR}) {
+            ehr.resetAll();
+            FakeEhr.acceptEverything(ehr);
+        }
     }
 
     protected HttpResponse<String> httpPost(String path, String contentType, String body) {
