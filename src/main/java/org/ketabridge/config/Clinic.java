@@ -11,6 +11,7 @@ public record Clinic(
         String identifierSystemBase,
         String hl7Facility,
         Path inbox,
+        Path mappingOverrides,
         EhrConnection ehr) {
 
     /** The identifier system of one kind of record, e.g. {@code urn:ketabridge:demo/mrn}. */

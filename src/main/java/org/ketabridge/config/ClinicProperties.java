@@ -9,6 +9,7 @@ public class ClinicProperties {
     private String identifierSystemBase;
     private String hl7Facility;
     private String inbox;
+    private String mappingOverrides;
     private EhrProperties ehr = new EhrProperties();
 
     public String getId() { return id; }
@@ -23,6 +24,9 @@ public class ClinicProperties {
     public void setHl7Facility(String hl7Facility) { this.hl7Facility = hl7Facility; }
     public String getInbox() { return inbox; }
     public void setInbox(String inbox) { this.inbox = inbox; }
+    /** A folder of ConceptMaps (same url as fhir-mapping/'s) whose entries replace the standard ones for this clinic. */
+    public String getMappingOverrides() { return mappingOverrides; }
+    public void setMappingOverrides(String mappingOverrides) { this.mappingOverrides = mappingOverrides; }
     public EhrProperties getEhr() { return ehr; }
     public void setEhr(EhrProperties ehr) { this.ehr = ehr; }
 }

@@ -109,12 +109,19 @@ public class ClinicRegistry {
                     ? "urn:ketabridge:" + p.getId()
                     : stripTrailingSlash(p.getIdentifierSystemBase());
             EhrConnection ehr = checkEhr(p.getEhr() == null ? new EhrProperties() : p.getEhr());
+            Path overrides = null;
+            if (p.getMappingOverrides() != null && !p.getMappingOverrides().isBlank()) {
+                overrides = Path.of(p.getMappingOverrides());
+                if (!java.nio.file.Files.isDirectory(overrides)) {
+                    problems.add("mapping-overrides", "'" + p.getMappingOverrides() + "' is not a folder");
+                }
+            }
             if (!problems.isEmpty()) {
                 return null;
             }
             String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
             Path inbox = p.getInbox() == null ? null : Path.of(p.getInbox());
-            return new Clinic(p.getId(), name, zone, systemBase, p.getHl7Facility(), inbox, ehr);
+            return new Clinic(p.getId(), name, zone, systemBase, p.getHl7Facility(), inbox, overrides, ehr);
         }
 
         private EhrConnection checkEhr(EhrProperties e) {

@@ -21,6 +21,12 @@ import org.ketabridge.config.Clinic;
  */
 final class DoseMapper {
 
+    private final Terminology terms;
+
+    DoseMapper(Terminology terms) {
+        this.terms = terms;
+    }
+
     MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
         Identifier id = Identity.dose(clinic, r.get("doseId").asText());
         MedicationAdministration ma = new MedicationAdministration();
@@ -29,10 +35,10 @@ final class DoseMapper {
         ma.setStatus(MedicationAdministrationStatus.fromCode(status));
         if (r.hasNonNull("statusReason")) {
             String reason = r.get("statusReason").asText();
-            ma.addStatusReason(Codes.concept(Codes.local(reason, reason)));
+            ma.addStatusReason(Codes.concept(List.of(), terms.local("status-reason", reason)));
         }
         ma.setMedication(new Reference("#med"));
-        ma.addContained(medication(r));
+        ma.addContained(medication(clinic, r));
         ma.setSubject(new Reference(refs.patient()));
         ma.setContext(new Reference(refs.encounter()));
         DateTimeType start = new DateTimeType(r.get("start").asText());
@@ -43,46 +49,45 @@ final class DoseMapper {
         }
         if (r.hasNonNull("administeredByNpi")) {
             ma.addPerformer()
-                    .setFunction(Codes.concept(new Coding(Codes.PERFORM_FUNCTION, "performer", "Performer")))
+                    .setFunction(Codes.concept(List.of(new Coding(Codes.PERFORM_FUNCTION, "performer", "Performer")), null))
                     .setActor(npi(r.get("administeredByNpi").asText()));
         }
         if (r.hasNonNull("wasteWitnessNpi")) {
             ma.addPerformer()
-                    .setFunction(Codes.concept(new Coding(Codes.PERFORM_FUNCTION, "witness", "Witness")))
+                    .setFunction(Codes.concept(List.of(new Coding(Codes.PERFORM_FUNCTION, "witness", "Witness")), null))
                     .setActor(npi(r.get("wasteWitnessNpi").asText()));
         }
         if (r.hasNonNull("wastedMg")) {
-            ma.addExtension(Codes.KB_WASTED_AMOUNT, mg(r.get("wastedMg")));
+            ma.addExtension(Codes.KB_WASTED_AMOUNT, quantity(clinic, r, "wastedMg"));
         }
-        ma.setDosage(dosage(r));
+        ma.setDosage(dosage(clinic, r));
         return new MappedRecord(List.of(new MappedResource(ma, id.getSystem(), id.getValue(), Identity.placeholder(id))));
     }
 
-    private static Medication medication(JsonNode r) {
+    private Medication medication(Clinic clinic, JsonNode r) {
         Medication m = new Medication();
         m.setId("med");
-        Coding drug = Codes.MEDICATIONS.get(r.get("medication").asText());
-        m.setCode(Codes.concept(drug));
+        String drug = r.get("medication").asText();
+        m.setCode(Codes.concept(terms.translate(clinic, "medication", drug), terms.local("medication", drug)));
         if (r.hasNonNull("lotNumber")) {
             m.getBatch().setLotNumber(r.get("lotNumber").asText());
         }
         return m;
     }
 
-    private static MedicationAdministrationDosageComponent dosage(JsonNode r) {
+    private MedicationAdministrationDosageComponent dosage(Clinic clinic, JsonNode r) {
         MedicationAdministrationDosageComponent d = new MedicationAdministrationDosageComponent();
         String route = r.get("route").asText();
-        d.setRoute(Codes.concept(Codes.ROUTES.get(route)));
-        if ("IV".equals(route)) {
-            d.setMethod(Codes.concept(Codes.IV_INFUSION));
+        d.setRoute(Codes.concept(terms.translate(clinic, "route", route), terms.local("route", route)));
+        List<Coding> method = terms.translate(clinic, "administration-method", route);
+        if (!method.isEmpty()) {
+            d.setMethod(Codes.concept(method, null));
         }
         if (r.hasNonNull("doseMg")) {
-            d.setDose(new org.hl7.fhir.r4.model.Quantity().setValue(r.get("doseMg").decimalValue())
-                    .setUnit("mg").setSystem(Codes.UCUM).setCode("mg"));
+            d.setDose(quantity(clinic, r, "doseMg"));
         }
         if (r.hasNonNull("rateMgPerKgPerHour")) {
-            d.setRate(new Quantity().setValue(r.get("rateMgPerKgPerHour").decimalValue())
-                    .setUnit("mg/kg/h").setSystem(Codes.UCUM).setCode("mg/kg/h"));
+            d.setRate(quantity(clinic, r, "rateMgPerKgPerHour"));
         }
         if (r.hasNonNull("doseMgPerKg")) {
             d.setText(r.get("doseMgPerKg").decimalValue().toPlainString() + " mg/kg");
@@ -90,8 +95,10 @@ final class DoseMapper {
         return d;
     }
 
-    private static Quantity mg(JsonNode value) {
-        return new Quantity().setValue(value.decimalValue()).setUnit("mg").setSystem(Codes.UCUM).setCode("mg");
+    private Quantity quantity(Clinic clinic, JsonNode r, String measure) {
+        Coding unit = terms.unit(clinic, measure);
+        return new Quantity().setValue(r.get(measure).decimalValue())
+                .setUnit(unit.getDisplay()).setSystem(unit.getSystem()).setCode(unit.getCode());
     }
 
     private static Reference npi(String npi) {

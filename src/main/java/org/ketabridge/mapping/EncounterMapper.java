@@ -17,7 +17,13 @@ import org.ketabridge.config.Clinic;
 /** encounter record → Encounter, and one vital-signs Observation per measure of each vital set. */
 final class EncounterMapper {
 
-    private final VitalSignsMapper vitals = new VitalSignsMapper();
+    private final Terminology terms;
+    private final VitalSignsMapper vitals;
+
+    EncounterMapper(Terminology terms) {
+        this.terms = terms;
+        this.vitals = new VitalSignsMapper(terms);
+    }
 
     MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
         String encounterId = r.get("encounterId").asText();
@@ -26,7 +32,8 @@ final class EncounterMapper {
         e.addIdentifier(id);
         e.setStatus(EncounterStatus.fromCode(r.get("status").asText()));
         e.setClass_(new Coding(Codes.ACT_CODE, "AMB", "ambulatory"));
-        e.addType(modality(r.get("modality").asText()));
+        String modality = r.get("modality").asText();
+        e.addType(Codes.concept(terms.translate(clinic, "modality", modality), terms.local("modality", modality)));
         e.setSubject(new Reference(refs.patient()));
         Period period = new Period().setStartElement(new DateTimeType(r.get("start").asText()));
         if (r.hasNonNull("end")) {
@@ -35,10 +42,8 @@ final class EncounterMapper {
         e.setPeriod(period);
         if (r.hasNonNull("indication")) {
             String indication = r.get("indication").asText();
-            Coding snomed = Codes.INDICATIONS_SNOMED.get(indication);
-            e.addReasonCode(snomed == null
-                    ? Codes.concept(Codes.local(indication, indication))
-                    : Codes.concept(snomed, Codes.local(indication, indication)));
+            e.addReasonCode(Codes.concept(terms.translate(clinic, "indication", indication),
+                    terms.local("indication", indication)));
         }
         if (r.hasNonNull("practitionerNpi")) {
             e.addParticipant().setIndividual(new Reference().setIdentifier(
@@ -53,7 +58,9 @@ final class EncounterMapper {
         if (r.hasNonNull("monitoringMinutes")) {
             // Observed time after the last dose: not the encounter's length, so an extension of its own.
             org.hl7.fhir.r4.model.Duration minutes = new org.hl7.fhir.r4.model.Duration();
-            minutes.setValue(r.get("monitoringMinutes").asInt()).setUnit("min").setSystem(Codes.UCUM).setCode("min");
+            Coding unit = terms.unit(clinic, "monitoringMinutes");
+            minutes.setValue(r.get("monitoringMinutes").asInt()).setUnit(unit.getDisplay()).setSystem(unit.getSystem())
+                    .setCode(unit.getCode());
             e.addExtension(Codes.KB_MONITORING_MINUTES, minutes);
         }
         String placeholder = Identity.placeholder(id);
@@ -69,12 +76,4 @@ final class EncounterMapper {
         return new MappedRecord(resources);
     }
 
-    private static org.hl7.fhir.r4.model.CodeableConcept modality(String modality) {
-        return switch (modality) {
-            case "iv-infusion" -> Codes.concept(Codes.IV_INFUSION, Codes.local(modality, "IV infusion"));
-            case "intranasal" -> Codes.concept(Codes.local(modality, "Intranasal administration session"));
-            case "intramuscular" -> Codes.concept(Codes.local(modality, "Intramuscular administration session"));
-            default -> throw new MappingException("unknown modality");
-        };
-    }
 }

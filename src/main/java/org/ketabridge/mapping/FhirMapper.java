@@ -13,12 +13,15 @@ public class FhirMapper {
 
     private final ObjectMapper json;
     private final PatientMapper patients = new PatientMapper();
-    private final EncounterMapper encounters = new EncounterMapper();
-    private final DoseMapper doses = new DoseMapper();
-    private final ScoreMapper scores = new ScoreMapper();
+    private final EncounterMapper encounters;
+    private final DoseMapper doses;
+    private final ScoreMapper scores;
 
-    public FhirMapper(ObjectMapper json) {
+    public FhirMapper(ObjectMapper json, Terminology terms) {
         this.json = json;
+        this.encounters = new EncounterMapper(terms);
+        this.doses = new DoseMapper(terms);
+        this.scores = new ScoreMapper(terms);
     }
 
     public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs) {

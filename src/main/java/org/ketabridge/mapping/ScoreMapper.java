@@ -3,7 +3,6 @@ package org.ketabridge.mapping;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import org.hl7.fhir.r4.model.CodeType;
-import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -18,6 +17,12 @@ import org.ketabridge.config.Clinic;
  */
 final class ScoreMapper {
 
+    private final Terminology terms;
+
+    ScoreMapper(Terminology terms) {
+        this.terms = terms;
+    }
+
     MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
         Identifier id = Identity.score(clinic, r.get("scoreId").asText());
         String instrument = r.get("instrument").asText();
@@ -25,10 +30,7 @@ final class ScoreMapper {
         o.addIdentifier(id);
         o.setStatus(ObservationStatus.FINAL);
         o.addCategory(Codes.category("survey"));
-        Coding total = Codes.SCORE_TOTALS.get(instrument);
-        o.setCode(total != null
-                ? Codes.concept(total, Codes.local(instrument, instrument + " total score"))
-                : Codes.concept(Codes.local(instrument, instrument + " total score")));
+        o.setCode(Codes.concept(terms.translate(clinic, "score-code", instrument), terms.local("instrument", instrument)));
         o.setSubject(new Reference(refs.patient()));
         if (refs.encounter() != null) {
             o.setEncounter(new Reference(refs.encounter()));
@@ -41,17 +43,13 @@ final class ScoreMapper {
         JsonNode items = r.get("items");
         if (items != null) {
             for (int i = 0; i < items.size(); i++) {
-                o.addComponent().setCode(itemCode(instrument, i)).setValue(new IntegerType(items.get(i).asInt()));
+                String item = instrument + "-item-" + (i + 1);
+                o.addComponent()
+                        .setCode(Codes.concept(terms.translate(clinic, "score-item", item), terms.local("instrument", item)))
+                        .setValue(new IntegerType(items.get(i).asInt()));
             }
         }
         return new MappedRecord(List.of(new MappedResource(o, id.getSystem(), id.getValue(), Identity.placeholder(id))));
     }
 
-    private static org.hl7.fhir.r4.model.CodeableConcept itemCode(String instrument, int index) {
-        String local = instrument + "-item-" + (index + 1);
-        if ("PHQ-9".equals(instrument)) {
-            return Codes.concept(new Coding(Codes.LOINC, Codes.PHQ9_ITEMS[index], null), Codes.local(local, null));
-        }
-        return Codes.concept(Codes.local(local, null));
-    }
 }

@@ -1,7 +1,6 @@
 package org.ketabridge.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -20,29 +19,28 @@ import org.ketabridge.config.Clinic;
 /** One vital set → vital-signs Observations in the FHIR vital-signs shapes (blood pressure as one, with two components). */
 final class VitalSignsMapper {
 
+    private final Terminology terms;
+
+    VitalSignsMapper(Terminology terms) {
+        this.terms = terms;
+    }
+
     List<MappedResource> map(Clinic clinic, String encounterId, OffsetDateTime at, JsonNode set,
                              String patientRef, String encounterRef) {
         List<MappedResource> out = new ArrayList<>();
         if (set.hasNonNull("systolic")) {
-            Observation bp = base(patientRef, encounterRef, at, "vital-signs",
-                    Codes.concept(new Coding(Codes.LOINC, "85354-9", "Blood pressure panel with all children optional")));
-            bp.addComponent().setCode(Codes.concept(new Coding(Codes.LOINC, "8480-6", "Systolic blood pressure")))
-                    .setValue(quantity(set.get("systolic").decimalValue(), "mm[Hg]", "mmHg"));
-            bp.addComponent().setCode(Codes.concept(new Coding(Codes.LOINC, "8462-4", "Diastolic blood pressure")))
-                    .setValue(quantity(set.get("diastolic").decimalValue(), "mm[Hg]", "mmHg"));
+            Observation bp = base(patientRef, encounterRef, at, "vital-signs", code(clinic, "bp"));
+            bp.addComponent().setCode(code(clinic, "systolic")).setValue(quantity(clinic, set, "systolic"));
+            bp.addComponent().setCode(code(clinic, "diastolic")).setValue(quantity(clinic, set, "diastolic"));
             out.add(identified(clinic, encounterId, at, "bp", bp));
         }
-        addSimple(out, clinic, encounterId, at, set, "heartRate", "hr", patientRef, encounterRef,
-                Codes.concept(new Coding(Codes.LOINC, "8867-4", "Heart rate")), "/min", "beats/minute");
-        addSimple(out, clinic, encounterId, at, set, "respiratoryRate", "rr", patientRef, encounterRef,
-                Codes.concept(new Coding(Codes.LOINC, "9279-1", "Respiratory rate")), "/min", "breaths/minute");
-        addSimple(out, clinic, encounterId, at, set, "spo2", "spo2", patientRef, encounterRef,
-                Codes.concept(new Coding(Codes.LOINC, "59408-5", "Oxygen saturation in Arterial blood by Pulse oximetry"),
-                        new Coding(Codes.LOINC, "2708-6", "Oxygen saturation in Arterial blood")), "%", "%");
+        addSimple(out, clinic, encounterId, at, set, "heartRate", "hr", patientRef, encounterRef);
+        addSimple(out, clinic, encounterId, at, set, "respiratoryRate", "rr", patientRef, encounterRef);
+        addSimple(out, clinic, encounterId, at, set, "spo2", "spo2", patientRef, encounterRef);
         if (set.hasNonNull("sedation")) {
             // MOAA/S is an assessment scale, not a vital sign: a survey Observation, KetaBridge's own code.
             Observation sedation = base(patientRef, encounterRef, at, "survey",
-                    Codes.concept(Codes.local("MOAA-S", "Modified Observer's Assessment of Alertness/Sedation")));
+                    Codes.concept(List.of(), terms.local("instrument", "MOAA-S")));
             sedation.setValue(new IntegerType(set.get("sedation").asInt()));
             out.add(identified(clinic, encounterId, at, "sedation", sedation));
         }
@@ -50,13 +48,12 @@ final class VitalSignsMapper {
     }
 
     private void addSimple(List<MappedResource> out, Clinic clinic, String encounterId, OffsetDateTime at, JsonNode set,
-                           String field, String measure, String patientRef, String encounterRef,
-                           CodeableConcept code, String ucum, String unit) {
+                           String field, String measure, String patientRef, String encounterRef) {
         if (!set.hasNonNull(field)) {
             return;
         }
-        Observation o = base(patientRef, encounterRef, at, "vital-signs", code);
-        o.setValue(quantity(set.get(field).decimalValue(), ucum, unit));
+        Observation o = base(patientRef, encounterRef, at, "vital-signs", code(clinic, field));
+        o.setValue(quantity(clinic, set, field));
         out.add(identified(clinic, encounterId, at, measure, o));
     }
 
@@ -79,7 +76,18 @@ final class VitalSignsMapper {
         return new MappedResource(o, id.getSystem(), id.getValue(), Identity.placeholder(id));
     }
 
-    private static Quantity quantity(BigDecimal value, String ucum, String unit) {
-        return new Quantity().setValue(value).setUnit(unit).setSystem(Codes.UCUM).setCode(ucum);
+    /** The LOINC code(s) of a measure of the contract, from ConceptMap-vital-sign. */
+    private CodeableConcept code(Clinic clinic, String measure) {
+        List<Coding> codings = terms.translate(clinic, "vital-sign", measure);
+        if (codings.isEmpty()) {
+            throw new MappingException("no code for measure '" + measure + "' in ConceptMap-vital-sign");
+        }
+        return Codes.concept(codings, null);
+    }
+
+    private Quantity quantity(Clinic clinic, JsonNode set, String measure) {
+        Coding unit = terms.unit(clinic, measure);
+        return new Quantity().setValue(set.get(measure).decimalValue())
+                .setUnit(unit.getDisplay()).setSystem(unit.getSystem()).setCode(unit.getCode());
     }
 }

@@ -1,0 +1,141 @@
+package org.ketabridge.mapping;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CodeSystem;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ConceptMap;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * The mapping knowledge of {@code fhir-mapping/}, loaded once: KetaBridge's CodeSystems (the
+ * contract's own vocabulary) and the ConceptMaps from it to LOINC, SNOMED CT, RxNorm, UCUM and
+ * ICD-10-CM. A clinic may override entries with ConceptMaps of the same url in its
+ * {@code mapping-overrides} folder: an override replaces, per source code and target system, the
+ * standard entry. The mapping code asks here; it holds no clinical code itself.
+ */
+@Component
+public class Terminology {
+
+    static final String BASE = "http://ketabridge.org/fhir";
+
+    private final Map<String, CodeSystem> codeSystems = new HashMap<>();
+    private final Map<String, MapTable> maps = new HashMap<>();
+    private final Map<String, Map<String, MapTable>> clinicOverrides = new HashMap<>();
+
+    public Terminology(FhirContext fhir, ClinicRegistry clinics) throws IOException {
+        var parser = fhir.newJsonParser();
+        Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:fhir-mapping/*.json");
+        for (Resource file : files) {
+            try (InputStream in = file.getInputStream()) {
+                IBaseResource parsed = parser.parseResource(in);
+                if (parsed instanceof CodeSystem cs) {
+                    codeSystems.put(cs.getIdElement().getIdPart(), cs);
+                } else if (parsed instanceof ConceptMap cm) {
+                    maps.put(cm.getIdElement().getIdPart(), MapTable.of(cm));
+                }
+            }
+        }
+        if (codeSystems.isEmpty() || maps.isEmpty()) {
+            throw new IllegalStateException("No mapping knowledge found on the classpath under fhir-mapping/");
+        }
+        for (Clinic clinic : clinics.all()) {
+            if (clinic.mappingOverrides() != null) {
+                clinicOverrides.put(clinic.id(), loadOverrides(parser, clinic.mappingOverrides()));
+            }
+        }
+    }
+
+    private Map<String, MapTable> loadOverrides(ca.uhn.fhir.parser.IParser parser, Path folder) throws IOException {
+        Map<String, MapTable> overrides = new HashMap<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    if (parser.parseResource(in) instanceof ConceptMap cm) {
+                        String id = cm.getUrl() != null && cm.getUrl().startsWith(BASE + "/ConceptMap/")
+                                ? cm.getUrl().substring((BASE + "/ConceptMap/").length()) : cm.getIdElement().getIdPart();
+                        overrides.put(id, MapTable.of(cm));
+                    }
+                }
+            }
+        }
+        return overrides;
+    }
+
+    /** The canonical url of one of KetaBridge's CodeSystems, e.g. {@code indication}. */
+    public String system(String vocabulary) {
+        return BASE + "/CodeSystem/" + vocabulary;
+    }
+
+    /** A code of KetaBridge's own vocabulary, with its display; an unknown code is a mapping error. */
+    public Coding local(String vocabulary, String code) {
+        CodeSystem cs = codeSystems.get(vocabulary);
+        if (cs == null) {
+            throw new MappingException("no CodeSystem '" + vocabulary + "' in fhir-mapping/");
+        }
+        return cs.getConcept().stream().filter(c -> c.getCode().equals(code)).findFirst()
+                .map(c -> new Coding(cs.getUrl(), c.getCode(), c.getDisplay()))
+                .orElseThrow(() -> new MappingException("code '" + code + "' is not in CodeSystem " + vocabulary));
+    }
+
+    /** The standard codings a source code maps to in the named ConceptMap (clinic's override first). */
+    public List<Coding> translate(Clinic clinic, String mapId, String code) {
+        MapTable standard = maps.get(mapId);
+        if (standard == null) {
+            throw new MappingException("no ConceptMap '" + mapId + "' in fhir-mapping/");
+        }
+        MapTable override = clinicOverrides.getOrDefault(clinic.id(), Map.of()).get(mapId);
+        Map<String, List<Coding>> bySystem = new LinkedHashMap<>(standard.targets(code));
+        if (override != null) {
+            bySystem.putAll(override.targets(code));
+        }
+        List<Coding> codings = new ArrayList<>();
+        bySystem.values().forEach(list -> list.forEach(c -> codings.add(c.copy())));
+        return codings;
+    }
+
+    /** The UCUM unit of a measure of the contract ({@code doseMg}, {@code heartRate}, ...). */
+    public Coding unit(Clinic clinic, String measure) {
+        List<Coding> units = translate(clinic, "unit", measure);
+        if (units.isEmpty()) {
+            throw new MappingException("no UCUM unit for measure '" + measure + "' in ConceptMap-unit");
+        }
+        return units.get(0);
+    }
+
+    /** One ConceptMap as lookups: source code → target system → target codings. */
+    private record MapTable(Map<String, Map<String, List<Coding>>> bySource) {
+
+        static MapTable of(ConceptMap map) {
+            Map<String, Map<String, List<Coding>>> bySource = new HashMap<>();
+            for (var group : map.getGroup()) {
+                for (var element : group.getElement()) {
+                    for (var target : element.getTarget()) {
+                        bySource.computeIfAbsent(element.getCode(), k -> new LinkedHashMap<>())
+                                .computeIfAbsent(group.getTarget(), k -> new ArrayList<>())
+                                .add(new Coding(group.getTarget(), target.getCode(), target.getDisplay()));
+                    }
+                }
+            }
+            return new MapTable(bySource);
+        }
+
+        Map<String, List<Coding>> targets(String code) {
+            return bySource.getOrDefault(code, Map.of());
+        }
+    }
+}

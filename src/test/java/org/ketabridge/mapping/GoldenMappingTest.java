@@ -1,0 +1,86 @@
+package org.ketabridge.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.intake.RecordKind;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * Golden tests: in {@code src/test/resources/golden/}, one folder per case, the record as stored
+ * ({@code record.json}: normalized, times with offsets) and, side by side, the exact FHIR it must
+ * become ({@code expected.json}: a collection Bundle of the resources in write order). The
+ * patient and encounter are taken as the EHR's {@code Patient/p1} and {@code Encounter/e1}.
+ * Run with {@code -Dgolden.update=true} to rewrite the expected files after a deliberate change,
+ * then read the diff.
+ */
+class GoldenMappingTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    static final Clinic CLINIC;
+    static final FhirMapper MAPPER;
+
+    static {
+        BridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+                "bridge.clinics[0].id", "golden",
+                "bridge.clinics[0].time-zone", "America/Denver",
+                "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class);
+        ClinicRegistry clinics = new ClinicRegistry(properties);
+        CLINIC = clinics.find("golden").orElseThrow();
+        try {
+            MAPPER = new FhirMapper(new ObjectMapper(), new Terminology(FHIR, clinics));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> dirs = Files.list(GOLDEN)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    static RecordKind kindOf(String caseName) {
+        return RecordKind.valueOf(caseName.substring(0, caseName.indexOf('-')).toUpperCase());
+    }
+
+    static Bundle mapToBundle(String caseName) throws IOException {
+        String record = Files.readString(GOLDEN.resolve(caseName).resolve("record.json"));
+        RecordKind kind = kindOf(caseName);
+        String encounter = kind == RecordKind.ENCOUNTER || kind == RecordKind.PATIENT
+                || (kind == RecordKind.SCORE && !record.contains("\"encounterId\"")) ? null : "Encounter/e1";
+        EhrReferences refs = kind == RecordKind.PATIENT ? new EhrReferences(null, null) : new EhrReferences("Patient/p1", encounter);
+        MappedRecord mapped = MAPPER.map(CLINIC, kind, new ObjectMapper().readTree(record).toString(), refs);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        mapped.resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
+        return bundle;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void eachRecordBecomesExactlyItsExpectedFhir(String caseName) throws IOException {
+        IParser json = FHIR.newJsonParser().setPrettyPrint(true);
+        String actual = json.encodeResourceToString(mapToBundle(caseName)) + "\n";
+        Path expected = GOLDEN.resolve(caseName).resolve("expected.json");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(expected, actual);
+        }
+        assertThat(expected).as("expected.json of " + caseName + " (write it with -Dgolden.update=true)").exists();
+        assertThat(actual).isEqualTo(Files.readString(expected));
+    }
+}
