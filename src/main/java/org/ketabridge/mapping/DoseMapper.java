@@ -60,7 +60,10 @@ final class DoseMapper {
         if (r.hasNonNull("wastedMg")) {
             ma.addExtension(Codes.KB_WASTED_AMOUNT, quantity(clinic, r, "wastedMg"));
         }
-        ma.setDosage(dosage(clinic, r));
+        if (r.hasNonNull("doseMg") || r.hasNonNull("rateMgPerKgPerHour")) {
+            // FHIR (mad-1) allows a dosage only with a dose or a rate: a dose not given has none.
+            ma.setDosage(dosage(clinic, r));
+        }
         return new MappedRecord(List.of(new MappedResource(ma, id.getSystem(), id.getValue(), Identity.placeholder(id))));
     }
 

@@ -76,6 +76,11 @@ public class Terminology {
         return overrides;
     }
 
+    /** KetaBridge's own CodeSystems, for the validator (and, later, for auditors). */
+    public java.util.Collection<CodeSystem> codeSystems() {
+        return java.util.Collections.unmodifiableCollection(codeSystems.values());
+    }
+
     /** The canonical url of one of KetaBridge's CodeSystems, e.g. {@code indication}. */
     public String system(String vocabulary) {
         return BASE + "/CodeSystem/" + vocabulary;

@@ -4,19 +4,23 @@ import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.ketabridge.mapping.FhirMapper;
+import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.ResourceValidator;
 import org.ketabridge.store.SyncQueue;
 import org.springframework.stereotype.Component;
 
-/** The mapping step of a sync route: the stored record, with its resolved references, becomes FHIR. */
+/** The mapping step of a sync route: the stored record, with its resolved references, becomes valid FHIR. */
 @Component("recordToFhir")
 public class RecordToFhir implements Processor {
 
     private final FhirMapper mapper;
+    private final ResourceValidator validator;
     private final SyncQueue queue;
     private final Clock clock;
 
-    public RecordToFhir(FhirMapper mapper, SyncQueue queue, Clock clock) {
+    public RecordToFhir(FhirMapper mapper, ResourceValidator validator, SyncQueue queue, Clock clock) {
         this.mapper = mapper;
+        this.validator = validator;
         this.queue = queue;
         this.clock = clock;
     }
@@ -24,7 +28,10 @@ public class RecordToFhir implements Processor {
     @Override
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
-        work.mapped(mapper.map(work.clinic(), work.kind(), work.version().content(), work.references()));
+        MappedRecord mapped = mapper.map(work.clinic(), work.kind(), work.version().content(), work.references());
+        // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
+        validator.check(mapped);
+        work.mapped(mapped);
         queue.markMapped(work.task().id(), clock.instant());
     }
 }

@@ -1,0 +1,62 @@
+package org.ketabridge.mapping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the mapping produces validates with zero errors; a broken mapping is caught before it leaves. */
+class ValidationTest {
+
+    private static final ResourceValidator VALIDATOR = new ResourceValidator(FhirContext.forR4Cached(), termsOf());
+
+    private static Terminology termsOf() {
+        try {
+            return new Terminology(FhirContext.forR4Cached(), clinics());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static org.ketabridge.config.ClinicRegistry clinics() {
+        return new org.ketabridge.config.ClinicRegistry(new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(java.util.Map.of(
+                        "bridge.clinics[0].id", "golden", "bridge.clinics[0].time-zone", "UTC",
+                        "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", org.ketabridge.config.BridgeProperties.class));
+    }
+
+    static List<String> cases() throws IOException {
+        return GoldenMappingTest.cases().toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyGoldenCaseValidatesWithZeroErrors(String caseName) throws IOException {
+        Bundle mapped = GoldenMappingTest.mapToBundle(caseName);
+        for (Bundle.BundleEntryComponent entry : mapped.getEntry()) {
+            assertThat(VALIDATOR.errors((Resource) entry.getResource())).as(caseName + " " + entry.getResource().fhirType()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBrokenMappingIsCaughtWithTheValidatorsMessages() throws IOException {
+        Bundle mapped = GoldenMappingTest.mapToBundle("encounter-bp-only-vital-set");
+        Observation bp = (Observation) mapped.getEntry().get(1).getResource();
+        // A vital sign without status and with a component lacking its value: FHIR and the vital-signs profile refuse it.
+        bp.setStatus(null);
+        bp.getComponentFirstRep().setValue(null);
+        MappedResource broken = new MappedResource(bp, "urn:test", "bp-1", "urn:uuid:00000000-0000-0000-0000-000000000001");
+        assertThatThrownBy(() -> VALIDATOR.check(new MappedRecord(List.of(broken))))
+                .isInstanceOf(MappingException.class)
+                .hasMessageContaining("Observation bp-1 fails FHIR validation")
+                .hasMessageContaining("Observation.status");
+    }
+}
