@@ -32,6 +32,7 @@ public class ReceiptResponder implements Processor {
         body.put("unchanged", receipt.unchanged());
         body.put("rejected", receipt.rejected());
         body.put("rejections", receipt.rejections());
+        body.put("warnings", receipt.warnings());
         body.put("status", "/api/v1/clinics/" + receipt.clinicId() + "/receipts/" + receipt.receiptId());
         responses.write(exchange, receipt.accepted() > 0 ? 202 : 422, body);
     }

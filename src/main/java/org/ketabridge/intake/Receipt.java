@@ -13,5 +13,10 @@ public record Receipt(
         int accepted,
         int unchanged,
         int rejected,
-        List<Rejection> rejections) {
+        List<Rejection> rejections,
+        List<LineWarning> warnings) {
+
+    /** A warning on an accepted record: its line and id, the field, and what to look at. */
+    public record LineWarning(int line, String recordId, String field, String message) {
+    }
 }

@@ -34,15 +34,17 @@ public class RecordIntake {
     private static final Logger log = LoggerFactory.getLogger(RecordIntake.class);
 
     private final RecordValidators validators;
+    private final DoseWarnings doseWarnings;
     private final RecordStore records;
     private final ReceiptStore receipts;
     private final SyncQueue syncQueue;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public RecordIntake(RecordValidators validators, RecordStore records, ReceiptStore receipts, SyncQueue syncQueue,
-                        ObjectMapper json, Clock clock) {
+    public RecordIntake(RecordValidators validators, DoseWarnings doseWarnings, RecordStore records, ReceiptStore receipts,
+                        SyncQueue syncQueue, ObjectMapper json, Clock clock) {
         this.validators = validators;
+        this.doseWarnings = doseWarnings;
         this.records = records;
         this.receipts = receipts;
         this.syncQueue = syncQueue;
@@ -73,14 +75,17 @@ public class RecordIntake {
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, accepted.size(),
                 rejections.size(), toJson(rejections));
         int unchanged = 0;
+        List<Receipt.LineWarning> warnings = new ArrayList<>();
         for (Accepted a : accepted) {
-            unchanged += store(clinic, receiptId, a, now) ? 1 : 0;
+            List<Warning> found = a.record().kind() == RecordKind.DOSE ? doseWarnings.check(clinic, a.record()) : List.of();
+            found.forEach(w -> warnings.add(new Receipt.LineWarning(a.line(), a.record().recordId(), w.field(), w.message())));
+            unchanged += store(clinic, receiptId, a, found, now) ? 1 : 0;
         }
-        receipts.setUnchangedCount(receiptId, unchanged);
+        receipts.complete(receiptId, unchanged, toJson(warnings));
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
                 receiptId, clinic.id(), kind.collection(), channel, accepted.size(), unchanged, rejections.size());
         return new Receipt(receiptId, clinic.id(), kind.collection(), accepted.size(), unchanged, rejections.size(),
-                List.copyOf(rejections));
+                List.copyOf(rejections), List.copyOf(warnings));
     }
 
     private ValidatedRecord check(Clinic clinic, RecordKind kind, InboundLine line, Instant now, List<FieldError> errors) {
@@ -119,7 +124,7 @@ public class RecordIntake {
      *
      * @return whether the record was unchanged
      */
-    private boolean store(Clinic clinic, String receiptId, Accepted a, Instant now) {
+    private boolean store(Clinic clinic, String receiptId, Accepted a, List<Warning> warnings, Instant now) {
         ValidatedRecord r = a.record();
         String content = r.content().toString();
         String contentHash = hash(content);
@@ -130,7 +135,7 @@ public class RecordIntake {
         }
         int version = latest.map(v -> v.version() + 1).orElse(1);
         long versionId = records.insert(clinic.id(), r.kind().name(), r.recordId(), version, r.patientMrn(),
-                r.encounterId(), content, contentHash, receiptId, now);
+                r.encounterId(), content, contentHash, receiptId, now, warnings.isEmpty() ? null : toJson(warnings));
         receipts.insertItem(receiptId, a.line(), r.kind().name(), r.recordId(), version == 1 ? "CREATED" : "UPDATED", versionId);
         if (clinic.syncsToEhr()) {
             syncQueue.enqueue(versionId, clinic.id(), r.kind().name(), r.recordId(), now);

@@ -27,7 +27,7 @@ final class DoseMapper {
         this.terms = terms;
     }
 
-    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
+    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs, JsonNode warnings) {
         Identifier id = Identity.dose(clinic, r.get("doseId").asText());
         MedicationAdministration ma = new MedicationAdministration();
         ma.addIdentifier(id);
@@ -59,6 +59,11 @@ final class DoseMapper {
         }
         if (r.hasNonNull("wastedMg")) {
             ma.addExtension(Codes.KB_WASTED_AMOUNT, quantity(clinic, r, "wastedMg"));
+        }
+        for (JsonNode warning : warnings) {
+            // Plausibility warnings travel with the dose, where the clinician reading it will see them.
+            ma.addNote().setText("KetaBridge warning (" + warning.path("field").asText() + "): "
+                    + warning.path("message").asText());
         }
         if (r.hasNonNull("doseMg") || r.hasNonNull("rateMgPerKgPerHour")) {
             // FHIR (mad-1) allows a dosage only with a dose or a rate: a dose not given has none.

@@ -25,16 +25,23 @@ public class FhirMapper {
     }
 
     public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs) {
+        return map(clinic, kind, content, refs, null);
+    }
+
+    /** {@code warnings}: the plausibility warnings found at intake (JSON list), carried as notes. */
+    public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs, String warnings) {
         JsonNode record;
+        JsonNode warningList;
         try {
             record = json.readTree(content);
+            warningList = warnings == null ? json.createArrayNode() : json.readTree(warnings);
         } catch (JsonProcessingException e) {
             throw new MappingException("stored record is not JSON");
         }
         return switch (kind) {
             case PATIENT -> patients.map(clinic, record);
             case ENCOUNTER -> encounters.map(clinic, record, refs);
-            case DOSE -> doses.map(clinic, record, refs);
+            case DOSE -> doses.map(clinic, record, refs, warningList);
             case SCORE -> scores.map(clinic, record, refs);
         };
     }

@@ -27,8 +27,9 @@ public class ReceiptStore {
                 .update();
     }
 
-    public void setUnchangedCount(String receiptId, int unchanged) {
-        jdbc.sql("update receipt set unchanged_count = ? where receipt_id = ?").params(unchanged, receiptId).update();
+    public void complete(String receiptId, int unchanged, String warningsJson) {
+        jdbc.sql("update receipt set unchanged_count = ?, warnings = ? where receipt_id = ?")
+                .params(unchanged, warningsJson, receiptId).update();
     }
 
     public void insertItem(String receiptId, int line, String kind, String recordId, String outcome, long recordVersionId) {
@@ -39,7 +40,7 @@ public class ReceiptStore {
 
     public Optional<ReceiptRow> find(String clinicId, String receiptId) {
         return jdbc.sql("select receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
-                        + " rejected_count, rejections from receipt where clinic_id = ? and receipt_id = ?")
+                        + " rejected_count, rejections, warnings from receipt where clinic_id = ? and receipt_id = ?")
                 .params(clinicId, receiptId)
                 .query(ReceiptRow.class)
                 .optional();
@@ -57,7 +58,8 @@ public class ReceiptStore {
     }
 
     public record ReceiptRow(String receiptId, String clinicId, String kind, String channel, OffsetDateTime receivedAt,
-                             int acceptedCount, int unchangedCount, int rejectedCount, String rejections) {
+                             int acceptedCount, int unchangedCount, int rejectedCount, String rejections,
+                             String warnings) {
     }
 
     public record ReceiptItemStatus(int line, String kind, String recordId, String outcome, int version, String status,

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 public class RecordStore {
 
     private static final String COLUMNS =
-            "id, clinic_id, kind, record_id, version, patient_mrn, encounter_id, content, content_hash, receipt_id";
+            "id, clinic_id, kind, record_id, version, patient_mrn, encounter_id, content, content_hash, receipt_id, warnings";
 
     private final JdbcClient jdbc;
 
@@ -38,12 +38,13 @@ public class RecordStore {
     }
 
     public long insert(String clinicId, String kind, String recordId, int version, String patientMrn,
-                       String encounterId, String content, String contentHash, String receiptId, Instant receivedAt) {
+                       String encounterId, String content, String contentHash, String receiptId, Instant receivedAt,
+                       String warnings) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("insert into record_version (clinic_id, kind, record_id, version, patient_mrn, encounter_id,"
-                        + " content, content_hash, receipt_id, received_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " content, content_hash, receipt_id, received_at, warnings) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(clinicId, kind, recordId, version, patientMrn, encounterId, content, contentHash, receiptId,
-                        OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC))
+                        OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC), warnings)
                 .update(keys, "id");
         return keys.getKey().longValue();
     }

@@ -11,5 +11,6 @@ public record StoredVersion(
         String encounterId,
         String content,
         String contentHash,
-        String receiptId) {
+        String receiptId,
+        String warnings) {
 }

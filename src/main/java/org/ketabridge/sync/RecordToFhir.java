@@ -28,7 +28,8 @@ public class RecordToFhir implements Processor {
     @Override
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
-        MappedRecord mapped = mapper.map(work.clinic(), work.kind(), work.version().content(), work.references());
+        MappedRecord mapped = mapper.map(work.clinic(), work.kind(), work.version().content(), work.references(),
+                work.version().warnings());
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
         validator.check(mapped);
         work.mapped(mapped);

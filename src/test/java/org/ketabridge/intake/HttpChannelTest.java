@@ -114,6 +114,36 @@ class HttpChannelTest extends BridgeTestSupport {
         assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson", big).statusCode()).isEqualTo(413);
     }
 
+    @Test
+    void plausibilityWarningsAcceptTheDoseAndTravelWithIt() throws Exception {
+        String p = prefix();
+        // Ketamine at 1.2 mg/kg: anaesthetic dosing, warned, not refused.
+        String heavy = dose(p + "-D1", p + "-E1", p + "-M", 84).replace("\"weightKg\":70", "\"weightKg\":70,\"doseMgPerKg\":1.2");
+        JsonNode receipt = json(httpPost("/api/v1/clinics/beta/doses", "application/json", heavy));
+        assertThat(receipt.get("accepted").asInt()).isEqualTo(1);
+        assertThat(receipt.get("warnings")).hasSize(1);
+        assertThat(receipt.get("warnings").get(0).get("field").asText()).isEqualTo("doseMgPerKg");
+        assertThat(receipt.get("warnings").get(0).get("message").asText()).contains("1.2 mg/kg");
+
+        // Esketamine after 60 min of monitoring, blood pressure 150/95 before the dose: two warnings.
+        String session = "{\"encounterId\":\"" + p + "-E2\",\"patientMrn\":\"" + p + "-M\",\"status\":\"finished\","
+                + "\"start\":\"2026-10-06T13:00:00\",\"end\":\"2026-10-06T14:00:00\",\"modality\":\"intranasal\","
+                + "\"monitoringMinutes\":60,\"vitals\":[{\"at\":\"2026-10-06T12:55:00\",\"systolic\":150,\"diastolic\":95}]}";
+        assertThat(httpPost("/api/v1/clinics/beta/encounters", "application/json", session).statusCode()).isEqualTo(202);
+        String spravato = "{\"doseId\":\"" + p + "-D2\",\"encounterId\":\"" + p + "-E2\",\"patientMrn\":\"" + p + "-M\","
+                + "\"medication\":\"esketamine\",\"route\":\"intranasal\",\"status\":\"completed\",\"doseMg\":56,"
+                + "\"start\":\"2026-10-06T13:00:00\",\"lotNumber\":\"SPR-1\"}";
+        JsonNode second = json(httpPost("/api/v1/clinics/beta/doses", "application/json", spravato));
+        assertThat(second.get("warnings")).extracting(w -> w.get("field").asText()).containsExactly("encounterId", "start");
+        assertThat(json(httpGet(second.get("status").asText())).get("warnings")).hasSize(2);
+
+        // The warning reaches the EHR as a note on the MedicationAdministration.
+        httpPost("/api/v1/clinics/beta/patients", "application/json", patient(p + "-M"));
+        org.awaitility.Awaitility.await().until(() -> "SENT".equals(taskStatus("beta", "DOSE", p + "-D2")));
+        assertThat(BETA_EHR.getAllServeEvents()).anySatisfy(e -> assertThat(e.getRequest().getBodyAsString())
+                .contains(p + "-D2").contains("KetaBridge warning (start): blood pressure before the esketamine dose was 150/95"));
+    }
+
     private int storedIds(String p) {
         return jdbc.sql("select count(*) from record_version where record_id like ?").param(p + "%").query(Integer.class).single();
     }

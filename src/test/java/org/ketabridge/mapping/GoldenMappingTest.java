@@ -22,7 +22,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 
 /**
  * Golden tests: in {@code src/test/resources/golden/}, one folder per case, the record as stored
- * ({@code record.json}: normalized, times with offsets) and, side by side, the exact FHIR it must
+ * ({@code record.json}: normalized, times with offsets; {@code warnings.json} when intake found
+ * plausibility warnings) and, side by side, the exact FHIR it must
  * become ({@code expected.json}: a collection Bundle of the resources in write order). The
  * patient and encounter are taken as the EHR's {@code Patient/p1} and {@code Encounter/e1}.
  * Run with {@code -Dgolden.update=true} to rewrite the expected files after a deliberate change,
@@ -65,7 +66,9 @@ class GoldenMappingTest {
         String encounter = kind == RecordKind.ENCOUNTER || kind == RecordKind.PATIENT
                 || (kind == RecordKind.SCORE && !record.contains("\"encounterId\"")) ? null : "Encounter/e1";
         EhrReferences refs = kind == RecordKind.PATIENT ? new EhrReferences(null, null) : new EhrReferences("Patient/p1", encounter);
-        MappedRecord mapped = MAPPER.map(CLINIC, kind, new ObjectMapper().readTree(record).toString(), refs);
+        Path warnings = GOLDEN.resolve(caseName).resolve("warnings.json");
+        MappedRecord mapped = MAPPER.map(CLINIC, kind, new ObjectMapper().readTree(record).toString(), refs,
+                Files.exists(warnings) ? Files.readString(warnings) : null);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         mapped.resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
         return bundle;
