@@ -15,11 +15,30 @@ public class BridgeProperties {
     private List<ClinicProperties> clinics = new ArrayList<>();
     private final Intake intake = new Intake();
     private final Sync sync = new Sync();
+    private final Outcomes outcomes = new Outcomes();
 
     public List<ClinicProperties> getClinics() { return clinics; }
     public void setClinics(List<ClinicProperties> clinics) { this.clinics = clinics; }
     public Intake getIntake() { return intake; }
     public Sync getSync() { return sync; }
+    public Outcomes getOutcomes() { return outcomes; }
+
+    /** How scores become outcomes: response is a fall of at least {@code responseFraction} from baseline. */
+    public static class Outcomes {
+        private double responseFraction = 0.5;
+        /**
+         * The highest total still counted as remission, per instrument (the reference: PHQ-9 below
+         * 5, GAD-7 below 5, MADRS at most 12; some studies use 10 for MADRS). Instruments not named
+         * here have response but no remission.
+         */
+        private java.util.Map<String, Integer> remissionAtMost = new java.util.HashMap<>(
+                java.util.Map.of("PHQ-9", 4, "GAD-7", 4, "MADRS", 12));
+
+        public double getResponseFraction() { return responseFraction; }
+        public void setResponseFraction(double responseFraction) { this.responseFraction = responseFraction; }
+        public java.util.Map<String, Integer> getRemissionAtMost() { return remissionAtMost; }
+        public void setRemissionAtMost(java.util.Map<String, Integer> remissionAtMost) { this.remissionAtMost = remissionAtMost; }
+    }
 
     public static class Intake {
         /** Largest request body the HTTP channel takes; larger ones get 413. */

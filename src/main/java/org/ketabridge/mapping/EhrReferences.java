@@ -1,8 +1,13 @@
 package org.ketabridge.mapping;
 
 /**
- * The resources a record refers to, as the EHR knows them ({@code Patient/123}); the encounter
- * is null when the record has none.
+ * The resources a record refers to, as the EHR knows them ({@code Patient/123}): its patient, its
+ * encounter (null when it has none), and for a score the baseline score its outcome is measured
+ * against (null when it has no outcome, or is its own baseline).
  */
-public record EhrReferences(String patient, String encounter) {
+public record EhrReferences(String patient, String encounter, String baselineScore) {
+
+    public EhrReferences(String patient, String encounter) {
+        this(patient, encounter, null);
+    }
 }

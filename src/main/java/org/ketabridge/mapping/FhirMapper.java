@@ -25,11 +25,15 @@ public class FhirMapper {
     }
 
     public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs) {
-        return map(clinic, kind, content, refs, null);
+        return map(clinic, kind, content, refs, null, null);
     }
 
-    /** {@code warnings}: the plausibility warnings found at intake (JSON list), carried as notes. */
-    public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs, String warnings) {
+    /**
+     * {@code warnings}: the plausibility warnings found at intake (JSON list), carried as notes;
+     * {@code outcome}: for a score, where it stands against its baseline (null when none).
+     */
+    public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs, String warnings,
+                            org.ketabridge.outcome.Outcome outcome) {
         JsonNode record;
         JsonNode warningList;
         try {
@@ -42,7 +46,7 @@ public class FhirMapper {
             case PATIENT -> patients.map(clinic, record);
             case ENCOUNTER -> encounters.map(clinic, record, refs);
             case DOSE -> doses.map(clinic, record, refs, warningList);
-            case SCORE -> scores.map(clinic, record, refs);
+            case SCORE -> scores.map(clinic, record, refs, outcome);
         };
     }
 }

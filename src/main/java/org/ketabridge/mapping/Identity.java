@@ -36,6 +36,16 @@ public final class Identity {
         return identifier(clinic.identifierSystem("score"), scoreId);
     }
 
+    /** The outcome KetaBridge derives from a score (not in the contract's table: one per score). */
+    public static Identifier scoreOutcome(Clinic clinic, String scoreId) {
+        return identifier(clinic.identifierSystem("score-outcome"), scoreId);
+    }
+
+    /** The safety flag a score raises (PHQ-9 item 9 above 0), one per score. */
+    public static Identifier scoreFlag(Clinic clinic, String scoreId) {
+        return identifier(clinic.identifierSystem("score-flag"), scoreId);
+    }
+
     /** {@code {encounterId}:{at as UTC, yyyyMMddHHmmss}:{measure}}, measure one of bp, hr, rr, spo2, sedation. */
     public static Identifier vital(Clinic clinic, String encounterId, OffsetDateTime at, String measure) {
         String value = encounterId + ":" + at.withOffsetSameInstant(ZoneOffset.UTC).format(VITAL_TIME) + ":" + measure;

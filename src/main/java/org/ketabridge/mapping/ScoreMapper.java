@@ -1,7 +1,16 @@
 package org.ketabridge.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.ketabridge.outcome.Outcome;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
@@ -17,13 +26,15 @@ import org.ketabridge.config.Clinic;
  */
 final class ScoreMapper {
 
+    private static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";
+
     private final Terminology terms;
 
     ScoreMapper(Terminology terms) {
         this.terms = terms;
     }
 
-    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
+    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs, Outcome outcome) {
         Identifier id = Identity.score(clinic, r.get("scoreId").asText());
         String instrument = r.get("instrument").asText();
         Observation o = new Observation();
@@ -49,7 +60,58 @@ final class ScoreMapper {
                         .setValue(new IntegerType(items.get(i).asInt()));
             }
         }
-        return new MappedRecord(List.of(new MappedResource(o, id.getSystem(), id.getValue(), Identity.placeholder(id))));
+        List<MappedResource> resources = new ArrayList<>();
+        MappedResource score = new MappedResource(o, id.getSystem(), id.getValue(), Identity.placeholder(id));
+        resources.add(score);
+        if (outcome != null) {
+            resources.add(outcome(clinic, r, refs, outcome, score.placeholder()));
+        }
+        if ("PHQ-9".equals(instrument) && items != null && items.get(8).asInt() > 0) {
+            resources.add(selfHarmFlag(clinic, r, refs));
+        }
+        return new MappedRecord(resources);
     }
 
+
+    /** Where this score stands against its baseline, derived from both (derivedFrom). */
+    private MappedResource outcome(Clinic clinic, JsonNode r, EhrReferences refs, Outcome outcome, String scorePlaceholder) {
+        Identifier id = Identity.scoreOutcome(clinic, r.get("scoreId").asText());
+        Observation o = new Observation();
+        o.addIdentifier(id);
+        o.setStatus(ObservationStatus.FINAL);
+        o.addCategory(Codes.category("survey"));
+        o.setCode(Codes.concept(List.of(), terms.local("outcome", "treatment-outcome")));
+        o.setSubject(new Reference(refs.patient()));
+        if (refs.encounter() != null) {
+            o.setEncounter(new Reference(refs.encounter()));
+        }
+        o.setEffective(new DateTimeType(r.get("effective").asText()));
+        o.setValue(Codes.concept(List.of(), terms.local("outcome", outcome.status().code())));
+        if (outcome.percentChange() != null) {
+            o.addComponent().setCode(Codes.concept(List.of(), terms.local("outcome", "percent-change")))
+                    .setValue(new Quantity().setValue(BigDecimal.valueOf(outcome.percentChange()).setScale(1, RoundingMode.HALF_UP))
+                            .setUnit("%").setSystem("http://unitsofmeasure.org").setCode("%"));
+        }
+        if (refs.baselineScore() != null) {
+            o.addDerivedFrom(new Reference(refs.baselineScore()));
+        }
+        o.addDerivedFrom(new Reference(scorePlaceholder));
+        return new MappedResource(o, id.getSystem(), id.getValue(), Identity.placeholder(id));
+    }
+
+    /** PHQ-9 item 9 above 0: thoughts of self-harm, a flag clinicians must see, sent with the score. */
+    private MappedResource selfHarmFlag(Clinic clinic, JsonNode r, EhrReferences refs) {
+        Identifier id = Identity.scoreFlag(clinic, r.get("scoreId").asText());
+        Flag flag = new Flag();
+        flag.addIdentifier(id);
+        flag.setStatus(Flag.FlagStatus.ACTIVE);
+        flag.addCategory(new CodeableConcept().addCoding(new Coding(FLAG_CATEGORY, "clinical", "Clinical")));
+        flag.setCode(Codes.concept(List.of(), terms.local("outcome", "phq9-item9-positive")));
+        flag.setSubject(new Reference(refs.patient()));
+        if (refs.encounter() != null) {
+            flag.setEncounter(new Reference(refs.encounter()));
+        }
+        flag.setPeriod(new Period().setStartElement(new DateTimeType(r.get("effective").asText())));
+        return new MappedResource(flag, id.getSystem(), id.getValue(), Identity.placeholder(id));
+    }
 }

@@ -30,6 +30,16 @@ public class RecordStore {
                 .optional();
     }
 
+    /** The latest version of each record of one kind of a patient. */
+    public java.util.List<StoredVersion> latestOfPatient(String clinicId, String kind, String patientMrn) {
+        return jdbc.sql("select " + COLUMNS + " from record_version v where clinic_id = ? and kind = ? and patient_mrn = ?"
+                        + " and version = (select max(version) from record_version w where w.clinic_id = v.clinic_id"
+                        + " and w.kind = v.kind and w.record_id = v.record_id)")
+                .params(clinicId, kind, patientMrn)
+                .query(StoredVersion.class)
+                .list();
+    }
+
     public StoredVersion byId(long id) {
         return jdbc.sql("select " + COLUMNS + " from record_version where id = ?")
                 .param(id)

@@ -119,14 +119,13 @@ public class FhirEhrClient {
         return WriteResult.stored(primaryReference);
     }
 
-    private static void rewriteReferences(Resource resource, Map<String, String> placeholders) {
+    private void rewriteReferences(Resource resource, Map<String, String> placeholders) {
         if (placeholders.isEmpty()) {
             return;
         }
-        if (resource instanceof org.hl7.fhir.r4.model.Observation o) {
-            Reference encounter = o.getEncounter();
-            if (encounter.hasReference() && placeholders.containsKey(encounter.getReference())) {
-                encounter.setReference(placeholders.get(encounter.getReference()));
+        for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            if (ref.hasReference() && placeholders.containsKey(ref.getReference())) {
+                ref.setReference(placeholders.get(ref.getReference()));
             }
         }
     }

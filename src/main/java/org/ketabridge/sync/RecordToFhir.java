@@ -29,7 +29,7 @@ public class RecordToFhir implements Processor {
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
         MappedRecord mapped = mapper.map(work.clinic(), work.kind(), work.version().content(), work.references(),
-                work.version().warnings());
+                work.version().warnings(), work.outcome());
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
         validator.check(mapped);
         work.mapped(mapped);

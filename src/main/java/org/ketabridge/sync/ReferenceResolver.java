@@ -10,7 +10,8 @@ import org.ketabridge.store.StoredVersion;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds, as the EHR knows them, the patient and encounter a record refers to. When one is not in
+ * Finds, as the EHR knows them, the patient and encounter a record refers to (and, for a score,
+ * the baseline score its outcome derives from). When one is not in
  * the EHR yet (its record has not arrived, or is still on its way) the task waits for it and goes
  * as soon as it is there: the EHR never receives a reference to something it does not hold.
  */
@@ -18,9 +19,11 @@ import org.springframework.stereotype.Component;
 public class ReferenceResolver implements Processor {
 
     private final EhrLinks links;
+    private final org.ketabridge.outcome.ScoreOutcomes outcomes;
 
-    public ReferenceResolver(EhrLinks links) {
+    public ReferenceResolver(EhrLinks links, org.ketabridge.outcome.ScoreOutcomes outcomes) {
         this.links = links;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -46,6 +49,20 @@ public class ReferenceResolver implements Processor {
             }
             encounter = found.get();
         }
-        work.references(new EhrReferences(patient.get(), encounter));
+        String baseline = null;
+        if (work.kind() == RecordKind.SCORE) {
+            var outcome = outcomes.of(v).orElse(null);
+            work.outcome(outcome);
+            if (outcome != null && !outcome.baselineScoreId().equals(v.recordId())) {
+                // The outcome is derived from the baseline score: the EHR must hold it first.
+                Optional<String> found = links.find(clinicId, RecordKind.SCORE.name(), outcome.baselineScoreId());
+                if (found.isEmpty()) {
+                    work.waitingFor(new Dependency(RecordKind.SCORE, outcome.baselineScoreId()));
+                    return;
+                }
+                baseline = found.get();
+            }
+        }
+        work.references(new EhrReferences(patient.get(), encounter, baseline));
     }
 }

@@ -72,10 +72,8 @@ public class SyncOutcomes {
         }
         queue.markSent(task.id(), result.reference(), now);
         links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
-        RecordKind kind = work.kind();
-        if (kind == RecordKind.PATIENT || kind == RecordKind.ENCOUNTER) {
-            queue.wake(task.clinicId(), new Dependency(kind, task.recordId()).key(), now);
-        }
+        // Whatever waited for this record (its patient, encounter, or baseline score) can go now.
+        queue.wake(task.clinicId(), new Dependency(work.kind(), task.recordId()).key(), now);
     }
 
     /** The task could not go: decide, by why, whether and when it goes again. */

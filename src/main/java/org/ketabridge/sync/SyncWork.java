@@ -16,6 +16,7 @@ public class SyncWork {
     private EhrReferences references;
     private Dependency waitingFor;
     private MappedRecord mapped;
+    private org.ketabridge.outcome.Outcome outcome;
     private WriteResult result;
 
     public SyncWork(SyncTask task, Clinic clinic, StoredVersion version) {
@@ -35,6 +36,10 @@ public class SyncWork {
     public Dependency waitingFor() { return waitingFor; }
     public void waitingFor(Dependency waitingFor) { this.waitingFor = waitingFor; }
     public boolean isWaiting() { return waitingFor != null; }
+
+    /** For a score of an outcome instrument: where it stands against its baseline. */
+    public org.ketabridge.outcome.Outcome outcome() { return outcome; }
+    public void outcome(org.ketabridge.outcome.Outcome outcome) { this.outcome = outcome; }
 
     public MappedRecord mapped() { return mapped; }
     public void mapped(MappedRecord mapped) { this.mapped = mapped; }

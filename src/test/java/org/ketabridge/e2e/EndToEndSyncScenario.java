@@ -92,6 +92,9 @@ abstract class EndToEndSyncScenario {
         post(clinic, "scores", ndjson(
                 score("S-10", "E-10", "MRN-1", 2, 2, 2, 1, 1, 2, 1, 1, 0),
                 score("S-20", "E-20", "MRN-2", 1, 1, 1, 1, 0, 0, 0, 0, 0)));
+        // A later PHQ-9 of MRN-1, less than half its baseline (12): a response, derived from both scores.
+        post(clinic, "scores", ndjson("{\"scoreId\":\"S-11\",\"patientMrn\":\"MRN-1\",\"instrument\":\"PHQ-9\","
+                + "\"total\":5,\"effective\":\"2026-10-12T08:45:00\",\"timing\":\"pre-session\"}"));
         // Unchanged resends: nothing new anywhere.
         post(clinic, "patients", ndjson(patient("MRN-2", "Okafor")));
         post(clinic, "doses", ndjson(dose("D-200", "E-20", "MRN-2")));
@@ -109,7 +112,7 @@ abstract class EndToEndSyncScenario {
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
                 jdbc.sql("select count(*) from sync_task where status <> 'SENT'").query(Integer.class).single()).isZero());
         assertThat(jdbc.sql("select count(*) from sync_task").query(Integer.class).single())
-                .as("2 patients + 2 encounters + 2 doses + 2 scores + 2 corrections, per clinic").isEqualTo(20);
+                .as("2 patients + 2 encounters + 2 doses + 3 scores + 2 corrections, per clinic").isEqualTo(22);
 
         IGenericClient ehr = client();
         for (String clinic : clinicIds()) {
@@ -136,6 +139,13 @@ abstract class EndToEndSyncScenario {
             Observation s10 = only(ehr, Observation.class, base + "/score", "S-10");
             assertThat(s10.getValueIntegerType().getValue()).isEqualTo(12);
             assertThat(s10.getEncounter().getReference()).isEqualTo(id(e10));
+
+            Observation s11 = only(ehr, Observation.class, base + "/score", "S-11");
+            Observation outcome = only(ehr, Observation.class, base + "/score-outcome", "S-11");
+            assertThat(outcome.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("response");
+            assertThat(outcome.getDerivedFrom()).extracting(r -> r.getReference()).containsExactly(id(s10), id(s11));
+            assertThat(only(ehr, Observation.class, base + "/score-outcome", "S-10").getValueCodeableConcept()
+                    .getCodingFirstRep().getCode()).isEqualTo("baseline");
 
             // Vital signs: one Observation per measure, tied to the encounter (09:00 MDT = 15:00 UTC).
             String at = clinic.equals(clinicIds().get(0)) ? "20261005150000" : "20261005140000";

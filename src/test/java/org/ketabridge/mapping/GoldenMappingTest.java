@@ -23,7 +23,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 /**
  * Golden tests: in {@code src/test/resources/golden/}, one folder per case, the record as stored
  * ({@code record.json}: normalized, times with offsets; {@code warnings.json} when intake found
- * plausibility warnings) and, side by side, the exact FHIR it must
+ * plausibility warnings; {@code outcome.json} when the score is judged against the baseline
+ * score {@code Observation/baseline1}) and, side by side, the exact FHIR it must
  * become ({@code expected.json}: a collection Bundle of the resources in write order). The
  * patient and encounter are taken as the EHR's {@code Patient/p1} and {@code Encounter/e1}.
  * Run with {@code -Dgolden.update=true} to rewrite the expected files after a deliberate change,
@@ -67,8 +68,16 @@ class GoldenMappingTest {
                 || (kind == RecordKind.SCORE && !record.contains("\"encounterId\"")) ? null : "Encounter/e1";
         EhrReferences refs = kind == RecordKind.PATIENT ? new EhrReferences(null, null) : new EhrReferences("Patient/p1", encounter);
         Path warnings = GOLDEN.resolve(caseName).resolve("warnings.json");
+        Path outcomeFile = GOLDEN.resolve(caseName).resolve("outcome.json");
+        org.ketabridge.outcome.Outcome outcome = null;
+        if (Files.exists(outcomeFile)) {
+            var o = new ObjectMapper().readTree(Files.readString(outcomeFile));
+            outcome = new org.ketabridge.outcome.Outcome(org.ketabridge.outcome.Outcome.Status.valueOf(o.get("status").asText()),
+                    o.get("baselineScoreId").asText(), o.get("percentChange").asDouble());
+            refs = new EhrReferences(refs.patient(), refs.encounter(), "Observation/baseline1");
+        }
         MappedRecord mapped = MAPPER.map(CLINIC, kind, new ObjectMapper().readTree(record).toString(), refs,
-                Files.exists(warnings) ? Files.readString(warnings) : null);
+                Files.exists(warnings) ? Files.readString(warnings) : null, outcome);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         mapped.resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
         return bundle;
