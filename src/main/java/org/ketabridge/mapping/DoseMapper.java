@@ -69,7 +69,14 @@ final class DoseMapper {
             // FHIR (mad-1) allows a dosage only with a dose or a rate: a dose not given has none.
             ma.setDosage(dosage(clinic, r));
         }
-        return new MappedRecord(List.of(new MappedResource(ma, id.getSystem(), id.getValue(), Identity.placeholder(id))));
+        MappedResource administration = new MappedResource(ma, id.getSystem(), id.getValue(), Identity.placeholder(id));
+        if (!r.hasNonNull("weightKg")) {
+            return new MappedRecord(List.of(administration));
+        }
+        // The body weight used for dosing: its own Observation, referenced from the administration.
+        MappedResource weight = weight(clinic, r, refs);
+        ma.addSupportingInformation(new Reference(weight.placeholder()));
+        return new MappedRecord(List.of(weight, administration), administration);
     }
 
     private Medication medication(Clinic clinic, JsonNode r) {
@@ -111,5 +118,19 @@ final class DoseMapper {
 
     private static Reference npi(String npi) {
         return new Reference().setIdentifier(new Identifier().setSystem(Codes.NPI).setValue(npi));
+    }
+
+    private MappedResource weight(Clinic clinic, JsonNode r, EhrReferences refs) {
+        Identifier id = Identity.doseWeight(clinic, r.get("doseId").asText());
+        org.hl7.fhir.r4.model.Observation o = new org.hl7.fhir.r4.model.Observation();
+        o.addIdentifier(id);
+        o.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
+        o.addCategory(Codes.category("vital-signs"));
+        o.setCode(Codes.concept(terms.translate(clinic, "vital-sign", "weightKg"), null));
+        o.setSubject(new Reference(refs.patient()));
+        o.setEncounter(new Reference(refs.encounter()));
+        o.setEffective(new DateTimeType(r.get("start").asText()));
+        o.setValue(quantity(clinic, r, "weightKg"));
+        return new MappedResource(o, id.getSystem(), id.getValue(), Identity.placeholder(id));
     }
 }

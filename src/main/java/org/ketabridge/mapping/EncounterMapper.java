@@ -63,9 +63,19 @@ final class EncounterMapper {
                     .setCode(unit.getCode());
             e.addExtension(Codes.KB_MONITORING_MINUTES, minutes);
         }
-        String placeholder = Identity.placeholder(id);
         List<MappedResource> resources = new ArrayList<>();
-        resources.add(new MappedResource(e, id.getSystem(), id.getValue(), placeholder));
+        // What the Encounter refers to goes first: the clinic, and the treatment course.
+        MappedResource clinicOrg = ClinicResources.organization(clinic);
+        resources.add(clinicOrg);
+        e.setServiceProvider(new Reference(clinicOrg.placeholder()));
+        if (r.hasNonNull("seriesId")) {
+            MappedResource series = ClinicResources.series(clinic, r.get("seriesId").asText(), refs.patient(), clinicOrg.placeholder());
+            resources.add(series);
+            e.addEpisodeOfCare(new Reference(series.placeholder()));
+        }
+        String placeholder = Identity.placeholder(id);
+        MappedResource encounter = new MappedResource(e, id.getSystem(), id.getValue(), placeholder);
+        resources.add(encounter);
         JsonNode sets = r.get("vitals");
         if (sets != null) {
             for (JsonNode set : sets) {
@@ -73,7 +83,7 @@ final class EncounterMapper {
                 resources.addAll(vitals.map(clinic, encounterId, at, set, refs.patient(), placeholder));
             }
         }
-        return new MappedRecord(resources);
+        return new MappedRecord(resources, encounter);
     }
 
 }

@@ -3,11 +3,14 @@ package org.ketabridge.mapping;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.ketabridge.config.Clinic;
-import org.ketabridge.intake.RecordKind;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** What a stored record becomes in FHIR R4. Pure: no I/O, the same input always gives the same resources. */
+/**
+ * What a stored record becomes in FHIR R4, with its Provenance. Pure: no I/O; the same input
+ * always gives the same resources (so a re-sent write is a no-op in the EHR).
+ */
 @Component
 public class FhirMapper {
 
@@ -16,6 +19,7 @@ public class FhirMapper {
     private final EncounterMapper encounters;
     private final DoseMapper doses;
     private final ScoreMapper scores;
+    private final ProvenanceMapper provenance = new ProvenanceMapper();
 
     public FhirMapper(ObjectMapper json, Terminology terms) {
         this.json = json;
@@ -24,29 +28,26 @@ public class FhirMapper {
         this.scores = new ScoreMapper(terms);
     }
 
-    public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs) {
-        return map(clinic, kind, content, refs, null, null);
+    public MappedRecord map(MappingInput in) {
+        JsonNode record = read(in.content());
+        JsonNode warnings = in.warnings() == null ? json.createArrayNode() : read(in.warnings());
+        EhrReferences refs = in.references();
+        MappedRecord mapped = switch (in.kind()) {
+            case PATIENT -> patients.map(in.clinic(), record);
+            case ENCOUNTER -> encounters.map(in.clinic(), record, refs);
+            case DOSE -> doses.map(in.clinic(), record, refs, warnings);
+            case SCORE -> scores.map(in.clinic(), record, refs, in.outcome());
+        };
+        List<MappedResource> withProvenance = new ArrayList<>(mapped.resources());
+        withProvenance.add(provenance.map(in, mapped.resources()));
+        return new MappedRecord(withProvenance, mapped.primary());
     }
 
-    /**
-     * {@code warnings}: the plausibility warnings found at intake (JSON list), carried as notes;
-     * {@code outcome}: for a score, where it stands against its baseline (null when none).
-     */
-    public MappedRecord map(Clinic clinic, RecordKind kind, String content, EhrReferences refs, String warnings,
-                            org.ketabridge.outcome.Outcome outcome) {
-        JsonNode record;
-        JsonNode warningList;
+    private JsonNode read(String text) {
         try {
-            record = json.readTree(content);
-            warningList = warnings == null ? json.createArrayNode() : json.readTree(warnings);
+            return json.readTree(text);
         } catch (JsonProcessingException e) {
             throw new MappingException("stored record is not JSON");
         }
-        return switch (kind) {
-            case PATIENT -> patients.map(clinic, record);
-            case ENCOUNTER -> encounters.map(clinic, record, refs);
-            case DOSE -> doses.map(clinic, record, refs, warningList);
-            case SCORE -> scores.map(clinic, record, refs, outcome);
-        };
     }
 }

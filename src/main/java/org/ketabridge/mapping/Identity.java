@@ -36,6 +36,30 @@ public final class Identity {
         return identifier(clinic.identifierSystem("score"), scoreId);
     }
 
+    /** The clinic itself, as an Organization. */
+    public static Identifier clinic(Clinic clinic) {
+        return identifier(clinic.identifierSystem("clinic"), clinic.id());
+    }
+
+    /** A treatment course: the sessions sharing a seriesId, as an EpisodeOfCare. */
+    public static Identifier series(Clinic clinic, String seriesId) {
+        return identifier(clinic.identifierSystem("series"), seriesId);
+    }
+
+    /** The body weight used for one dose (not in the contract's table: one per dose). */
+    public static Identifier doseWeight(Clinic clinic, String doseId) {
+        return identifier(clinic.identifierSystem("dose-weight"), doseId);
+    }
+
+    /**
+     * The id of the Provenance of one record version: FHIR R4 gives Provenance no identifier, so
+     * the write is idempotent by id. Derived from clinic, kind, record id and version.
+     */
+    public static String provenanceId(Clinic clinic, String kind, String recordId, int version) {
+        String key = clinic.identifierSystemBase() + "|" + kind + "|" + recordId + "|" + version;
+        return "kb-" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    }
+
     /** The outcome KetaBridge derives from a score (not in the contract's table: one per score). */
     public static Identifier scoreOutcome(Clinic clinic, String scoreId) {
         return identifier(clinic.identifierSystem("score-outcome"), scoreId);

@@ -2,10 +2,16 @@ package org.ketabridge.mapping;
 
 import java.util.List;
 
-/** What one record version becomes: its main resource first, then those it brings along (vital signs). */
-public record MappedRecord(List<MappedResource> resources) {
+/**
+ * What one record version becomes: its resources in write order (what others refer to first:
+ * the clinic's Organization, the series' EpisodeOfCare, the body weight, before the Encounter or
+ * MedicationAdministration that refers to them; vital signs after their Encounter), and which of
+ * them is the record's main resource.
+ */
+public record MappedRecord(List<MappedResource> resources, MappedResource primary) {
 
-    public MappedResource primary() {
-        return resources.get(0);
+    /** A record whose main resource is written first. */
+    public MappedRecord(List<MappedResource> resources) {
+        this(resources, resources.get(0));
     }
 }

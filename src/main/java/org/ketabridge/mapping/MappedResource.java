@@ -3,13 +3,19 @@ package org.ketabridge.mapping;
 import org.hl7.fhir.r4.model.Resource;
 
 /**
- * One FHIR resource to write, with the identifier that makes its write conditional (and so
- * idempotent) and the placeholder ({@code urn:uuid:...}) other resources of the same record use
- * to refer to it until the EHR has given it an id.
+ * One FHIR resource to write, with what makes its write idempotent, and the placeholder
+ * ({@code urn:uuid:...}) other resources of the same record use to refer to it until the EHR has
+ * given it an id. Most resources are written conditionally on their identifier; a resource
+ * without one in FHIR R4 (Provenance) carries an id derived from the record instead
+ * ({@code identifierSystem} null) and is written to that id.
  */
 public record MappedResource(Resource resource, String identifierSystem, String identifierValue, String placeholder) {
 
     public String resourceType() {
         return resource.fhirType();
+    }
+
+    public boolean writtenById() {
+        return identifierSystem == null;
     }
 }

@@ -14,7 +14,7 @@ import org.springframework.stereotype.Repository;
 public class RecordStore {
 
     private static final String COLUMNS =
-            "id, clinic_id, kind, record_id, version, patient_mrn, encounter_id, content, content_hash, receipt_id, warnings";
+            "id, clinic_id, kind, record_id, version, patient_mrn, encounter_id, content, content_hash, receipt_id, warnings, received_at";
 
     private final JdbcClient jdbc;
 

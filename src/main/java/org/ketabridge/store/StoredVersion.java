@@ -12,5 +12,6 @@ public record StoredVersion(
         String content,
         String contentHash,
         String receiptId,
-        String warnings) {
+        String warnings,
+        java.time.OffsetDateTime receivedAt) {
 }

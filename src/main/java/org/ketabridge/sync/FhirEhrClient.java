@@ -72,7 +72,7 @@ public class FhirEhrClient {
             bundle.addEntry()
                     .setFullUrl(r.placeholder())
                     .setResource(r.resource())
-                    .getRequest().setMethod(HTTPVerb.PUT).setUrl(conditionalUrl(r));
+                    .getRequest().setMethod(HTTPVerb.PUT).setUrl(writeUrl(r));
         }
         HttpResponse<String> response = send(request(URI.create(ehr.baseUrl().toString()))
                 .POST(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(bundle))));
@@ -86,7 +86,11 @@ public class FhirEhrClient {
         if (answer == null || answer.getEntry().isEmpty()) {
             throw new EhrUnavailableException("EHR answered the transaction with no response entries", null);
         }
-        String location = answer.getEntryFirstRep().getResponse().getLocation();
+        int primary = record.resources().indexOf(record.primary());
+        if (answer.getEntry().size() <= primary) {
+            throw new EhrUnavailableException("EHR answered the transaction with too few response entries", null);
+        }
+        String location = answer.getEntry().get(primary).getResponse().getLocation();
         return WriteResult.stored(referenceFrom(location, record.primary().resourceType()));
     }
 
@@ -98,10 +102,9 @@ public class FhirEhrClient {
      */
     private WriteResult writePerResource(MappedRecord record) {
         Map<String, String> placeholders = new HashMap<>();
-        String primaryReference = null;
         for (MappedResource r : record.resources()) {
             rewriteReferences(r.resource(), placeholders);
-            URI uri = URI.create(ehr.baseUrl() + "/" + conditionalUrl(r));
+            URI uri = URI.create(ehr.baseUrl() + "/" + writeUrl(r));
             HttpResponse<String> response = send(request(uri)
                     .PUT(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(r.resource()))));
             if (response.statusCode() == 429) {
@@ -110,13 +113,9 @@ public class FhirEhrClient {
             if (!isSuccess(response.statusCode())) {
                 return refused(response);
             }
-            String reference = referenceOf(response, r.resourceType());
-            placeholders.put(r.placeholder(), reference);
-            if (primaryReference == null) {
-                primaryReference = reference;
-            }
+            placeholders.put(r.placeholder(), referenceOf(response, r.resourceType()));
         }
-        return WriteResult.stored(primaryReference);
+        return WriteResult.stored(placeholders.get(record.primary().placeholder()));
     }
 
     private void rewriteReferences(Resource resource, Map<String, String> placeholders) {
@@ -130,7 +129,11 @@ public class FhirEhrClient {
         }
     }
 
-    private String conditionalUrl(MappedResource r) {
+    /** {@code Type?identifier=system|value}, or {@code Provenance/id} for a resource written by id. */
+    private String writeUrl(MappedResource r) {
+        if (r.writtenById()) {
+            return r.resourceType() + "/" + r.identifierValue();
+        }
         String token = r.identifierSystem() + "|" + r.identifierValue();
         return r.resourceType() + "?identifier=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
     }

@@ -5,6 +5,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.MappingInput;
 import org.ketabridge.mapping.ResourceValidator;
 import org.ketabridge.store.SyncQueue;
 import org.springframework.stereotype.Component;
@@ -28,8 +29,9 @@ public class RecordToFhir implements Processor {
     @Override
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
-        MappedRecord mapped = mapper.map(work.clinic(), work.kind(), work.version().content(), work.references(),
-                work.version().warnings(), work.outcome());
+        var v = work.version();
+        MappedRecord mapped = mapper.map(new MappingInput(work.clinic(), work.kind(), v.recordId(), v.version(),
+                v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()));
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
         validator.check(mapped);
         work.mapped(mapped);

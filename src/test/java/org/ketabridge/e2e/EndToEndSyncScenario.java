@@ -132,6 +132,18 @@ abstract class EndToEndSyncScenario {
             assertThat(d100.getDosage().getDose().getValue()).isEqualByComparingTo(new BigDecimal(40));
             assertThat(d100.getSubject().getReference()).as("the late patient, as the EHR knows it").isEqualTo(id(rivera));
             assertThat(d100.getContext().getReference()).isEqualTo(id(e10));
+            // The body weight used for dosing, the clinic, the treatment course, and where it all came from.
+            Observation weight = only(ehr, Observation.class, base + "/dose-weight", "D-100");
+            assertThat(d100.getSupportingInformationFirstRep().getReference()).isEqualTo(id(weight));
+            var clinicOrg = only(ehr, org.hl7.fhir.r4.model.Organization.class, base + "/clinic", clinic);
+            assertThat(e10.getServiceProvider().getReference()).isEqualTo(id(clinicOrg));
+            var series = only(ehr, org.hl7.fhir.r4.model.EpisodeOfCare.class, base + "/series", "S-MRN-1");
+            assertThat(e10.getEpisodeOfCareFirstRep().getReference()).isEqualTo(id(series));
+            Bundle provenance = ehr.search().forResource(org.hl7.fhir.r4.model.Provenance.class)
+                    .where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("target").hasId(id(d100)))
+                    .returnBundle(Bundle.class).execute();
+            assertThat(provenance.getEntry()).as("one Provenance per version of the dose").hasSize(2);
+
             MedicationAdministration d200 = only(ehr, MedicationAdministration.class, base + "/dose", "D-200");
             assertThat(d200.getMeta().getVersionId()).isEqualTo("1");
             assertThat(d200.getSubject().getReference()).isEqualTo(id(okafor));

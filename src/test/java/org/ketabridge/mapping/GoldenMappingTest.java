@@ -26,7 +26,8 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  * plausibility warnings; {@code outcome.json} when the score is judged against the baseline
  * score {@code Observation/baseline1}) and, side by side, the exact FHIR it must
  * become ({@code expected.json}: a collection Bundle of the resources in write order). The
- * patient and encounter are taken as the EHR's {@code Patient/p1} and {@code Encounter/e1}.
+ * patient and encounter are taken as the EHR's {@code Patient/p1} and {@code Encounter/e1}; the
+ * record as version 1 of receipt {@code R-golden}, received 2026-10-06T20:00:00Z.
  * Run with {@code -Dgolden.update=true} to rewrite the expected files after a deliberate change,
  * then read the diff.
  */
@@ -76,8 +77,10 @@ class GoldenMappingTest {
                     o.get("baselineScoreId").asText(), o.get("percentChange").asDouble());
             refs = new EhrReferences(refs.patient(), refs.encounter(), "Observation/baseline1");
         }
-        MappedRecord mapped = MAPPER.map(CLINIC, kind, new ObjectMapper().readTree(record).toString(), refs,
-                Files.exists(warnings) ? Files.readString(warnings) : null, outcome);
+        String recordId = new ObjectMapper().readTree(record).get(kind.idField()).asText();
+        MappedRecord mapped = MAPPER.map(new MappingInput(CLINIC, kind, recordId, 1,
+                new ObjectMapper().readTree(record).toString(), Files.exists(warnings) ? Files.readString(warnings) : null,
+                "R-golden", java.time.OffsetDateTime.parse("2026-10-06T20:00:00Z"), refs, outcome));
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         mapped.resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
         return bundle;

@@ -49,7 +49,8 @@ class ValidationTest {
     @Test
     void aBrokenMappingIsCaughtWithTheValidatorsMessages() throws IOException {
         Bundle mapped = GoldenMappingTest.mapToBundle("encounter-bp-only-vital-set");
-        Observation bp = (Observation) mapped.getEntry().get(1).getResource();
+        Observation bp = mapped.getEntry().stream().map(e -> e.getResource())
+                .filter(r -> r instanceof Observation).map(r -> (Observation) r).findFirst().orElseThrow();
         // A vital sign without status and with a component lacking its value: FHIR and the vital-signs profile refuse it.
         bp.setStatus(null);
         bp.getComponentFirstRep().setValue(null);

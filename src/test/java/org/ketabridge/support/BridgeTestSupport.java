@@ -41,7 +41,8 @@ public abstract class BridgeTestSupport {
     protected JdbcClient jdbc;
 
     private static WireMockServer start() {
-        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false));
+        WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false)
+                .extensions(new TransactionResponder()));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         return server;

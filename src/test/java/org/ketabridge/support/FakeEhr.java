@@ -31,7 +31,8 @@ public final class FakeEhr {
     }
 
     public static void acceptEverything(WireMockServer ehr) {
-        ehr.stubFor(put(urlPathMatching("/fhir/[A-Za-z]+")).atPriority(10).willReturn(stored()));
+        // Conditional PUT (Type?identifier=...) and PUT to a fixed id (Provenance/kb-...).
+        ehr.stubFor(put(urlPathMatching("/fhir/[A-Za-z]+(/[A-Za-z0-9-]+)?")).atPriority(10).willReturn(stored()));
         ehr.stubFor(post(urlPathEqualTo("/fhir")).atPriority(10).willReturn(transactionStored()));
         ehr.stubFor(any(urlPathMatching("/fhir/.*")).atPriority(100)
                 .willReturn(aResponse().withStatus(404)));
@@ -46,10 +47,7 @@ public final class FakeEhr {
     public static ResponseDefinitionBuilder transactionStored() {
         return aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/fhir+json")
-                .withBody("{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\",\"entry\":[{\"response\":"
-                        + "{\"status\":\"200 OK\",\"location\":\"{{jsonPath request.body '$.entry[0].resource.resourceType'}}"
-                        + "/{{randomValue length=6 type='NUMERIC'}}/_history/1\"}}]}")
-                .withTransformers("response-template");
+                .withTransformers(TransactionResponder.NAME);
     }
 
     /** One write the EHR received for one identifier, and what it answered. */
@@ -89,13 +87,18 @@ public final class FakeEhr {
         return writes;
     }
 
-    /** {@code Patient?identifier=sys%7Cval} → {@code sys|val}; null when the write is not conditional. */
+    /**
+     * What makes a write idempotent: {@code Patient?identifier=sys%7Cval} → {@code sys|val}; a
+     * write to a fixed id ({@code Provenance/kb-...}, which has no identifier in R4) → that path;
+     * null for any other write (a plain create, which could duplicate).
+     */
     static String identifierOf(String url) {
         int q = url.indexOf("?identifier=");
-        if (q < 0) {
-            return null;
+        if (q >= 0) {
+            return URLDecoder.decode(url.substring(q + "?identifier=".length()), StandardCharsets.UTF_8);
         }
-        return URLDecoder.decode(url.substring(q + "?identifier=".length()), StandardCharsets.UTF_8);
+        String path = url.startsWith("/fhir/") ? url.substring("/fhir/".length()) : url;
+        return path.matches("Provenance/kb-[0-9a-f]{32}") ? path : null;
     }
 
     public static List<Write> writesOf(WireMockServer ehr, String identifier) {

@@ -47,7 +47,7 @@ class WritePacingTest extends BridgeTestSupport {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(mrns)
                 .allSatisfy(m -> assertThat(taskStatus("delta", "PATIENT", m)).isEqualTo("SENT")));
         List<Long> at = arrivals(PARALLEL_EHR);
-        assertThat(at).hasSize(12);
+        assertThat(at).as("per resource: each patient and its Provenance").hasSize(24);
         int mostAtOnce = 0;
         for (long start : at) {
             // Requests that arrived while this one was still being answered.
