@@ -17,6 +17,11 @@ final class Codes {
     static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
 
     static final String EXTENSIONS = Terminology.BASE + "/StructureDefinition/";
+    static final String PROFILE_ENCOUNTER = EXTENSIONS + "ketabridge-encounter";
+    static final String PROFILE_ADMINISTRATION = EXTENSIONS + "ketabridge-medication-administration";
+    static final String PROFILE_SCORE = EXTENSIONS + "ketabridge-score";
+    /** FHIR R4's own vital-signs profiles, by measure. */
+    static final String VITALS = "http://hl7.org/fhir/StructureDefinition/";
     static final String KB_WASTED_AMOUNT = EXTENSIONS + "wasted-amount";
     static final String KB_SCORE_TIMING = EXTENSIONS + "score-timing";
     static final String KB_SESSION_NUMBER = EXTENSIONS + "session-number";

@@ -30,6 +30,7 @@ final class DoseMapper {
     MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs, JsonNode warnings) {
         Identifier id = Identity.dose(clinic, r.get("doseId").asText());
         MedicationAdministration ma = new MedicationAdministration();
+        ma.getMeta().addProfile(Codes.PROFILE_ADMINISTRATION);
         ma.addIdentifier(id);
         String status = r.get("status").asText();
         ma.setStatus(MedicationAdministrationStatus.fromCode(status));
@@ -123,6 +124,7 @@ final class DoseMapper {
     private MappedResource weight(Clinic clinic, JsonNode r, EhrReferences refs) {
         Identifier id = Identity.doseWeight(clinic, r.get("doseId").asText());
         org.hl7.fhir.r4.model.Observation o = new org.hl7.fhir.r4.model.Observation();
+        o.getMeta().addProfile(Codes.VITALS + "bodyweight");
         o.addIdentifier(id);
         o.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
         o.addCategory(Codes.category("vital-signs"));

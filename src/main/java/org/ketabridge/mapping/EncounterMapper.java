@@ -29,6 +29,7 @@ final class EncounterMapper {
         String encounterId = r.get("encounterId").asText();
         Identifier id = Identity.encounter(clinic, encounterId);
         Encounter e = new Encounter();
+        e.getMeta().addProfile(Codes.PROFILE_ENCOUNTER);
         e.addIdentifier(id);
         e.setStatus(EncounterStatus.fromCode(r.get("status").asText()));
         e.setClass_(new Coding(Codes.ACT_CODE, "AMB", "ambulatory"));

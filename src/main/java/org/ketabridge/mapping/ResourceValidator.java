@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Every resource the bridge produces is validated with HAPI's FhirValidator before it leaves:
- * against base R4 (which applies the FHIR vital-signs profile to vital-signs Observations) and
+ * against base R4, the profiles it claims in meta.profile (the FHIR vital-signs profiles, and
+ * KetaBridge's own from fhir-mapping/profiles/, which also define its extensions), and
  * KetaBridge's own CodeSystems. A resource with errors never reaches an EHR: its record is
  * failed with the validator's messages. LOINC, SNOMED CT, RxNorm and ICD-10-CM codes cannot be
  * checked without a terminology server and are not (the validator warns, it does not fail).
@@ -43,6 +44,7 @@ public class ResourceValidator {
         long start = System.nanoTime();
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhir);
         terms.codeSystems().forEach(ours::addCodeSystem);
+        terms.structureDefinitions().forEach(ours::addStructureDefinition);
         ValidationSupportChain chain = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(fhir),
                 ours,
@@ -50,7 +52,8 @@ public class ResourceValidator {
                 new InMemoryTerminologyServerValidationSupport(fhir),
                 new SnapshotGeneratingValidationSupport(fhir));
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
-        module.setAnyExtensionsAllowed(true);
+        // Every extension the bridge writes is defined in fhir-mapping/profiles/: no unknown ones pass.
+        module.setAnyExtensionsAllowed(false);
         FhirValidator v = fhir.newValidator().registerValidatorModule(module);
         log.info("FHIR validator ready in {} ms", (System.nanoTime() - start) / 1_000_000);
         return v;

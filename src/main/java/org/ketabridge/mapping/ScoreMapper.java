@@ -38,6 +38,7 @@ final class ScoreMapper {
         Identifier id = Identity.score(clinic, r.get("scoreId").asText());
         String instrument = r.get("instrument").asText();
         Observation o = new Observation();
+        o.getMeta().addProfile(Codes.PROFILE_SCORE);
         o.addIdentifier(id);
         o.setStatus(ObservationStatus.FINAL);
         o.addCategory(Codes.category("survey"));

@@ -34,12 +34,13 @@ public class Terminology {
     static final String BASE = "http://ketabridge.org/fhir";
 
     private final Map<String, CodeSystem> codeSystems = new HashMap<>();
+    private final List<org.hl7.fhir.r4.model.StructureDefinition> structureDefinitions = new ArrayList<>();
     private final Map<String, MapTable> maps = new HashMap<>();
     private final Map<String, Map<String, MapTable>> clinicOverrides = new HashMap<>();
 
     public Terminology(FhirContext fhir, ClinicRegistry clinics) throws IOException {
         var parser = fhir.newJsonParser();
-        Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:fhir-mapping/*.json");
+        Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:fhir-mapping/**/*.json");
         for (Resource file : files) {
             try (InputStream in = file.getInputStream()) {
                 IBaseResource parsed = parser.parseResource(in);
@@ -47,6 +48,8 @@ public class Terminology {
                     codeSystems.put(cs.getIdElement().getIdPart(), cs);
                 } else if (parsed instanceof ConceptMap cm) {
                     maps.put(cm.getIdElement().getIdPart(), MapTable.of(cm));
+                } else if (parsed instanceof org.hl7.fhir.r4.model.StructureDefinition sd) {
+                    structureDefinitions.add(sd);
                 }
             }
         }
@@ -74,6 +77,11 @@ public class Terminology {
             }
         }
         return overrides;
+    }
+
+    /** KetaBridge's extensions and profiles (fhir-mapping/profiles/), for the validator. */
+    public List<org.hl7.fhir.r4.model.StructureDefinition> structureDefinitions() {
+        return java.util.Collections.unmodifiableList(structureDefinitions);
     }
 
     /** KetaBridge's own CodeSystems, for the validator (and, later, for auditors). */

@@ -19,6 +19,10 @@ import org.ketabridge.config.Clinic;
 /** One vital set → vital-signs Observations in the FHIR vital-signs shapes (blood pressure as one, with two components). */
 final class VitalSignsMapper {
 
+    /** The FHIR R4 vital-signs profile of each simple measure. */
+    private static final java.util.Map<String, String> VITAL_PROFILES = java.util.Map.of(
+            "heartRate", "heartrate", "respiratoryRate", "resprate", "spo2", "oxygensat");
+
     private final Terminology terms;
 
     VitalSignsMapper(Terminology terms) {
@@ -30,6 +34,7 @@ final class VitalSignsMapper {
         List<MappedResource> out = new ArrayList<>();
         if (set.hasNonNull("systolic")) {
             Observation bp = base(patientRef, encounterRef, at, "vital-signs", code(clinic, "bp"));
+            bp.getMeta().addProfile(Codes.VITALS + "bp");
             bp.addComponent().setCode(code(clinic, "systolic")).setValue(quantity(clinic, set, "systolic"));
             bp.addComponent().setCode(code(clinic, "diastolic")).setValue(quantity(clinic, set, "diastolic"));
             out.add(identified(clinic, encounterId, at, "bp", bp));
@@ -53,6 +58,7 @@ final class VitalSignsMapper {
             return;
         }
         Observation o = base(patientRef, encounterRef, at, "vital-signs", code(clinic, field));
+        o.getMeta().addProfile(Codes.VITALS + VITAL_PROFILES.get(field));
         o.setValue(quantity(clinic, set, field));
         out.add(identified(clinic, encounterId, at, measure, o));
     }

@@ -60,4 +60,24 @@ class ValidationTest {
                 .hasMessageContaining("Observation bp-1 fails FHIR validation")
                 .hasMessageContaining("Observation.status");
     }
+
+    @Test
+    void kbProfilesAreEnforcedNotJustClaimed() throws IOException {
+        Bundle mapped = GoldenMappingTest.mapToBundle("dose-esketamine-84mg-waste-and-witness");
+        var administration = mapped.getEntry().stream().map(e -> e.getResource())
+                .filter(r -> r instanceof org.hl7.fhir.r4.model.MedicationAdministration)
+                .map(r -> (org.hl7.fhir.r4.model.MedicationAdministration) r).findFirst().orElseThrow();
+        assertThat(VALIDATOR.errors(administration)).isEmpty();
+        // Base R4 allows a MedicationAdministration without context; KetaBridge's profile does not.
+        administration.setContext(null);
+        assertThat(VALIDATOR.errors(administration)).anySatisfy(e -> assertThat(e).contains("MedicationAdministration.context"));
+    }
+
+    @Test
+    void anExtensionNotDefinedInFhirMappingIsAnError() throws IOException {
+        Bundle mapped = GoldenMappingTest.mapToBundle("score-madrs-total-only");
+        Observation score = (Observation) mapped.getEntryFirstRep().getResource();
+        score.addExtension("http://example.org/fhir/StructureDefinition/made-up", new org.hl7.fhir.r4.model.StringType("x"));
+        assertThat(VALIDATOR.errors(score)).anySatisfy(e -> assertThat(e).contains("made-up"));
+    }
 }
