@@ -37,6 +37,8 @@ final class ProvenanceMapper {
                 .setWhat(new Reference()
                         .setIdentifier(new Identifier().setSystem(in.clinic().identifierSystem("receipt")).setValue(in.receiptId()))
                         .setDisplay(in.kind().collection() + " record " + in.recordId() + ", version " + in.version()));
-        return new MappedResource(p, null, p.getIdElement().getIdPart(), "urn:uuid:" + p.getIdElement().getIdPart().substring(3));
+        String hex = p.getIdElement().getIdPart().substring("kb-".length());
+        String uuid = hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
+        return new MappedResource(p, null, p.getIdElement().getIdPart(), "urn:uuid:" + uuid);
     }
 }

@@ -2,6 +2,7 @@ package org.ketabridge.mapping;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
+import ca.uhn.fhir.context.support.ValidationSupportContext;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
@@ -15,6 +16,7 @@ import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,13 +46,16 @@ public class ResourceValidator {
         long start = System.nanoTime();
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhir);
         terms.codeSystems().forEach(ours::addCodeSystem);
-        terms.structureDefinitions().forEach(ours::addStructureDefinition);
+        DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(fhir);
+        SnapshotGeneratingValidationSupport snapshots = new SnapshotGeneratingValidationSupport(fhir);
         ValidationSupportChain chain = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(fhir),
-                ours,
-                new CommonCodeSystemsTerminologyService(fhir),
-                new InMemoryTerminologyServerValidationSupport(fhir),
-                new SnapshotGeneratingValidationSupport(fhir));
+                core, ours, new CommonCodeSystemsTerminologyService(fhir),
+                new InMemoryTerminologyServerValidationSupport(fhir), snapshots);
+        // Our profiles come as differentials: generate each snapshot once, here, not per validation.
+        ValidationSupportContext context = new ValidationSupportContext(chain);
+        for (var sd : terms.structureDefinitions()) {
+            ours.addStructureDefinition(snapshots.generateSnapshot(context, sd.copy(), sd.getUrl(), null, sd.getName()));
+        }
         FhirInstanceValidator module = new FhirInstanceValidator(chain);
         // Every extension the bridge writes is defined in fhir-mapping/profiles/: no unknown ones pass.
         module.setAnyExtensionsAllowed(false);
@@ -59,14 +64,23 @@ public class ResourceValidator {
         return v;
     }
 
-    /** Validates every resource of a mapped record; throws when any has an error. */
+    /**
+     * Validates every resource of a mapped record, in one call: the record's resources as one
+     * collection Bundle (their placeholders resolve inside it). One call per record, not per
+     * resource, because each call of HAPI's validator builds a new InstanceValidator, whose
+     * set-up (loading its OID table) costs more than the validation itself (BENCHMARKS.md).
+     * Throws when any resource has an error, naming the record's main resource.
+     */
     public void check(MappedRecord record) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
         for (MappedResource r : record.resources()) {
-            List<String> errors = errors(r.resource());
-            if (!errors.isEmpty()) {
-                throw new MappingException(r.resourceType() + " " + r.identifierValue() + " fails FHIR validation: "
-                        + String.join("; ", errors));
-            }
+            bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource());
+        }
+        List<String> errors = errors(bundle);
+        if (!errors.isEmpty()) {
+            MappedResource primary = record.primary();
+            throw new MappingException(primary.resourceType() + " " + primary.identifierValue() + " fails FHIR validation: "
+                    + String.join("; ", errors));
         }
     }
 

@@ -49,6 +49,8 @@ final class ScoreMapper {
         }
         o.setEffective(new DateTimeType(r.get("effective").asText()));
         o.setValue(new IntegerType(r.get("total").asInt()));
+        terms.severity(instrument, r.get("total").asInt())
+                .ifPresent(band -> o.addInterpretation(new CodeableConcept().addCoding(band)));
         if (r.hasNonNull("timing")) {
             o.addExtension(Codes.KB_SCORE_TIMING, new CodeType(r.get("timing").asText()));
         }

@@ -121,6 +121,28 @@ public class Terminology {
         return codings;
     }
 
+    /**
+     * The severity band of an instrument's total, from CodeSystem-severity (its concepts carry
+     * instrument, low and high); empty for instruments without bands.
+     */
+    public java.util.Optional<Coding> severity(String instrument, int total) {
+        CodeSystem cs = codeSystems.get("severity");
+        if (cs == null) {
+            return java.util.Optional.empty();
+        }
+        return cs.getConcept().stream()
+                .filter(c -> instrument.equals(property(c, "instrument").map(v -> v.primitiveValue()).orElse(null)))
+                .filter(c -> total >= property(c, "low").map(v -> Integer.parseInt(v.primitiveValue())).orElse(Integer.MAX_VALUE)
+                        && total <= property(c, "high").map(v -> Integer.parseInt(v.primitiveValue())).orElse(Integer.MIN_VALUE))
+                .findFirst()
+                .map(c -> new Coding(cs.getUrl(), c.getCode(), c.getDisplay()));
+    }
+
+    private static java.util.Optional<org.hl7.fhir.r4.model.Type> property(
+            CodeSystem.ConceptDefinitionComponent concept, String code) {
+        return concept.getProperty().stream().filter(p -> code.equals(p.getCode())).findFirst().map(p -> p.getValue());
+    }
+
     /** The UCUM unit of a measure of the contract ({@code doseMg}, {@code heartRate}, ...). */
     public Coding unit(Clinic clinic, String measure) {
         List<Coding> units = translate(clinic, "unit", measure);

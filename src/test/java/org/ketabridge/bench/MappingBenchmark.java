@@ -1,0 +1,84 @@
+package org.ketabridge.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.intake.RecordKind;
+import org.ketabridge.mapping.EhrReferences;
+import org.ketabridge.mapping.FhirMapper;
+import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.MappingInput;
+import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.Terminology;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Mapping alone, and mapping with validation, of one record of each kind (the golden cases),
+ * single-threaded: records per second per core. With {@code -prof gc}: bytes allocated per record.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgs = {"-Xms1g", "-Xmx1g"})
+@Threads(1)
+public class MappingBenchmark {
+
+    @Param({"dose-infusion-stopped-for-hypertension", "encounter-iv-infusion-with-vitals", "score-phq9-with-items"})
+    public String record;
+
+    private FhirMapper mapper;
+    private ResourceValidator validator;
+    private MappingInput input;
+
+    @Setup
+    public void setUp() throws Exception {
+        FhirContext fhir = FhirContext.forR4Cached();
+        BridgeProperties properties = new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of(
+                        "bridge.clinics[0].id", "bench", "bridge.clinics[0].time-zone", "UTC",
+                        "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class);
+        ClinicRegistry clinics = new ClinicRegistry(properties);
+        Clinic clinic = clinics.find("bench").orElseThrow();
+        Terminology terms = new Terminology(fhir, clinics);
+        mapper = new FhirMapper(new ObjectMapper(), terms);
+        validator = new ResourceValidator(fhir, terms);
+        String content = new ObjectMapper().readTree(
+                Files.readString(Path.of("src/test/resources/golden", record, "record.json"))).toString();
+        RecordKind kind = RecordKind.valueOf(record.substring(0, record.indexOf('-')).toUpperCase());
+        input = new MappingInput(clinic, kind, "R-1", 1, content, null, "receipt-1",
+                OffsetDateTime.parse("2026-10-06T20:00:00Z"), new EhrReferences("Patient/1", "Encounter/2"), null);
+        validator.check(mapper.map(input)); // warm the validator's caches before measuring
+    }
+
+    @Benchmark
+    public MappedRecord mapOnly() {
+        return mapper.map(input);
+    }
+
+    @Benchmark
+    public MappedRecord mapAndValidate() {
+        MappedRecord mapped = mapper.map(input);
+        validator.check(mapped);
+        return mapped;
+    }
+}
