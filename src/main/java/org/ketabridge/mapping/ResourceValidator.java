@@ -3,10 +3,9 @@ package org.ketabridge.mapping;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.context.support.ValidationSupportContext;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
-import ca.uhn.fhir.validation.ValidationResult;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -15,61 +14,89 @@ import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerVali
 import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
+import org.hl7.fhir.common.hapi.validation.validator.FhirDefaultPolicyAdvisor;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r5.context.IWorkerContext;
+import org.hl7.fhir.r5.elementmodel.Manager;
+import org.hl7.fhir.r5.utils.validation.ValidatorSession;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.hl7.fhir.r5.utils.validation.constants.IdStatus;
+import org.hl7.fhir.r5.utils.xver.XVerExtensionManagerFactory;
+import org.hl7.fhir.utilities.validation.ValidationMessage;
+import org.hl7.fhir.validation.ValidatorSettings;
+import org.hl7.fhir.validation.instance.InstanceValidator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Every resource the bridge produces is validated with HAPI's FhirValidator before it leaves:
- * against base R4, the profiles it claims in meta.profile (the FHIR vital-signs profiles, and
- * KetaBridge's own from fhir-mapping/profiles/, which also define its extensions), and
- * KetaBridge's own CodeSystems. A resource with errors never reaches an EHR: its record is
- * failed with the validator's messages. LOINC, SNOMED CT, RxNorm and ICD-10-CM codes cannot be
- * checked without a terminology server and are not (the validator warns, it does not fail).
+ * Every resource the bridge produces is validated before it leaves: against base R4, the
+ * profiles it claims in meta.profile (the FHIR vital-signs profiles, and KetaBridge's own from
+ * fhir-mapping/profiles/, which also define its extensions), and KetaBridge's own CodeSystems.
+ * A resource with errors never reaches an EHR: its record is failed with the validator's
+ * messages. LOINC, SNOMED CT, RxNorm and ICD-10-CM codes cannot be checked without a
+ * terminology server and are not (unknown code systems are warnings, not errors).
+ *
+ * <p>Built on HAPI's validation support chain and the FHIR core InstanceValidator, as HAPI's
+ * FhirInstanceValidator is, with one difference that matters for throughput: HAPI builds a new
+ * InstanceValidator for every call, and its set-up (an OID table read from CSV) costs about
+ * 10 ms and 40 MB, more than validating a record. Here each thread builds one and reuses it
+ * (BENCHMARKS.md has the figures).
  */
 @Component
 public class ResourceValidator {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceValidator.class);
 
-    private final CompletableFuture<FhirValidator> validator;
+    private final FhirContext fhir;
+    private final CompletableFuture<IWorkerContext> workerContext;
+    private final ThreadLocal<InstanceValidator> validators = ThreadLocal.withInitial(this::newInstanceValidator);
 
     public ResourceValidator(FhirContext fhir, Terminology terms) {
-        // Building the validator loads the R4 definitions (seconds): do it off the start-up path.
-        this.validator = CompletableFuture.supplyAsync(() -> build(fhir, terms));
+        this.fhir = fhir;
+        // Loading the R4 definitions takes seconds: do it off the start-up path.
+        this.workerContext = CompletableFuture.supplyAsync(() -> build(fhir, terms));
     }
 
-    private static FhirValidator build(FhirContext fhir, Terminology terms) {
+    private static IWorkerContext build(FhirContext fhir, Terminology terms) {
         long start = System.nanoTime();
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhir);
         terms.codeSystems().forEach(ours::addCodeSystem);
-        DefaultProfileValidationSupport core = new DefaultProfileValidationSupport(fhir);
         SnapshotGeneratingValidationSupport snapshots = new SnapshotGeneratingValidationSupport(fhir);
         ValidationSupportChain chain = new ValidationSupportChain(
-                core, ours, new CommonCodeSystemsTerminologyService(fhir),
+                new DefaultProfileValidationSupport(fhir), ours, new CommonCodeSystemsTerminologyService(fhir),
                 new InMemoryTerminologyServerValidationSupport(fhir), snapshots);
         // Our profiles come as differentials: generate each snapshot once, here, not per validation.
         ValidationSupportContext context = new ValidationSupportContext(chain);
         for (var sd : terms.structureDefinitions()) {
             ours.addStructureDefinition(snapshots.generateSnapshot(context, sd.copy(), sd.getUrl(), null, sd.getName()));
         }
-        FhirInstanceValidator module = new FhirInstanceValidator(chain);
-        // Every extension the bridge writes is defined in fhir-mapping/profiles/: no unknown ones pass.
-        module.setAnyExtensionsAllowed(false);
-        FhirValidator v = fhir.newValidator().registerValidatorModule(module);
+        IWorkerContext worker = new WorkerContextSource(chain).workerContext();
         log.info("FHIR validator ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+        return worker;
+    }
+
+    private InstanceValidator newInstanceValidator() {
+        IWorkerContext worker = workerContext.join();
+        InstanceValidator v = new InstanceValidator(worker, new FhirInstanceValidator.NullEvaluationContext(),
+                XVerExtensionManagerFactory.createExtensionManager(worker), new ValidatorSession(), new ValidatorSettings());
+        v.setAnyExtensionsAllowed(false); // every extension the bridge writes is defined in fhir-mapping/profiles/
+        v.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
+        v.setResourceIdRule(IdStatus.OPTIONAL);
+        v.setUnknownCodeSystemsCauseErrors(false);
+        v.setNoExtensibleWarnings(true);
+        v.setAllowXsiLocation(true);
+        // As HAPI's wrapper: references are checked for form, never fetched.
+        v.setPolicyAdvisor(new FhirDefaultPolicyAdvisor());
         return v;
     }
 
     /**
      * Validates every resource of a mapped record, in one call: the record's resources as one
-     * collection Bundle (their placeholders resolve inside it). One call per record, not per
-     * resource, because each call of HAPI's validator builds a new InstanceValidator, whose
-     * set-up (loading its OID table) costs more than the validation itself (BENCHMARKS.md).
-     * Throws when any resource has an error, naming the record's main resource.
+     * collection Bundle (their placeholders resolve inside it). Throws when any resource has an
+     * error, naming the record's main resource.
      */
     public void check(MappedRecord record) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
@@ -84,16 +111,29 @@ public class ResourceValidator {
         }
     }
 
-    /** The error and fatal messages for one resource, each with where it is. */
+    /** The error and fatal messages for one resource (a Bundle validates its entries too), each with where it is. */
     public List<String> errors(Resource resource) {
-        ValidationResult result = validator.join().validateWithResult(resource);
-        return result.getMessages().stream()
-                .filter(m -> m.getSeverity() == ResultSeverityEnum.ERROR || m.getSeverity() == ResultSeverityEnum.FATAL)
-                .map(ResourceValidator::describe)
+        byte[] json = fhir.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
+        List<ValidationMessage> messages = new ArrayList<>();
+        try {
+            validators.get().validate(null, messages, new ByteArrayInputStream(json), Manager.FhirFormat.JSON);
+        } catch (Exception e) {
+            throw new MappingException("the validator failed: " + e.getMessage());
+        }
+        return messages.stream()
+                .filter(m -> m.getLevel() == ValidationMessage.IssueSeverity.ERROR || m.getLevel() == ValidationMessage.IssueSeverity.FATAL)
+                .map(m -> m.getLocation() + ": " + m.getMessage())
                 .collect(Collectors.toList());
     }
 
-    private static String describe(SingleValidationMessage m) {
-        return m.getLocationString() + ": " + m.getMessage();
+    /** HAPI's adapter from its validation support chain to the core validator's worker context. */
+    private static final class WorkerContextSource extends FhirInstanceValidator {
+        WorkerContextSource(ValidationSupportChain chain) {
+            super(chain);
+        }
+
+        IWorkerContext workerContext() {
+            return provideWorkerContext();
+        }
     }
 }
