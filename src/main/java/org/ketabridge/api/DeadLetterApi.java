@@ -53,7 +53,7 @@ public class DeadLetterApi {
 
     private String clinicOf(Exchange exchange) {
         String clinicId = exchange.getIn().getHeader("clinicId", String.class);
-        clinics.find(clinicId).orElseThrow(() -> HttpProblem.notFound("No clinic '" + clinicId + "' is configured"));
+        clinics.find(clinicId).orElseThrow(() -> HttpProblem.unknownClinic(clinicId));
         return clinicId;
     }
 }

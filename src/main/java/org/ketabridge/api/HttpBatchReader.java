@@ -45,7 +45,7 @@ public class HttpBatchReader implements Processor {
     public void process(Exchange exchange) throws IOException {
         String clinicId = exchange.getIn().getHeader("clinicId", String.class);
         Clinic clinic = clinics.find(clinicId)
-                .orElseThrow(() -> HttpProblem.notFound("No clinic '" + clinicId + "' is configured"));
+                .orElseThrow(() -> HttpProblem.unknownClinic(clinicId));
         String collection = exchange.getIn().getHeader("kind", String.class);
         RecordKind kind = RecordKind.fromCollection(collection)
                 .orElseThrow(() -> HttpProblem.notFound("Unknown record kind '" + collection

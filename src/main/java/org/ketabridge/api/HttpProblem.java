@@ -20,5 +20,9 @@ public class HttpProblem extends RuntimeException {
     public String detail() { return getMessage(); }
 
     public static HttpProblem notFound(String detail) { return new HttpProblem(404, "Not Found", detail); }
+    public static HttpProblem unknownClinic(String clinicId) {
+        return notFound("No clinic '" + clinicId + "' is configured");
+    }
+
     public static HttpProblem badRequest(String detail) { return new HttpProblem(400, "Bad Request", detail); }
 }

@@ -33,7 +33,7 @@ public class ReceiptStatusResponder implements Processor {
     public void process(Exchange exchange) throws JsonProcessingException {
         String clinicId = exchange.getIn().getHeader("clinicId", String.class);
         String receiptId = exchange.getIn().getHeader("receiptId", String.class);
-        clinics.find(clinicId).orElseThrow(() -> HttpProblem.notFound("No clinic '" + clinicId + "' is configured"));
+        clinics.find(clinicId).orElseThrow(() -> HttpProblem.unknownClinic(clinicId));
         ReceiptRow receipt = receipts.find(clinicId, receiptId)
                 .orElseThrow(() -> HttpProblem.notFound("No receipt '" + receiptId + "' for clinic '" + clinicId + "'"));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -89,9 +89,5 @@ public class ReceiptStatusResponder implements Processor {
             case "WAITING" -> "waiting";
             default -> item.mappedAt() != null ? "mapped" : "queued";
         };
-    }
-
-    static List<String> stages() {
-        return List.of("stored", "queued", "waiting", "mapped", "sent", "failed");
     }
 }
