@@ -8,8 +8,8 @@ import org.ketabridge.store.SyncQueue;
 import org.springframework.stereotype.Component;
 
 /**
- * Clinic IT's view of what could not reach their EHR: list the dead letters with their last
- * error, replay one, or replay all of a clinic (each with a fresh retry budget).
+ * Clinic IT's view of the flow to their EHR: how many records stand where, the dead letters with
+ * their last error, replay of one or all of a clinic's (each with a fresh retry budget).
  */
 @Component("deadLetterApi")
 public class DeadLetterApi {
@@ -29,6 +29,12 @@ public class DeadLetterApi {
     public void list(Exchange exchange) {
         String clinicId = clinicOf(exchange);
         responses.write(exchange, 200, Map.of("clinicId", clinicId, "deadLetters", queue.deadLetters(clinicId)));
+    }
+
+    /** {@code GET /api/v1/clinics/{clinicId}/sync}: how many records are queued, waiting, sent and dead. */
+    public void syncStatus(Exchange exchange) {
+        String clinicId = clinicOf(exchange);
+        responses.write(exchange, 200, Map.of("clinicId", clinicId, "tasks", queue.countsByStatus(clinicId)));
     }
 
     public void replayOne(Exchange exchange) {

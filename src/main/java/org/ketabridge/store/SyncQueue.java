@@ -80,6 +80,19 @@ public class SyncQueue {
                 .update();
     }
 
+    /**
+     * Wakes every waiting task of a clinic whose dependency the EHR now holds. The wake-up when a
+     * dependency is sent can miss a task parked at the same moment by a concurrent transaction
+     * (neither sees the other's uncommitted row); this sweep, run at every poll, repairs that.
+     */
+    public int wakeSatisfied(String clinicId, Instant now) {
+        return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
+                        + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from ehr_link l"
+                        + " where l.clinic_id = sync_task.clinic_id and l.kind || ':' || l.record_id = sync_task.waiting_for)")
+                .params(utc(now), utc(now), clinicId)
+                .update();
+    }
+
     public void scheduleRetry(long taskId, int attempts, Instant nextAttemptAt, String error, Instant now) {
         jdbc.sql("update sync_task set status = 'PENDING', attempts = ?, next_attempt_at = ?, last_error = ?,"
                         + " updated_at = ? where id = ?")
@@ -115,6 +128,20 @@ public class SyncQueue {
                         + " where clinic_id = ? and status = 'DEAD'")
                 .params(utc(now), utc(now), clinicId)
                 .update();
+    }
+
+    /** How many tasks of a clinic are in each status. */
+    public java.util.Map<String, Integer> countsByStatus(String clinicId) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (String status : java.util.List.of(PENDING, WAITING, SENT, DEAD)) {
+            counts.put(status.toLowerCase(), 0);
+        }
+        jdbc.sql("select status, count(*) as n from sync_task where clinic_id = ? group by status")
+                .param(clinicId)
+                .query((rs, i) -> java.util.Map.entry(rs.getString(1).toLowerCase(), rs.getInt(2)))
+                .list()
+                .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return counts;
     }
 
     public int countUnfinished(String clinicId) {

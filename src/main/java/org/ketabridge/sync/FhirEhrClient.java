@@ -162,7 +162,9 @@ public class FhirEhrClient {
             throw new EhrUnavailableException("interrupted while writing to the EHR", null);
         }
         int status = response.statusCode();
-        if (status >= 500 || status == 408) {
+        // 409: a concurrent conditional write of the same resource (two sessions of one series,
+        // say) made the EHR refuse one of them; a retry finds the resource and updates it.
+        if (status >= 500 || status == 408 || status == 409) {
             throw new EhrUnavailableException("EHR answered " + status + summary(response), retryAfter(response).orElse(null));
         }
         return response;

@@ -38,9 +38,10 @@ public class SyncOutcomes {
     }
 
     /**
-     * The task waits for its patient or encounter. With several writes in flight the dependency
-     * may have reached the EHR since it was looked up (and its wake-up found nobody waiting yet):
-     * look again after parking the task, so that it cannot be left waiting for ever.
+     * The task waits for its patient, encounter or baseline score. With several writes in flight
+     * the dependency may have reached the EHR since it was looked up: look again after parking
+     * the task. (Two concurrent transactions can still miss each other; the queue's sweep at
+     * every poll, {@code SyncQueue.wakeSatisfied}, wakes such a task.)
      */
     @Transactional
     public void waiting(SyncWork work) {

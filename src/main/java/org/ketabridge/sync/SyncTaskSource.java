@@ -38,6 +38,7 @@ public class SyncTaskSource {
 
     public Iterator<SyncWork> due(String clinicId) {
         var clinic = clinics.find(clinicId).orElseThrow();
+        queue.wakeSatisfied(clinicId, clock.instant());
         return new Iterator<>() {
             private final ArrayDeque<SyncTask> batch = new ArrayDeque<>();
             private final Set<Long> handedOut = new HashSet<>();

@@ -79,6 +79,9 @@ class HttpChannelTest extends BridgeTestSupport {
                 json(httpGet(receipt.get("status").asText())).get("records").get(0).get("stage").asText()));
         assertThat(json(httpGet(receipt.get("status").asText())).get("records").get(0).get("ehrReference").asText())
                 .startsWith("MedicationAdministration/");
+        JsonNode sync = json(httpGet("/api/v1/clinics/beta/sync"));
+        assertThat(sync.get("tasks").get("sent").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(sync.get("tasks").has("dead")).isTrue();
     }
 
     @Test

@@ -1,0 +1,305 @@
+package org.ketabridge.bench;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.ketabridge.demo.DemoEhrServer;
+import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.TransactionResponder;
+
+/**
+ * The load harness: a synthetic workload pushed over HTTP NDJSON by several clients into a
+ * bridge running as its own process, synced to an EHR on loopback, either a real HAPI FHIR JPA
+ * server ({@code hapi}) or a stand-in that answers every write at once ({@code instant}).
+ * Reports start-up, accept rate, end-to-end rate, accept-to-EHR latency, the bridge's RSS, and
+ * checks that every record arrived exactly once (a run that loses or doubles anything fails).
+ *
+ * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.LoadHarness \
+ *     -Dbench.args="--ehr instant --clinics 2 --patients 50 --clients 4"</pre>
+ */
+public final class LoadHarness {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Options(String ehr, int clinics, int patients, int clients, int batch, Path work) {
+    }
+
+    public record Report(String ehr, int records, double startupToHealthSeconds, double acceptPerSecond,
+                         double endToEndRecordsPerSecond, long p50Millis, long p95Millis, long p99Millis,
+                         long peakRssMb, Map<String, Integer> heldPerSystem, boolean exactlyOnce) {
+
+        String markdownRow() {
+            return String.format("| %s | %d | %.1f s | %.0f | %.0f | %d / %d / %d ms | %d MiB | %s |", ehr, records,
+                    startupToHealthSeconds, acceptPerSecond, endToEndRecordsPerSecond, p50Millis, p95Millis, p99Millis,
+                    peakRssMb, exactlyOnce ? "yes" : "NO");
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        Options options = new Options(a.getOrDefault("ehr", "instant"), Integer.parseInt(a.getOrDefault("clinics", "2")),
+                Integer.parseInt(a.getOrDefault("patients", "50")), Integer.parseInt(a.getOrDefault("clients", "4")),
+                Integer.parseInt(a.getOrDefault("batch", "200")), Files.createTempDirectory("ketabridge-load"));
+        Report report = new LoadHarness().run(options);
+        System.out.println("| EHR | records | start to health | accepted/s | end to end records/s | accept → EHR p50 / p95 / p99 | bridge peak RSS | exactly once |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println(report.markdownRow());
+        System.out.println("held per identifier system (each clinic): " + report.heldPerSystem());
+        System.exit(report.exactlyOnce() ? 0 : 1);
+    }
+
+    public Report run(Options o) throws Exception {
+        List<String> clinicIds = new ArrayList<>();
+        for (int i = 1; i <= o.clinics(); i++) {
+            clinicIds.add("load" + i);
+        }
+        Workload workload = new Workload(clinicIds, o.patients());
+        WireMockServer instant = null;
+        DemoEhrServer hapi = null;
+        String ehrBase;
+        if ("hapi".equals(o.ehr())) {
+            hapi = DemoEhrServer.start(0);
+            ehrBase = hapi.baseUrl();
+        } else {
+            instant = new WireMockServer(wireMockConfig().dynamicPort().extensions(new TransactionResponder())
+                    .containerThreads(32).jettyAcceptors(2));
+            instant.start();
+            FakeEhr.acceptEverything(instant);
+            ehrBase = instant.baseUrl() + "/fhir";
+        }
+        Process bridge = null;
+        try {
+            int port = freePort();
+            Path clinics = writeClinics(o.work(), clinicIds, ehrBase);
+            long started = System.nanoTime();
+            bridge = startBridge(o.work(), port, clinics);
+            awaitHealth(port);
+            double startup = (System.nanoTime() - started) / 1e9;
+
+            ConcurrentLinkedQueue<String> receipts = new ConcurrentLinkedQueue<>();
+            long acceptStart = System.nanoTime();
+            push(port, workload.batches(o.batch()), o.clients(), receipts);
+            double acceptSeconds = (System.nanoTime() - acceptStart) / 1e9;
+            awaitSynced(port, clinicIds, Duration.ofMinutes(30));
+            double endToEndSeconds = (System.nanoTime() - acceptStart) / 1e9;
+
+            List<Long> latencies = latencies(port, clinicIds, receipts);
+            long peakRss = peakRssMb(bridge.pid());
+            Map<String, Integer> held = new LinkedHashMap<>();
+            boolean exactlyOnce = true;
+            for (String clinic : clinicIds) {
+                for (Map.Entry<String, Integer> e : workload.expectedIdentifiers().entrySet()) {
+                    String system = "urn:ketabridge:" + clinic + "/" + e.getKey();
+                    int count = hapi != null ? countInHapi(hapi.baseUrl(), e.getKey(), system) : countInStandIn(instant, system);
+                    held.merge(e.getKey(), count, Integer::sum);
+                    exactlyOnce &= count == e.getValue();
+                }
+            }
+            int records = workload.recordCount();
+            return new Report(o.ehr(), records, startup, records / acceptSeconds, records / endToEndSeconds,
+                    percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), peakRss, held, exactlyOnce);
+        } finally {
+            if (bridge != null) {
+                bridge.destroy();
+                bridge.waitFor();
+            }
+            if (instant != null) {
+                instant.stop();
+            }
+            if (hapi != null) {
+                hapi.close();
+            }
+        }
+    }
+
+    private void push(int port, List<Workload.Batch> batches, int clients, ConcurrentLinkedQueue<String> receipts)
+            throws Exception {
+        // Kinds go in order (patients, encounters, doses, scores), each kind's batches in parallel.
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            for (String kind : List.of("patients", "encounters", "doses", "scores")) {
+                List<Future<?>> sent = new ArrayList<>();
+                for (Workload.Batch b : batches) {
+                    if (b.kind().equals(kind)) {
+                        sent.add(pool.submit(() -> {
+                            HttpResponse<String> r = post(port, "/api/v1/clinics/" + b.clinicId() + "/" + b.kind(),
+                                    String.join("\n", b.lines()) + "\n");
+                            if (r.statusCode() != 202) {
+                                throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
+                            }
+                            receipts.add(b.clinicId() + "/" + JSON.readTree(r.body()).get("receiptId").asText());
+                            return null;
+                        }));
+                    }
+                }
+                for (Future<?> f : sent) {
+                    f.get();
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private void awaitSynced(int port, List<String> clinicIds, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean done = true;
+            for (String clinic : clinicIds) {
+                JsonNode tasks = JSON.readTree(get(port, "/api/v1/clinics/" + clinic + "/sync").body()).get("tasks");
+                if (tasks.get("dead").asInt() > 0) {
+                    throw new IllegalStateException("dead letters in clinic " + clinic + ": not a result");
+                }
+                done &= tasks.get("pending").asInt() == 0 && tasks.get("waiting").asInt() == 0;
+            }
+            if (done) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("not synced within " + limit);
+    }
+
+    /** Accept → EHR per record: the receipt's time of receipt to the record's sentAt. */
+    private List<Long> latencies(int port, List<String> clinicIds, ConcurrentLinkedQueue<String> receipts) throws Exception {
+        List<Long> out = new ArrayList<>();
+        for (String r : receipts) {
+            String[] parts = r.split("/");
+            JsonNode status = JSON.readTree(get(port, "/api/v1/clinics/" + parts[0] + "/receipts/" + parts[1]).body());
+            OffsetDateTime received = OffsetDateTime.parse(status.get("receivedAt").asText());
+            for (JsonNode record : status.get("records")) {
+                if (record.hasNonNull("sentAt")) {
+                    out.add(Duration.between(received, OffsetDateTime.parse(record.get("sentAt").asText())).toMillis());
+                }
+            }
+        }
+        Collections.sort(out);
+        return out;
+    }
+
+    private int countInHapi(String base, String kind, String system) throws Exception {
+        String type = switch (kind) {
+            case "mrn" -> "Patient";
+            case "encounter" -> "Encounter";
+            case "dose" -> "MedicationAdministration";
+            default -> "Observation";
+        };
+        String url = base + "/" + type + "?_summary=count&identifier=" + URLEncoder.encode(system + "|", StandardCharsets.UTF_8);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(r.body()).get("total").asInt();
+    }
+
+    private static int countInStandIn(WireMockServer ehr, String system) {
+        return (int) FakeEhr.writes(ehr).stream()
+                .filter(w -> w.stored() && w.identifier() != null && w.identifier().startsWith(system + "|"))
+                .map(FakeEhr.Write::identifier).distinct().count();
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static long peakRssMb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static Path writeClinics(Path work, List<String> clinicIds, String ehrBase) throws IOException {
+        StringBuilder yaml = new StringBuilder("bridge:\n  sync:\n    poll-interval: 100ms\n  clinics:\n");
+        for (String id : clinicIds) {
+            yaml.append("    - id: ").append(id).append("\n      time-zone: America/Denver\n      ehr:\n")
+                    .append("        type: fhir\n        base-url: ").append(ehrBase).append("\n        write-mode: transaction\n")
+                    .append("        max-in-flight: 2\n");
+        }
+        Path file = work.resolve("clinics.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static Process startBridge(Path work, int port, Path clinics) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "org.ketabridge.KetaBridgeApplication", "--server.port=" + port,
+                "--spring.config.additional-location=" + clinics,
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0",
+                "--logging.level.org.ketabridge=WARN");
+        pb.directory(new File(System.getProperty("user.dir")));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(work.resolve("bridge.log").toFile());
+        return pb.start();
+    }
+
+    private void awaitHealth(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (get(port, "/actuator/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("bridge not healthy within 120 s");
+    }
+
+    private HttpResponse<String> post(int port, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/x-ndjson").timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String summary(Report r) {
+        return r.markdownRow() + " " + r.heldPerSystem().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+}
