@@ -5,9 +5,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.ketabridge.demo.DemoEhrServer;
+import org.ketabridge.support.BridgeProcess;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.TransactionResponder;
 
@@ -99,10 +98,10 @@ public final class LoadHarness {
         }
         Process bridge = null;
         try {
-            int port = freePort();
+            int port = BridgeProcess.freePort();
             Path clinics = writeClinics(o.work(), clinicIds, ehrBase);
             long started = System.nanoTime();
-            bridge = startBridge(o.work(), port, clinics);
+            bridge = BridgeProcess.start(o.work(), port, clinics, "--logging.level.org.ketabridge=WARN");
             awaitHealth(port);
             double startup = (System.nanoTime() - started) / 1e9;
 
@@ -253,18 +252,6 @@ public final class LoadHarness {
         return file;
     }
 
-    private static Process startBridge(Path work, int port, Path clinics) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "org.ketabridge.KetaBridgeApplication", "--server.port=" + port,
-                "--spring.config.additional-location=" + clinics,
-                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0",
-                "--logging.level.org.ketabridge=WARN");
-        pb.directory(new File(System.getProperty("user.dir")));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(work.resolve("bridge.log").toFile());
-        return pb.start();
-    }
 
     private void awaitHealth(int port) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -292,11 +279,6 @@ public final class LoadHarness {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     static String summary(Report r) {
         return r.markdownRow() + " " + r.heldPerSystem().entrySet().stream()

@@ -8,8 +8,6 @@ import static org.ketabridge.support.TestRecords.patient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +23,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ketabridge.support.BridgeProcess;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.FakeEhr.Write;
 
@@ -60,7 +59,7 @@ class CrashRecoveryTest {
         ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/fhir/.*"))
                 .willReturn(FakeEhr.stored().withFixedDelay(150)));
-        int port = freePort();
+        int port = BridgeProcess.freePort();
         Path clinics = work.resolve("clinics.yaml");
         Files.writeString(clinics, """
                 bridge:
@@ -116,16 +115,7 @@ class CrashRecoveryTest {
     }
 
     private Process startBridge(int port, Path clinics) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "org.ketabridge.KetaBridgeApplication",
-                "--server.port=" + port,
-                "--spring.config.additional-location=" + clinics,
-                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0");
-        pb.directory(new File(System.getProperty("user.dir")));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(work.resolve("bridge-" + System.nanoTime() + ".log").toFile());
-        return pb.start();
+        return BridgeProcess.start(work, port, clinics);
     }
 
     private void awaitUp(int port) {
@@ -144,9 +134,4 @@ class CrashRecoveryTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

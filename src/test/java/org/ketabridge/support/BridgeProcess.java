@@ -1,0 +1,41 @@
+package org.ketabridge.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bridge as its own operating-system process, as an operator runs it: the test classpath,
+ * the project root as working directory (for routes/), a clinics file, an H2 file database of
+ * its own. For tests and harnesses that must kill it or measure it from outside.
+ */
+public final class BridgeProcess {
+
+    private BridgeProcess() {
+    }
+
+    /** Starts the bridge on {@code port}, its output in {@code work/bridge-*.log}. */
+    public static Process start(Path work, int port, Path clinics, String... extraArgs) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "org.ketabridge.KetaBridgeApplication",
+                "--server.port=" + port,
+                "--spring.config.additional-location=" + clinics,
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0"));
+        command.addAll(List.of(extraArgs));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.directory(new File(System.getProperty("user.dir")));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(work.resolve("bridge-" + System.nanoTime() + ".log").toFile());
+        return pb.start();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
