@@ -20,7 +20,13 @@ public final class BridgeProcess {
     /** Starts the bridge on {@code port}, its output in {@code work/bridge-*.log}. */
     public static Process start(Path work, int port, Path clinics, String... extraArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+        // -Dbridge.jvm-options="-XX:StartFlightRecording=filename=/tmp/b.jfr" profiles the bridge of a harness run.
+        String jvmOptions = System.getProperty("bridge.jvm-options", "");
+        if (!jvmOptions.isBlank()) {
+            command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.ketabridge.KetaBridgeApplication",
                 "--server.port=" + port,
                 "--spring.config.additional-location=" + clinics,
