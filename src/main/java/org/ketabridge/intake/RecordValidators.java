@@ -23,4 +23,16 @@ public class RecordValidators {
     RecordValidator of(RecordKind kind) {
         return byKind.get(kind);
     }
+
+    /** The contract's rules for one record, outside any channel (tools such as the load harness). */
+    public ValidationResult validate(RecordKind kind, com.fasterxml.jackson.databind.JsonNode record,
+                                     org.ketabridge.config.Clinic clinic, java.time.Instant now) {
+        return of(kind).validate(record, clinic, now);
+    }
+
+    /** The validators of the four kinds, for use without Spring. */
+    public static RecordValidators standard() {
+        return new RecordValidators(List.of(new PatientValidator(), new EncounterValidator(), new DoseValidator(),
+                new ScoreValidator()));
+    }
 }

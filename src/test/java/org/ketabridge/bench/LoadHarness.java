@@ -69,12 +69,32 @@ public final class LoadHarness {
         Options options = new Options(a.getOrDefault("ehr", "instant"), Integer.parseInt(a.getOrDefault("clinics", "2")),
                 Integer.parseInt(a.getOrDefault("patients", "50")), Integer.parseInt(a.getOrDefault("clients", "4")),
                 Integer.parseInt(a.getOrDefault("batch", "200")), Files.createTempDirectory("ketabridge-load"));
+        if ("direct".equals(options.ehr())) {
+            runDirect(options);
+            return;
+        }
         Report report = new LoadHarness().run(options);
         System.out.println("| EHR | records | start to health | accepted/s | end to end records/s | accept → EHR p50 / p95 / p99 | bridge peak RSS | exactly once |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         System.out.println(report.markdownRow());
         System.out.println("held per identifier system (each clinic): " + report.heldPerSystem());
         System.exit(report.exactlyOnce() ? 0 : 1);
+    }
+
+    /** Mode (c): the same writes straight into a fresh HAPI server, no bridge. */
+    private static void runDirect(Options o) throws Exception {
+        List<String> clinicIds = new ArrayList<>();
+        for (int i = 1; i <= o.clinics(); i++) {
+            clinicIds.add("load" + i);
+        }
+        Workload workload = new Workload(clinicIds, o.patients());
+        try (DemoEhrServer hapi = DemoEhrServer.start(0)) {
+            DirectIngest.Result r = new DirectIngest().run(hapi.baseUrl(), clinicIds, workload, o.clients(), o.batch());
+            System.out.printf("| direct into HAPI (no bridge) | %d records, %d resources | %.1f s | %.0f records/s | %.0f resources/s | %d 409s retried |%n",
+                    r.records(), r.resources(), r.seconds(), r.records() / r.seconds(), r.resources() / r.seconds(),
+                    r.conflictsRetried());
+        }
+        System.exit(0);
     }
 
     public Report run(Options o) throws Exception {
