@@ -40,10 +40,6 @@ public final class DemoEhrServer implements AutoCloseable {
         return "http://localhost:" + port + "/fhir";
     }
 
-    public int port() {
-        return port;
-    }
-
     @Override
     public void close() {
         context.close();

@@ -55,7 +55,6 @@ final class RecordFields {
     ObjectNode normalized() { return out; }
     List<FieldError> errors() { return errors; }
     boolean hasErrors() { return !errors.isEmpty(); }
-    Instant now() { return now; }
 
     void error(String field, String reason) {
         String name = field.isEmpty() && path.endsWith(".") ? path.substring(0, path.length() - 1) : path + field;

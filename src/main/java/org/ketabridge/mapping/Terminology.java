@@ -89,11 +89,6 @@ public class Terminology {
         return java.util.Collections.unmodifiableCollection(codeSystems.values());
     }
 
-    /** The canonical url of one of KetaBridge's CodeSystems, e.g. {@code indication}. */
-    public String system(String vocabulary) {
-        return BASE + "/CodeSystem/" + vocabulary;
-    }
-
     /** A code of KetaBridge's own vocabulary, with its display; an unknown code is a mapping error. */
     public Coding local(String vocabulary, String code) {
         CodeSystem cs = codeSystems.get(vocabulary);

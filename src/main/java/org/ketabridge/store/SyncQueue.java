@@ -144,13 +144,6 @@ public class SyncQueue {
         return counts;
     }
 
-    public int countUnfinished(String clinicId) {
-        return jdbc.sql("select count(*) from sync_task where clinic_id = ? and status in ('PENDING', 'WAITING')")
-                .param(clinicId)
-                .query(Integer.class)
-                .single();
-    }
-
     private static String truncate(String error) {
         return error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
     }

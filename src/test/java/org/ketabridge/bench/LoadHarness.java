@@ -25,7 +25,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
 import org.ketabridge.demo.DemoEhrServer;
 import org.ketabridge.support.BridgeProcess;
 import org.ketabridge.support.FakeEhr;
@@ -299,9 +298,4 @@ public final class LoadHarness {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-
-    static String summary(Report r) {
-        return r.markdownRow() + " " + r.heldPerSystem().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
-    }
 }

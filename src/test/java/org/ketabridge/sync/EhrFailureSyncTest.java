@@ -197,4 +197,33 @@ class EhrFailureSyncTest extends BridgeTestSupport {
         assertThat(httpPost("/api/v1/clinics/alpha/dead-letters/" + taskId + "/replay", "application/json", "").statusCode())
                 .as("a task no longer dead cannot be replayed").isEqualTo(404);
     }
+
+    @Test
+    void duringAnOutageTheCircuitBreakerSparesTheEhrAndTheRetryBudget() {
+        String p = prefix();
+        // Every write fails for about three seconds. Without a breaker, ten records retrying with
+        // 50-400 ms backoff would make some sixty calls and spend their eight attempts.
+        ALPHA_EHR.stubFor(put(urlPathMatching("/fhir/.*")).atPriority(1).willReturn(aResponse().withStatus(503)));
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            body.append(patient(p + "-" + i)).append('\n');
+        }
+        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/x-ndjson", body.toString()).statusCode()).isEqualTo(202);
+        try {
+            Thread.sleep(3_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long callsDuringOutage = FakeEhr.writes(ALPHA_EHR).stream()
+                .filter(w -> w.identifier() != null && w.identifier().contains(p)).count();
+        assertThat(callsDuringOutage).as("the open circuit kept the bridge off the failing EHR").isBetween(1L, 20L);
+
+        ALPHA_EHR.resetAll();
+        FakeEhr.acceptEverything(ALPHA_EHR);
+        await().atMost(SYNCED).untilAsserted(() -> {
+            for (int i = 0; i < 10; i++) {
+                assertThat(taskStatus("alpha", "PATIENT", p + "-" + i)).as("nothing dead-lettered").isEqualTo("SENT");
+            }
+        });
+    }
 }
