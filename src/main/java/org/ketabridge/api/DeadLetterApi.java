@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.store.StoreQueue;
 import org.ketabridge.store.SyncQueue;
 import org.springframework.stereotype.Component;
 
@@ -16,12 +17,15 @@ public class DeadLetterApi {
 
     private final ClinicRegistry clinics;
     private final SyncQueue queue;
+    private final StoreQueue storeQueue;
     private final JsonResponses responses;
     private final Clock clock;
 
-    public DeadLetterApi(ClinicRegistry clinics, SyncQueue queue, JsonResponses responses, Clock clock) {
+    public DeadLetterApi(ClinicRegistry clinics, SyncQueue queue, StoreQueue storeQueue, JsonResponses responses,
+                        Clock clock) {
         this.clinics = clinics;
         this.queue = queue;
+        this.storeQueue = storeQueue;
         this.responses = responses;
         this.clock = clock;
     }
@@ -31,10 +35,14 @@ public class DeadLetterApi {
         responses.write(exchange, 200, Map.of("clinicId", clinicId, "deadLetters", queue.deadLetters(clinicId)));
     }
 
-    /** {@code GET /api/v1/clinics/{clinicId}/sync}: how many records are queued, waiting, sent and dead. */
+    /**
+     * {@code GET /api/v1/clinics/{clinicId}/sync}: how many records are queued, waiting, sent and
+     * dead towards the EHR, and how many the auditors' store holds and does not hold yet.
+     */
     public void syncStatus(Exchange exchange) {
         String clinicId = clinicOf(exchange);
-        responses.write(exchange, 200, Map.of("clinicId", clinicId, "tasks", queue.countsByStatus(clinicId)));
+        responses.write(exchange, 200, Map.of("clinicId", clinicId, "tasks", queue.countsByStatus(clinicId),
+                "auditorStore", storeQueue.countsByStatus(clinicId)));
     }
 
     public void replayOne(Exchange exchange) {

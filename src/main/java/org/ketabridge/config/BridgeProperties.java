@@ -16,12 +16,41 @@ public class BridgeProperties {
     private final Intake intake = new Intake();
     private final Sync sync = new Sync();
     private final Outcomes outcomes = new Outcomes();
+    private final Security security = new Security();
+    private final AuditorStore auditorStore = new AuditorStore();
 
     public List<ClinicProperties> getClinics() { return clinics; }
     public void setClinics(List<ClinicProperties> clinics) { this.clinics = clinics; }
     public Intake getIntake() { return intake; }
     public Sync getSync() { return sync; }
     public Outcomes getOutcomes() { return outcomes; }
+    public Security getSecurity() { return security; }
+    public AuditorStore getAuditorStore() { return auditorStore; }
+
+    /**
+     * Where tokens are checked. With spring.security.oauth2.resourceserver.jwt.issuer-uri (or
+     * jwk-set-uri) set, against that issuer; otherwise against a local key kept in this folder.
+     */
+    public static class Security {
+        private java.nio.file.Path localKeyDir = java.nio.file.Path.of("./data/keys");
+
+        public java.nio.file.Path getLocalKeyDir() { return localKeyDir; }
+        public void setLocalKeyDir(java.nio.file.Path localKeyDir) { this.localKeyDir = localKeyDir; }
+    }
+
+    /** The auditors' FHIR store served at /fhir (HAPI's JPA server on the bridge's database). */
+    public static class AuditorStore {
+        private boolean enabled = true;
+        private Duration pollInterval = Duration.ofMillis(250);
+        private int batchSize = 50;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public Duration getPollInterval() { return pollInterval; }
+        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
+        public int getBatchSize() { return batchSize; }
+        public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+    }
 
     /** How scores become outcomes: response is a fall of at least {@code responseFraction} from baseline. */
     public static class Outcomes {

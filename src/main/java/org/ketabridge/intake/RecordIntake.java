@@ -17,6 +17,7 @@ import org.ketabridge.config.Clinic;
 import org.ketabridge.store.ReceiptStore;
 import org.ketabridge.store.RecordStore;
 import org.ketabridge.store.StoredVersion;
+import org.ketabridge.store.StoreQueue;
 import org.ketabridge.store.SyncQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +39,18 @@ public class RecordIntake {
     private final RecordStore records;
     private final ReceiptStore receipts;
     private final SyncQueue syncQueue;
+    private final StoreQueue storeQueue;
     private final ObjectMapper json;
     private final Clock clock;
 
     public RecordIntake(RecordValidators validators, DoseWarnings doseWarnings, RecordStore records, ReceiptStore receipts,
-                        SyncQueue syncQueue, ObjectMapper json, Clock clock) {
+                        SyncQueue syncQueue, StoreQueue storeQueue, ObjectMapper json, Clock clock) {
         this.validators = validators;
         this.doseWarnings = doseWarnings;
         this.records = records;
         this.receipts = receipts;
         this.syncQueue = syncQueue;
+        this.storeQueue = storeQueue;
         this.json = json;
         this.clock = clock;
     }
@@ -119,7 +122,8 @@ public class RecordIntake {
 
     /**
      * Stores one accepted record: a resend with the stored content adds nothing; new or changed
-     * content becomes the next version, with a sync task when the clinic has an EHR. Lines of
+     * content becomes the next version, with a task for the auditors' store and, when the clinic has
+     * an EHR, a sync task. Lines of
      * one batch are stored in order, so a record sent twice in a batch is compared with itself.
      *
      * @return whether the record was unchanged
@@ -137,6 +141,7 @@ public class RecordIntake {
         long versionId = records.insert(clinic.id(), r.kind().name(), r.recordId(), version, r.patientMrn(),
                 r.encounterId(), content, contentHash, receiptId, now, warnings.isEmpty() ? null : toJson(warnings));
         receipts.insertItem(receiptId, a.line(), r.kind().name(), r.recordId(), version == 1 ? "CREATED" : "UPDATED", versionId);
+        storeQueue.enqueue(versionId, clinic.id(), now);
         if (clinic.syncsToEhr()) {
             syncQueue.enqueue(versionId, clinic.id(), r.kind().name(), r.recordId(), now);
         }

@@ -1,5 +1,6 @@
 package org.ketabridge.e2e;
 
+import org.ketabridge.support.TestTokens;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -115,7 +116,8 @@ class CrashRecoveryTest {
     }
 
     private Process startBridge(int port, Path clinics) throws Exception {
-        return BridgeProcess.start(work, port, clinics);
+        // The auditors' store is not what this test is about: its minute-long start would only slow it.
+        return BridgeProcess.start(work, port, clinics, "--bridge.auditor-store.enabled=false");
     }
 
     private void awaitUp(int port) {
@@ -125,12 +127,13 @@ class CrashRecoveryTest {
 
     private HttpResponse<String> post(int port, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/crash/patients"))
-                .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + TestTokens.admin()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + TestTokens.admin()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

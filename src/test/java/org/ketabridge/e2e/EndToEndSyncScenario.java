@@ -1,5 +1,6 @@
 package org.ketabridge.e2e;
 
+import org.ketabridge.support.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.ketabridge.support.TestRecords.dose;
@@ -42,6 +43,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "bridge.sync.poll-interval=100ms",
+        "bridge.security.local-key-dir=target/test-keys",
         "bridge.sync.initial-backoff=200ms"})
 abstract class EndToEndSyncScenario {
 
@@ -77,6 +79,7 @@ abstract class EndToEndSyncScenario {
     private int post(String clinic, String kind, String ndjsonBody) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/" + clinic + "/" + kind))
                 .header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + TestTokens.clinicIt(clinic))
                 .POST(HttpRequest.BodyPublishers.ofString(ndjsonBody)).build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
@@ -114,8 +117,22 @@ abstract class EndToEndSyncScenario {
         assertThat(jdbc.sql("select count(*) from sync_task").query(Integer.class).single())
                 .as("2 patients + 2 encounters + 2 doses + 3 scores + 2 corrections, per clinic").isEqualTo(22);
 
-        IGenericClient ehr = client();
+        IGenericClient ehr = client(EHR.baseUrl(), null);
         for (String clinic : clinicIds()) {
+            assertClinicDay(ehr, clinic);
+        }
+
+        // The auditors' store holds the same, each clinic's in its partition, read with that clinic's auditor token.
+        await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> assertThat(
+                jdbc.sql("select count(*) from store_task where status <> 'STORED'").query(Integer.class).single()).isZero());
+        for (String clinic : clinicIds()) {
+            assertClinicDay(client("http://localhost:" + port + "/fhir", TestTokens.auditor(clinic)), clinic);
+        }
+    }
+
+    /** A clinic's day, as a FHIR server holds it (the EHR, or the auditors' store). */
+    private void assertClinicDay(IGenericClient ehr, String clinic) {
+        {
             String base = "urn:ketabridge:" + clinic;
             Patient rivera = only(ehr, Patient.class, base + "/mrn", "MRN-1");
             Patient okafor = only(ehr, Patient.class, base + "/mrn", "MRN-2");
@@ -173,9 +190,13 @@ abstract class EndToEndSyncScenario {
         return r.getIdElement().toUnqualifiedVersionless().getValue();
     }
 
-    private static IGenericClient client() {
+    private static IGenericClient client(String baseUrl, String bearerToken) {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        return FHIR.newRestfulGenericClient(EHR.baseUrl());
+        IGenericClient client = FHIR.newRestfulGenericClient(baseUrl);
+        if (bearerToken != null) {
+            client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(bearerToken));
+        }
+        return client;
     }
 
     private static <T extends Resource> T only(IGenericClient ehr, Class<T> type, String system, String value) {

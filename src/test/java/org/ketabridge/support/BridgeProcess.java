@@ -30,7 +30,9 @@ public final class BridgeProcess {
                 "org.ketabridge.KetaBridgeApplication",
                 "--server.port=" + port,
                 "--spring.config.additional-location=" + clinics,
-                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0"));
+                "--spring.datasource.url=jdbc:h2:file:" + work.resolve("bridge") + ";WRITE_DELAY=0",
+                // The key its tokens are checked against: TestTokens signs with it.
+                "--bridge.security.local-key-dir=" + TestTokens.KEY_DIR.toAbsolutePath()));
         command.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.directory(new File(System.getProperty("user.dir")));

@@ -64,13 +64,25 @@ public abstract class BridgeTestSupport {
         }
     }
 
+    /** As clinic IT of every test clinic. */
     protected HttpResponse<String> httpPost(String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        return httpPost(path, contentType, body, TestTokens.allTestClinics());
     }
 
+    protected HttpResponse<String> httpPost(String path, String contentType, String body, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        return send(token == null ? request : request.header("Authorization", "Bearer " + token));
+    }
+
+    /** As clinic IT of every test clinic. */
     protected HttpResponse<String> httpGet(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET());
+        return httpGet(path, TestTokens.allTestClinics());
+    }
+
+    protected HttpResponse<String> httpGet(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        return send(token == null ? request : request.header("Authorization", "Bearer " + token));
     }
 
     private URI uri(String path) {

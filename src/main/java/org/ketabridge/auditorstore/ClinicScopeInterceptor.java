@@ -1,0 +1,55 @@
+package org.ketabridge.auditorstore;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import java.util.List;
+import java.util.Set;
+import org.ketabridge.security.Caller;
+import org.ketabridge.security.Role;
+
+/**
+ * Which clinics' data a request to /fhir may touch: the partitions of the clinics the caller's
+ * token covers, and nothing else. HAPI applies this to every way of reaching a resource (read,
+ * search, _include, _revinclude, history, paging, operations), so what is out of scope is simply
+ * not there: a read answers 404, a search finds nothing. An admin sees every partition,
+ * including the default one, which holds the audit trail of requests that named no clinic.
+ * The bridge's own writes name their clinic's partition explicitly (SystemRequestDetails).
+ */
+@Interceptor
+public class ClinicScopeInterceptor {
+
+    /** A partition that is never written: the scope of a token that covers no clinic the bridge has. */
+    public static final String NO_CLINIC = "kb-no-clinic";
+
+    private final Set<String> clinicPartitions;
+
+    public ClinicScopeInterceptor(Set<String> clinicPartitions) {
+        this.clinicPartitions = Set.copyOf(clinicPartitions);
+    }
+
+    @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_READ)
+    public RequestPartitionId readScope(RequestDetails request) {
+        if (request instanceof SystemRequestDetails system) {
+            return system.getRequestPartitionId() != null ? system.getRequestPartitionId() : RequestPartitionId.allPartitions();
+        }
+        Caller caller = Caller.current().orElseThrow(() -> new ForbiddenOperationException("No caller"));
+        if (caller.role() == Role.ADMIN) {
+            return RequestPartitionId.allPartitions();
+        }
+        List<String> visible = caller.clinics().stream().filter(clinicPartitions::contains).sorted().toList();
+        return visible.isEmpty() ? RequestPartitionId.fromPartitionName(NO_CLINIC) : RequestPartitionId.fromPartitionNames(visible);
+    }
+
+    @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)
+    public RequestPartitionId createScope(RequestDetails request) {
+        if (request instanceof SystemRequestDetails system && system.getRequestPartitionId() != null) {
+            return system.getRequestPartitionId();
+        }
+        throw new ForbiddenOperationException("Only the bridge writes to this store");
+    }
+}

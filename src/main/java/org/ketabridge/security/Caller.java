@@ -1,0 +1,45 @@
+package org.ketabridge.security;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * Who is calling, as their bearer token says: a subject, a role, and the clinics the token covers
+ * (an admin covers every clinic, whatever the token lists).
+ */
+public record Caller(String subject, Role role, Set<String> clinics) {
+
+    public static final String ROLE_CLAIM = "role";
+    public static final String CLINICS_CLAIM = "clinics";
+
+    public boolean covers(String clinicId) {
+        return role == Role.ADMIN || clinics.contains(clinicId);
+    }
+
+    /** The caller of the request this thread serves, if it presented a valid token. */
+    public static Optional<Caller> current() {
+        return of(SecurityContextHolder.getContext().getAuthentication());
+    }
+
+    public static Optional<Caller> of(Authentication authentication) {
+        if (authentication == null || !(authentication.getPrincipal() instanceof Jwt jwt)) {
+            return Optional.empty();
+        }
+        return fromToken(jwt);
+    }
+
+    /** A token without a known role is no caller at all: it grants nothing. */
+    static Optional<Caller> fromToken(Jwt jwt) {
+        Optional<Role> role = Role.ofClaim(jwt.getClaimAsString(ROLE_CLAIM));
+        if (role.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> clinics = jwt.hasClaim(CLINICS_CLAIM) ? jwt.getClaimAsStringList(CLINICS_CLAIM) : List.of();
+        return Optional.of(new Caller(jwt.getSubject(), role.get(), new TreeSet<>(clinics == null ? List.of() : clinics)));
+    }
+}

@@ -1,0 +1,121 @@
+package org.ketabridge.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JOSEException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.ketabridge.config.BridgeProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * Who may call what. Every endpoint but health, info and the FHIR CapabilityStatement needs a
+ * bearer token (a JWT) naming a {@link Role} and the clinics it covers:
+ * <ul>
+ *   <li>{@code /api/v1/clinics/{clinicId}/**} (records in, receipts, sync status, dead letters,
+ *       replay): clinic IT of that clinic, or an admin;</li>
+ *   <li>{@code /fhir/**}: auditors and admins, reading only; which clinics' data they see is
+ *       decided inside the FHIR store, by partition ({@code ClinicScopeInterceptor});</li>
+ *   <li>anything else (metrics): admins.</li>
+ * </ul>
+ * A clinic the token does not cover is answered as if it did not exist (404), so a token never
+ * tells its holder which other clinics there are. No sessions, no cookies, hence no CSRF.
+ */
+@Configuration
+public class SecurityConfig {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
+
+    @Bean
+    public SecurityFilterChain securityFilterChain(HttpSecurity http, ObjectMapper json) throws Exception {
+        http.csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/fhir", "/fhir/**").access(role(Role.AUDITOR))
+                        .requestMatchers("/fhir", "/fhir/**").access(role(Role.ADMIN))
+                        .requestMatchers("/api/v1/clinics/{clinicId}/**").access(clinicIt())
+                        .anyRequest().access(role(Role.ADMIN)))
+                .oauth2ResourceServer(o -> o.jwt(j -> { })
+                        .authenticationEntryPoint((request, response, e) ->
+                                problem(json, response, 401, "Unauthorized", "A valid bearer token is required"))
+                        .accessDeniedHandler((request, response, e) -> denied(json, request, response)));
+        return http.build();
+    }
+
+    /**
+     * Without an outside issuer configured, tokens are checked against the local key (made on
+     * first start in bridge.security.local-key-dir; {@code issue-token} prints tokens signed by
+     * it). With spring.security.oauth2.resourceserver.jwt.issuer-uri or jwk-set-uri set, Spring
+     * Boot's own decoder for that issuer is used and this one is not made.
+     */
+    @Bean
+    @ConditionalOnMissingBean(JwtDecoder.class)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+            prefix = "spring.security.oauth2.resourceserver.jwt", name = {"issuer-uri", "jwk-set-uri", "public-key-location"},
+            matchIfMissing = true, havingValue = "__never__")
+    public JwtDecoder localKeyDecoder(BridgeProperties properties) throws JOSEException {
+        var key = LocalSigningKey.loadOrCreate(properties.getSecurity().getLocalKeyDir());
+        log.warn("Bearer tokens are checked against the local key in {} (no issuer configured): fine for a demo,"
+                + " set spring.security.oauth2.resourceserver.jwt.issuer-uri in production", properties.getSecurity().getLocalKeyDir());
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(LocalSigningKey.ISSUER)));
+        return decoder;
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> role(Role allowed) {
+        return (authentication, context) -> new AuthorizationDecision(caller(authentication)
+                .map(c -> c.role() == allowed || c.role() == Role.ADMIN).orElse(false));
+    }
+
+    private static AuthorizationManager<RequestAuthorizationContext> clinicIt() {
+        return (authentication, context) -> new AuthorizationDecision(caller(authentication)
+                .map(c -> (c.role() == Role.CLINIC_IT || c.role() == Role.ADMIN) && c.covers(context.getVariables().get("clinicId")))
+                .orElse(false));
+    }
+
+    private static java.util.Optional<Caller> caller(Supplier<Authentication> authentication) {
+        return Caller.of(authentication.get());
+    }
+
+    /** Clinic IT asking for a clinic their token does not cover: as if it did not exist. Anyone else: 403. */
+    private static void denied(ObjectMapper json, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        var caller = Caller.current();
+        String clinic = ClinicPaths.clinicOf(request.getRequestURI());
+        if (clinic != null && caller.isPresent() && caller.get().role() == Role.CLINIC_IT && !caller.get().covers(clinic)) {
+            problem(json, response, 404, "Not Found", "No clinic '" + clinic + "' is configured");
+        } else {
+            problem(json, response, 403, "Forbidden", "This token's role may not do this");
+        }
+    }
+
+    static void problem(ObjectMapper json, HttpServletResponse response, int status, String title, String detail) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("title", title);
+        body.put("detail", detail);
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        json.writeValue(response.getOutputStream(), body);
+    }
+}

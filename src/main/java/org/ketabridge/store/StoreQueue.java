@@ -1,0 +1,75 @@
+package org.ketabridge.store;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The durable queue towards the auditors' FHIR store: every accepted record version stays here
+ * until the store holds it. Versions of one record are stored in the order they were accepted.
+ */
+@Repository
+public class StoreQueue {
+
+    private final JdbcClient jdbc;
+
+    public StoreQueue(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    public void enqueue(long recordVersionId, String clinicId, Instant now) {
+        jdbc.sql("insert into store_task (record_version_id, clinic_id, status, attempts, next_attempt_at, created_at)"
+                        + " values (?, ?, 'PENDING', 0, ?, ?)")
+                .params(recordVersionId, clinicId, utc(now), utc(now))
+                .update();
+    }
+
+    /** Due tasks, oldest first; a version waits while an older version of its record is unstored. */
+    public List<StoreTask> due(Instant now, int limit) {
+        return jdbc.sql("select t.record_version_id, t.clinic_id, t.attempts from store_task t"
+                        + " join record_version v on v.id = t.record_version_id"
+                        + " where t.status = 'PENDING' and t.next_attempt_at <= ?"
+                        + " and not exists (select 1 from store_task o join record_version ov on ov.id = o.record_version_id"
+                        + "   where o.status = 'PENDING' and ov.clinic_id = v.clinic_id and ov.kind = v.kind"
+                        + "   and ov.record_id = v.record_id and ov.version < v.version)"
+                        + " order by t.record_version_id fetch first " + limit + " rows only")
+                .param(utc(now))
+                .query(StoreTask.class)
+                .list();
+    }
+
+    public void markStored(long recordVersionId, Instant now) {
+        jdbc.sql("update store_task set status = 'STORED', stored_at = ?, last_error = null where record_version_id = ?")
+                .params(utc(now), recordVersionId)
+                .update();
+    }
+
+    public void scheduleRetry(long recordVersionId, int attempts, Instant nextAttemptAt, String error) {
+        jdbc.sql("update store_task set attempts = ?, next_attempt_at = ?, last_error = ? where record_version_id = ?")
+                .params(attempts, utc(nextAttemptAt), error.length() > 4000 ? error.substring(0, 4000) : error, recordVersionId)
+                .update();
+    }
+
+    /** How many of a clinic's record versions the store holds and how many it does not yet. */
+    public Map<String, Integer> countsByStatus(String clinicId) {
+        Map<String, Integer> counts = new TreeMap<>(Map.of("pending", 0, "stored", 0));
+        jdbc.sql("select status, count(*) from store_task where clinic_id = ? group by status")
+                .param(clinicId)
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
+                .list()
+                .forEach(e -> counts.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+        return counts;
+    }
+
+    public record StoreTask(long recordVersionId, String clinicId, int attempts) {
+    }
+}
