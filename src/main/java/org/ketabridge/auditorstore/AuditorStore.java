@@ -119,11 +119,20 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
 
     /** Writes a transaction Bundle into one clinic's partition, as the bridge (not as any caller). */
     public Bundle transaction(String clinicId, Bundle bundle) {
+        return transaction(RequestPartitionId.fromPartitionName(clinicId), bundle);
+    }
+
+    /** Writes a transaction Bundle into the default partition, which only admins read. */
+    public Bundle transactionUnscoped(Bundle bundle) {
+        return transaction(RequestPartitionId.defaultPartition(), bundle);
+    }
+
+    private Bundle transaction(RequestPartitionId partition, Bundle bundle) {
         Running r = running.get();
         if (r == null) {
             throw new IllegalStateException("the auditors' store is not ready yet");
         }
-        return r.system().transaction(SystemRequestDetails.forRequestPartitionId(RequestPartitionId.fromPartitionName(clinicId)), bundle);
+        return r.system().transaction(SystemRequestDetails.forRequestPartitionId(partition), bundle);
     }
 
     @Override

@@ -8,7 +8,11 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.time.Clock;
+import org.ketabridge.audit.AccessAuditFilter;
+import org.ketabridge.audit.AccessAuditLog;
 import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.config.ClinicRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -25,6 +29,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
@@ -46,7 +51,10 @@ public class SecurityConfig {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
-    public SecurityFilterChain securityFilterChain(HttpSecurity http, ObjectMapper json) throws Exception {
+    public SecurityFilterChain securityFilterChain(HttpSecurity http, ObjectMapper json, AccessAuditLog trail,
+                                                   ClinicRegistry clinics, Clock clock) throws Exception {
+        // First inside the chain: every request to /api and /fhir is audited, refused ones included.
+        http.addFilterAfter(new AccessAuditFilter(trail, clinics, clock), SecurityContextHolderFilter.class);
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a

@@ -1,0 +1,123 @@
+package org.ketabridge.audit;
+
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.security.Caller;
+import org.ketabridge.security.ClinicPaths;
+import org.ketabridge.security.Role;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Records every request to the bridge's API and to /fhir in the access audit trail, whatever its
+ * outcome: refused for want of a valid token (401), for its role or scope (403, 404), answered,
+ * or failed. It sits inside Spring Security's chain, right after the security context is set up,
+ * so that it sees the verified caller (if any) and the final status of every request. Each
+ * request gets an X-Request-Id (the client's, if it sent a well-formed one), echoed in the
+ * response and kept with the record, so a client can find the AuditEvent of its own request.
+ */
+public class AccessAuditFilter extends OncePerRequestFilter {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern WELL_FORMED_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Logger log = LoggerFactory.getLogger(AccessAuditFilter.class);
+
+    private final AccessAuditLog trail;
+    private final ClinicRegistry clinics;
+    private final Clock clock;
+
+    public AccessAuditFilter(AccessAuditLog trail, ClinicRegistry clinics, Clock clock) {
+        this.trail = trail;
+        this.clinics = clinics;
+        this.clock = clock;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        String path = request.getRequestURI();
+        return !(path.startsWith("/api/") || path.equals("/fhir") || path.startsWith("/fhir/"));
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String sent = request.getHeader(REQUEST_ID);
+        String requestId = sent != null && WELL_FORMED_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+        response.setHeader(REQUEST_ID, requestId);
+        boolean failed = false;
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            failed = true;
+            throw e;
+        } finally {
+            // Who and what are known now, on the request's thread; the status only once the
+            // answer is complete, which for Camel's asynchronous HTTP routes is later.
+            AccessRecord pending = describe(request, requestId);
+            if (!failed && request.isAsyncStarted()) {
+                request.getAsyncContext().addListener(new AsyncListener() {
+                    @Override public void onComplete(AsyncEvent event) { append(pending, response.getStatus()); }
+                    @Override public void onTimeout(AsyncEvent event) { append(pending, 503); }
+                    @Override public void onError(AsyncEvent event) { append(pending, 500); }
+                    @Override public void onStartAsync(AsyncEvent event) { }
+                });
+            } else {
+                append(pending, failed ? 500 : response.getStatus());
+            }
+        }
+    }
+
+    private AccessRecord describe(HttpServletRequest request, String requestId) {
+        Optional<Jwt> token = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
+                .filter(a -> a.getPrincipal() instanceof Jwt).map(a -> (Jwt) a.getPrincipal());
+        Optional<Caller> caller = Caller.current();
+        String path = request.getRequestURI();
+        return new AccessRecord(0, requestId, clock.instant(),
+                token.map(Jwt::getSubject).orElse(null),
+                token.map(t -> t.getClaimAsString("iss")).orElse(null),
+                caller.map(c -> c.role().claim()).orElse(null),
+                caller.map(Caller::clinics).orElse(null),
+                request.getRemoteAddr(), request.getMethod(), path, request.getQueryString(), 0,
+                clinicOf(path, caller), PatientOfRequest.of(path, request.getParameterMap()));
+    }
+
+    private void append(AccessRecord pending, int status) {
+        AccessRecord r = pending.withStatus(status);
+        try {
+            trail.append(r);
+        } catch (RuntimeException e) {
+            // The request has been answered; losing its audit record must at least be loud.
+            log.error("Could not record the access audit of request {} ({} {}): {}", r.requestId(), r.method(), r.path(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * The clinic whose partition keeps the AuditEvent: the clinic an API path names (if it
+     * exists), or the one clinic of an auditor's token. Otherwise none: the default partition,
+     * which admins see (an auditor of several clinics, an admin, a caller without a valid token).
+     */
+    private String clinicOf(String path, Optional<Caller> caller) {
+        String named = ClinicPaths.clinicOf(path);
+        if (named != null) {
+            return clinics.find(named).isPresent() ? named : null;
+        }
+        Set<String> covered = caller.filter(c -> c.role() == Role.AUDITOR).map(Caller::clinics).orElse(Set.of());
+        var known = covered.stream().filter(c -> clinics.find(c).isPresent()).toList();
+        return known.size() == 1 ? known.get(0) : null;
+    }
+}

@@ -1,0 +1,67 @@
+package org.ketabridge.audit;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The access audit trail as the bridge first writes it: one row per request, durable before the
+ * request's thread moves on, whatever becomes of the auditors' store. Rows are forwarded to the
+ * store as AuditEvents and then marked stored; they are never changed otherwise.
+ */
+@Repository
+public class AccessAuditLog {
+
+    private final JdbcClient jdbc;
+
+    public AccessAuditLog(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    public void append(AccessRecord r) {
+        jdbc.sql("insert into access_audit (request_id, occurred_at, subject, issuer, role, token_clinics, client_address,"
+                        + " method, path, query, status, clinic_id, patient_reference) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(r.requestId(), utc(r.occurredAt()), cut(r.subject(), 300), cut(r.issuer(), 300), r.role(),
+                        r.tokenClinics() == null ? null : cut(String.join(",", r.tokenClinics()), 4000),
+                        cut(r.clientAddress(), 100), r.method(), cut(r.path(), 2000), cut(r.query(), 4000), r.status(),
+                        r.clinicId(), cut(r.patientReference(), 300))
+                .update();
+    }
+
+    /** Rows not yet in the auditors' store, oldest first. */
+    public List<AccessRecord> unstored(int limit) {
+        return jdbc.sql("select id, request_id, occurred_at, subject, issuer, role, token_clinics, client_address, method,"
+                        + " path, query, status, clinic_id, patient_reference from access_audit where stored_at is null"
+                        + " order by id fetch first " + limit + " rows only")
+                .query((rs, n) -> new AccessRecord(rs.getLong("id"), rs.getString("request_id"),
+                        rs.getObject("occurred_at", OffsetDateTime.class).toInstant(), rs.getString("subject"),
+                        rs.getString("issuer"), rs.getString("role"), clinics(rs.getString("token_clinics")),
+                        rs.getString("client_address"), rs.getString("method"), rs.getString("path"), rs.getString("query"),
+                        rs.getInt("status"), rs.getString("clinic_id"), rs.getString("patient_reference")))
+                .list();
+    }
+
+    public void markStored(List<Long> ids, Instant now) {
+        for (Long id : ids) {
+            jdbc.sql("update access_audit set stored_at = ? where id = ?").params(utc(now), id).update();
+        }
+    }
+
+    private static Set<String> clinics(String joined) {
+        return joined == null || joined.isEmpty() ? Set.of() : new TreeSet<>(Arrays.asList(joined.split(",")));
+    }
+
+    private static String cut(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}
