@@ -53,6 +53,18 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         return settings;
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private ca.uhn.fhir.jpa.api.dao.DaoRegistry daoRegistry;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.context.annotation.Lazy
+    private ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc partitions;
+
+    @Override
+    protected void customize(ca.uhn.fhir.rest.server.RestfulServer server) {
+        server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
+    }
+
     @Value("${auditor-store.clinics}")
     private java.util.List<String> clinics;
 

@@ -28,6 +28,13 @@ public class ClinicScopeInterceptor {
 
     private final Set<String> clinicPartitions;
 
+    private static final String NARROWED_TO = ClinicScopeInterceptor.class.getName() + ".clinic";
+
+    /** Limits a request to one clinic (an operation's parameter): still only if the caller covers it. */
+    public static void narrowTo(RequestDetails request, String clinicId) {
+        request.getUserData().put(NARROWED_TO, clinicId);
+    }
+
     public ClinicScopeInterceptor(Set<String> clinicPartitions) {
         this.clinicPartitions = Set.copyOf(clinicPartitions);
     }
@@ -38,10 +45,14 @@ public class ClinicScopeInterceptor {
             return system.getRequestPartitionId() != null ? system.getRequestPartitionId() : RequestPartitionId.allPartitions();
         }
         Caller caller = Caller.current().orElseThrow(() -> new ForbiddenOperationException("No caller"));
-        if (caller.role() == Role.ADMIN) {
+        Object narrowedTo = request.getUserData().get(NARROWED_TO);
+        if (caller.role() == Role.ADMIN && narrowedTo == null) {
             return RequestPartitionId.allPartitions();
         }
-        List<String> visible = caller.clinics().stream().filter(clinicPartitions::contains).sorted().toList();
+        List<String> visible = clinicPartitions.stream()
+                .filter(caller::covers)
+                .filter(c -> narrowedTo == null || narrowedTo.equals(c))
+                .sorted().toList();
         return visible.isEmpty() ? RequestPartitionId.fromPartitionName(NO_CLINIC) : RequestPartitionId.fromPartitionNames(visible);
     }
 

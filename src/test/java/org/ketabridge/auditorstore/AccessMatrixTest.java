@@ -89,7 +89,9 @@ class AccessMatrixTest extends BridgeTestSupport {
                 new Call("search", "GET", patientSearch, null),
                 new Call("_include", "GET", doseSearch + "&_include=MedicationAdministration:subject", null),
                 new Call("_revinclude", "GET", patientSearch + "&_revinclude=Encounter:subject", null),
-                new Call("_history", "GET", "/fhir/Patient/" + patientId + "/_history", null));
+                new Call("_history", "GET", "/fhir/Patient/" + patientId + "/_history", null),
+                new Call("operation", "GET", "/fhir/MedicationAdministration/$controlled-substance-log?clinic=gamma"
+                        + "&start=2026-10-05&end=2026-10-05", null));
 
         List<Cell> cells = new ArrayList<>();
         SoftAssertions soft = new SoftAssertions();
@@ -172,6 +174,7 @@ class AccessMatrixTest extends BridgeTestSupport {
             case OK_SEES_NOTHING -> {
                 soft.assertThat(r.statusCode()).as(cell).isEqualTo(200);
                 soft.assertThat(JSON.readTree(r.body()).get("entry")).as(cell + ": nothing of gamma").isNull();
+                soft.assertThat(r.body()).as(cell + ": no administration of gamma").doesNotContain("\"administration\"");
             }
             case OK_SEES_GAMMA -> {
                 soft.assertThat(r.statusCode()).as(cell).isBetween(200, 202);
@@ -179,8 +182,12 @@ class AccessMatrixTest extends BridgeTestSupport {
                     soft.assertThat(types(r.body())).as(cell + ": what it shows").containsAll(switch (call.name()) {
                         case "_include" -> List.of("MedicationAdministration", "Patient");
                         case "_revinclude" -> List.of("Patient", "Encounter");
+                        case "operation" -> List.of("Parameters");
                         default -> List.of("Patient");
                     });
+                    if (call.name().equals("operation")) {
+                        soft.assertThat(r.body()).as(cell + ": gamma's dose in the log").contains("\"administration\"");
+                    }
                 }
             }
         }

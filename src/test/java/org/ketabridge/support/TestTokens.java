@@ -21,7 +21,7 @@ public final class TestTokens {
     public static final Path KEY_DIR = Path.of("target/test-keys");
 
     /** Every clinic of application-test.yaml. */
-    public static final List<String> TEST_CLINICS = List.of("alpha", "beta", "delta", "epsilon", "gamma");
+    public static final List<String> TEST_CLINICS = List.of("alpha", "beta", "delta", "epsilon", "gamma", "zeta");
 
     private TestTokens() {
     }
