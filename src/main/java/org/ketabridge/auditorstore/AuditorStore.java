@@ -46,6 +46,7 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
     private final AtomicReference<Running> running = new AtomicReference<>();
     private volatile String failure;
     private volatile long startedAtNanos;
+    private volatile java.util.concurrent.ScheduledExecutorService jobTimer;
 
     public AuditorStore(ClinicRegistry clinics, Environment environment, BridgeProperties properties) {
         this.clinics = clinics;
@@ -84,12 +85,34 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
             @SuppressWarnings("unchecked")
             IFhirSystemDao<Bundle, ?> system = context.getBean(IFhirSystemDao.class);
             running.set(new Running(context, system, context.getBean(RestfulServer.class)));
+            keepBatchJobsMoving(context.getBean(ca.uhn.fhir.batch2.api.IJobMaintenanceService.class));
             log.info("Auditors' FHIR store ready at /fhir in {} s ({} clinic partitions)",
                     (System.nanoTime() - startedAtNanos) / 1_000_000_000, partitions.size());
         } catch (RuntimeException e) {
             failure = e.getClass().getSimpleName() + ": " + e.getMessage();
             log.error("The auditors' FHIR store failed to start; /fhir stays unavailable", e);
         }
+    }
+
+    /**
+     * HAPI advances its batch jobs (an $export's steps) in a maintenance pass it runs once a
+     * minute, so an export of a few records would take minutes; a pass every few seconds makes
+     * it seconds. A pass with no job to advance is a couple of small queries.
+     */
+    private void keepBatchJobsMoving(ca.uhn.fhir.batch2.api.IJobMaintenanceService maintenance) {
+        var timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "auditor-store-jobs");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                maintenance.runMaintenancePass();
+            } catch (RuntimeException e) {
+                log.warn("Batch job maintenance pass failed: {}", e.getMessage());
+            }
+        }, 3, 3, java.util.concurrent.TimeUnit.SECONDS);
+        jobTimer = timer;
     }
 
     private static void createMissingPartitions(IPartitionLookupSvc lookup, List<String> clinicIds) {
@@ -149,6 +172,9 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
 
     @PreDestroy
     public void stop() {
+        if (jobTimer != null) {
+            jobTimer.shutdownNow();
+        }
         Running r = running.getAndSet(null);
         if (r != null) {
             r.context().close();

@@ -40,6 +40,9 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         // An auditor sees what the store holds now: no search answered from a cached earlier result.
         settings.setReuseCachedSearchResultsForMillis(null);
         settings.setHistoryCountMode(ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum.COUNT_ACCURATE);
+        // $export: HAPI's bulk export (batch jobs), each export within the caller's partitions.
+        settings.setEnableTaskBulkExportJobExecution(true);
+        settings.setEnableBulkExportJobReuse(false);
         return settings;
     }
 
@@ -60,9 +63,20 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
     @org.springframework.context.annotation.Lazy
     private ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc partitions;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.context.annotation.Lazy
+    private ca.uhn.fhir.jpa.partition.IPartitionLookupSvc partitionLookup;
+
+    /** HAPI's own $export provider (defined by its JpaConfig). */
+    @org.springframework.beans.factory.annotation.Autowired
+    @org.springframework.context.annotation.Lazy
+    private ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider bulkExport;
+
     @Override
     protected void customize(ca.uhn.fhir.rest.server.RestfulServer server) {
         server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
+        server.registerProvider(bulkExport);
+        server.registerInterceptor(new ExportPollScope());
     }
 
     @Value("${auditor-store.clinics}")
@@ -73,6 +87,8 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         ClinicScopeInterceptor scope = new ClinicScopeInterceptor(new java.util.HashSet<>(clinics));
         // Registered with the storage layer, not only the REST server: partition hooks are storage hooks.
         interceptors.registerInterceptor(scope);
+        interceptors.registerInterceptor(new ClinicExportInterceptor(new java.util.HashSet<>(clinics),
+                clinic -> partitionLookup.getPartitionByName(clinic).getId()));
         return scope;
     }
 

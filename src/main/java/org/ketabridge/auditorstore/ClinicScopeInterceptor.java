@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.ketabridge.security.Caller;
 import org.ketabridge.security.Role;
@@ -41,11 +42,14 @@ public class ClinicScopeInterceptor {
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_READ)
     public RequestPartitionId readScope(RequestDetails request) {
+        // (An export names its clinic, or the token implies it: ClinicExportInterceptor.)
         if (request instanceof SystemRequestDetails system) {
             return system.getRequestPartitionId() != null ? system.getRequestPartitionId() : RequestPartitionId.allPartitions();
         }
         Caller caller = Caller.current().orElseThrow(() -> new ForbiddenOperationException("No caller"));
-        Object narrowedTo = request.getUserData().get(NARROWED_TO);
+        Object narrowedTo = request.getUserData().get(NARROWED_TO) != null ? request.getUserData().get(NARROWED_TO)
+                : ClinicExportInterceptor.isExport(request) ? ClinicExportInterceptor.clinicOf(request, clinicPartitions).orElse(null)
+                : null;
         if (caller.role() == Role.ADMIN && narrowedTo == null) {
             return RequestPartitionId.allPartitions();
         }
@@ -57,9 +61,18 @@ public class ClinicScopeInterceptor {
     }
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)
-    public RequestPartitionId createScope(RequestDetails request) {
-        if (request instanceof SystemRequestDetails system && system.getRequestPartitionId() != null) {
-            return system.getRequestPartitionId();
+    public RequestPartitionId createScope(RequestDetails request, org.hl7.fhir.instance.model.api.IBaseResource resource) {
+        if (request instanceof SystemRequestDetails system) {
+            if (system.getRequestPartitionId() != null) {
+                return system.getRequestPartitionId();
+            }
+            // HAPI's own jobs: an export's file goes to the partition of the clinic exported; anything
+            // else where the resource says, else the default partition.
+            Optional<String> exported = ClinicExportInterceptor.clinicOfFile(resource).filter(clinicPartitions::contains);
+            if (exported.isPresent()) {
+                return RequestPartitionId.fromPartitionName(exported.get());
+            }
+            return RequestPartitionId.getPartitionIfAssigned(resource).orElse(RequestPartitionId.defaultPartition());
         }
         throw new ForbiddenOperationException("Only the bridge writes to this store");
     }
