@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.hapi.HapiJpaServerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -68,18 +69,13 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
     private void start() {
         try {
             List<String> partitions = new ArrayList<>(clinics.all().stream().map(Clinic::id).toList());
-            SpringApplication app = new SpringApplication(AuditorStoreConfiguration.class);
-            app.setWebApplicationType(WebApplicationType.NONE);
-            app.setAllowCircularReferences(true);
-            app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+            SpringApplication app = HapiJpaServerSupport.application(AuditorStoreConfiguration.class, WebApplicationType.NONE,
+                    "auditor-store", Map.of(
+                            "auditor-store.datasource.url", environment.getRequiredProperty("spring.datasource.url"),
+                            "auditor-store.datasource.username", environment.getProperty("spring.datasource.username", ""),
+                            "auditor-store.datasource.password", environment.getProperty("spring.datasource.password", ""),
+                            "auditor-store.clinics", String.join(",", partitions)));
             app.setRegisterShutdownHook(false);
-            app.setDefaultProperties(Map.of(
-                    "spring.config.name", "auditor-store-none",
-                    "spring.application.name", "auditor-store",
-                    "auditor-store.datasource.url", environment.getRequiredProperty("spring.datasource.url"),
-                    "auditor-store.datasource.username", environment.getProperty("spring.datasource.username", ""),
-                    "auditor-store.datasource.password", environment.getProperty("spring.datasource.password", ""),
-                    "auditor-store.clinics", String.join(",", partitions)));
             ConfigurableApplicationContext context = app.run("--spring.config.name=auditor-store-none");
             createMissingPartitions(context.getBean(IPartitionLookupSvc.class), partitions);
             @SuppressWarnings("unchecked")

@@ -31,11 +31,8 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
 
     @Bean
     public JpaStorageSettings jpaStorageSettings() {
-        JpaStorageSettings settings = new JpaStorageSettings();
         // Practitioners are referenced by NPI only; a dose may be stored before its patient.
-        settings.setAllowExternalReferences(true);
-        settings.setEnforceReferentialIntegrityOnWrite(false);
-        settings.setAutoCreatePlaceholderReferenceTargets(false);
+        JpaStorageSettings settings = outOfOrderStorageSettings();
         settings.setDefaultSearchParamsCanBeOverridden(false);
         // An auditor sees what the store holds now: no search answered from a cached earlier result.
         settings.setReuseCachedSearchResultsForMillis(null);

@@ -30,7 +30,8 @@ public class StoreOutcomes {
     }
 
     public void stored(Exchange exchange) {
-        queue.markStored(exchange.getIn().getBody(StoreTask.class).recordVersionId(), clock.instant());
+        StoreTask task = exchange.getIn().getBody(StoreTask.class);
+        queue.markStored(task.recordVersionId(), task.isDelivered(), clock.instant());
     }
 
     public void failed(Exchange exchange) {

@@ -35,12 +35,7 @@ public class DemoEhrConfiguration extends HapiJpaServerSupport {
 
     @Bean
     public JpaStorageSettings jpaStorageSettings() {
-        JpaStorageSettings settings = new JpaStorageSettings();
-        // EHRs hold references to resources they may not have (practitioners by NPI): allow them.
-        settings.setAllowExternalReferences(true);
-        settings.setEnforceReferentialIntegrityOnWrite(false);
-        settings.setAutoCreatePlaceholderReferenceTargets(false);
-        return settings;
+        return outOfOrderStorageSettings();
     }
 
     @Bean

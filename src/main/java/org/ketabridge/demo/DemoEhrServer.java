@@ -1,6 +1,7 @@
 package org.ketabridge.demo;
 
 import java.util.Map;
+import org.ketabridge.hapi.HapiJpaServerSupport;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -20,17 +21,9 @@ public final class DemoEhrServer implements AutoCloseable {
     }
 
     public static DemoEhrServer start(int port) {
-        SpringApplication app = new SpringApplication(DemoEhrConfiguration.class);
-        app.setWebApplicationType(WebApplicationType.SERVLET);
-        app.setAllowCircularReferences(true);
-        app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+        SpringApplication app = HapiJpaServerSupport.application(DemoEhrConfiguration.class, WebApplicationType.SERVLET,
+                "demo-ehr", Map.of("demo-ehr.port", String.valueOf(port), "demo-ehr.database", "demo-ehr-" + port));
         app.setRegisterShutdownHook(true);
-        // Its own properties only: the bridge's application.yaml (clinics, datasource) is not read.
-        app.setDefaultProperties(Map.of(
-                "spring.config.name", "demo-ehr-none",
-                "demo-ehr.port", String.valueOf(port),
-                "demo-ehr.database", "demo-ehr-" + port,
-                "spring.application.name", "demo-ehr"));
         ConfigurableApplicationContext context = app.run("--spring.config.name=demo-ehr-none");
         int actualPort = ((org.springframework.boot.web.context.WebServerApplicationContext) context).getWebServer().getPort();
         return new DemoEhrServer(context, actualPort);

@@ -49,6 +49,37 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
 @EnableTransactionManagement
 public abstract class HapiJpaServerSupport {
 
+    /**
+     * A Spring application for a HAPI JPA server's own context: HAPI's configuration needs
+     * circular references; its properties are only those given (never the bridge's
+     * application.yaml: {@code name} is a config name no file has).
+     */
+    public static org.springframework.boot.SpringApplication application(Class<? extends HapiJpaServerSupport> configuration,
+            org.springframework.boot.WebApplicationType type, String name, java.util.Map<String, Object> properties) {
+        org.springframework.boot.SpringApplication app = new org.springframework.boot.SpringApplication(configuration);
+        app.setWebApplicationType(type);
+        app.setAllowCircularReferences(true);
+        app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
+        java.util.Map<String, Object> all = new java.util.HashMap<>(properties);
+        all.put("spring.config.name", name + "-none");
+        all.put("spring.application.name", name);
+        app.setDefaultProperties(all);
+        return app;
+    }
+
+    /**
+     * Storage for a server that receives records out of order, as an EHR does from the bridge:
+     * references may point at resources not there yet (a dose before its patient) or never
+     * there (practitioners by NPI).
+     */
+    protected static JpaStorageSettings outOfOrderStorageSettings() {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        settings.setAllowExternalReferences(true);
+        settings.setEnforceReferentialIntegrityOnWrite(false);
+        settings.setAutoCreatePlaceholderReferenceTargets(false);
+        return settings;
+    }
+
     /** Resolves ${...} placeholders: these contexts have no auto-configuration to do it. */
     @Bean
     public static org.springframework.context.support.PropertySourcesPlaceholderConfigurer placeholders() {

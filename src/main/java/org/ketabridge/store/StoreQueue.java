@@ -35,7 +35,9 @@ public class StoreQueue {
 
     /** Due tasks, oldest first; a version waits while an older version of its record is unstored. */
     public List<StoreTask> due(Instant now, int limit) {
-        return jdbc.sql("select t.record_version_id, t.clinic_id, t.attempts from store_task t"
+        return jdbc.sql("select t.record_version_id, t.clinic_id, t.attempts, t.stored_at is not null as stored_before,"
+                        + " s.status = 'SENT' as delivered, s.ehr_reference, s.sent_at from store_task t"
+                        + " left join sync_task s on s.record_version_id = t.record_version_id"
                         + " join record_version v on v.id = t.record_version_id"
                         + " where t.status = 'PENDING' and t.next_attempt_at <= ?"
                         + " and not exists (select 1 from store_task o join record_version ov on ov.id = o.record_version_id"
@@ -47,8 +49,20 @@ public class StoreQueue {
                 .list();
     }
 
-    public void markStored(long recordVersionId, Instant now) {
-        jdbc.sql("update store_task set status = 'STORED', stored_at = ?, last_error = null where record_version_id = ?")
+    /** Stored; and when the delivery to the EHR was written with it, no delivery is pending any more. */
+    public void markStored(long recordVersionId, boolean deliveryWritten, Instant now) {
+        // A delivery that arrived while this write was under way (and so is not in it) keeps the task due.
+        jdbc.sql("update store_task set stored_at = ?, last_error = null,"
+                        + " status = case when delivery_pending and not ? then 'PENDING' else 'STORED' end,"
+                        + " delivery_pending = case when ? then false else delivery_pending end where record_version_id = ?")
+                .params(utc(now), deliveryWritten, deliveryWritten, recordVersionId)
+                .update();
+    }
+
+    /** The version reached its EHR: the store is to record that (again due, for its delivery only if already stored). */
+    public void deliveryPending(long recordVersionId, Instant now) {
+        jdbc.sql("update store_task set delivery_pending = true, status = 'PENDING', next_attempt_at = ?"
+                        + " where record_version_id = ?")
                 .params(utc(now), recordVersionId)
                 .update();
     }
@@ -70,6 +84,15 @@ public class StoreQueue {
         return counts;
     }
 
-    public record StoreTask(long recordVersionId, String clinicId, int attempts) {
+    /**
+     * A version due for the store: whether it was stored before (then only its delivery is
+     * missing), and whether, and as what, it has reached its EHR.
+     */
+    public record StoreTask(long recordVersionId, String clinicId, int attempts, boolean storedBefore, Boolean delivered,
+                            String ehrReference, java.time.OffsetDateTime sentAt) {
+
+        public boolean isDelivered() {
+            return Boolean.TRUE.equals(delivered);
+        }
     }
 }

@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.ketabridge.intake.RecordKind;
 import org.ketabridge.mapping.MappingException;
 import org.ketabridge.store.EhrLinks;
+import org.ketabridge.store.StoreQueue;
 import org.ketabridge.store.SyncQueue;
 import org.ketabridge.store.SyncTask;
 import org.slf4j.Logger;
@@ -26,12 +27,14 @@ public class SyncOutcomes {
     private static final Logger log = LoggerFactory.getLogger(SyncOutcomes.class);
 
     private final SyncQueue queue;
+    private final StoreQueue storeQueue;
     private final EhrLinks links;
     private final RetryPolicy retry;
     private final Clock clock;
 
-    public SyncOutcomes(SyncQueue queue, EhrLinks links, RetryPolicy retry, Clock clock) {
+    public SyncOutcomes(SyncQueue queue, StoreQueue storeQueue, EhrLinks links, RetryPolicy retry, Clock clock) {
         this.queue = queue;
+        this.storeQueue = storeQueue;
         this.links = links;
         this.retry = retry;
         this.clock = clock;
@@ -72,6 +75,8 @@ public class SyncOutcomes {
             return;
         }
         queue.markSent(task.id(), result.reference(), now);
+        // The auditors' store records the delivery too: when, and as what id in the EHR.
+        storeQueue.deliveryPending(task.recordVersionId(), now);
         links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
         // Whatever waited for this record (its patient, encounter, or baseline score) can go now.
         queue.wake(task.clinicId(), new Dependency(work.kind(), task.recordId()).key(), now);

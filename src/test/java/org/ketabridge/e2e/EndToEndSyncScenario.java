@@ -126,7 +126,23 @@ abstract class EndToEndSyncScenario {
         await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> assertThat(
                 jdbc.sql("select count(*) from store_task where status <> 'STORED'").query(Integer.class).single()).isZero());
         for (String clinic : clinicIds()) {
-            assertClinicDay(client("http://localhost:" + port + "/fhir", TestTokens.auditor(clinic)), clinic);
+            IGenericClient store = client("http://localhost:" + port + "/fhir", TestTokens.auditor(clinic));
+            assertClinicDay(store, clinic);
+            // Where each version went: a delivery Provenance per version of the dose, naming the EHR's copy.
+            String base = "urn:ketabridge:" + clinic;
+            MedicationAdministration d100 = only(store, MedicationAdministration.class, base + "/dose", "D-100");
+            MedicationAdministration inEhr = only(ehr, MedicationAdministration.class, base + "/dose", "D-100");
+            Bundle provenance = store.search().forResource(org.hl7.fhir.r4.model.Provenance.class)
+                    .where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("target").hasId(id(d100)))
+                    .returnBundle(Bundle.class).execute();
+            var deliveries = provenance.getEntry().stream().map(e -> (org.hl7.fhir.r4.model.Provenance) e.getResource())
+                    .filter(p -> p.getActivity().getCodingFirstRep().getCode().equals("transmit")).toList();
+            assertThat(deliveries).as("one delivery per version of D-100").hasSize(2);
+            assertThat(deliveries).allSatisfy(p -> {
+                assertThat(p.getTarget()).extracting(r -> r.getReference())
+                        .contains(EHR.baseUrl() + "/" + id(inEhr));
+                assertThat(p.getOccurredDateTimeType().getValue()).isNotNull();
+            });
         }
     }
 
@@ -159,7 +175,10 @@ abstract class EndToEndSyncScenario {
             Bundle provenance = ehr.search().forResource(org.hl7.fhir.r4.model.Provenance.class)
                     .where(new ca.uhn.fhir.rest.gclient.ReferenceClientParam("target").hasId(id(d100)))
                     .returnBundle(Bundle.class).execute();
-            assertThat(provenance.getEntry()).as("one Provenance per version of the dose").hasSize(2);
+            assertThat(provenance.getEntry()).as("one Provenance of origin per version of the dose")
+                    .filteredOn(e -> !"transmit".equals(((org.hl7.fhir.r4.model.Provenance) e.getResource())
+                            .getActivity().getCodingFirstRep().getCode()))
+                    .hasSize(2);
 
             MedicationAdministration d200 = only(ehr, MedicationAdministration.class, base + "/dose", "D-200");
             assertThat(d200.getMeta().getVersionId()).isEqualTo("1");
