@@ -1,20 +1,53 @@
 package org.ketabridge.auditorstore;
 
+import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
+import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
+import ca.uhn.fhir.rest.server.RestfulServer;
 import com.zaxxer.hikari.HikariDataSource;
+import java.util.HashSet;
+import java.util.List;
 import javax.sql.DataSource;
 import org.ketabridge.hapi.HapiJpaServerSupport;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 
 /**
  * The auditors' FHIR store: HAPI FHIR's JPA server on the bridge's own database (its tables
- * beside the bridge's), one partition per clinic, read-only through /fhir (FhirEndpointServlet). Its Spring
- * context is started by {@link AuditorStore}, off the bridge's start-up path, and has no web
- * server of its own: the bridge's {@link FhirEndpointServlet} hands it the /fhir requests.
+ * beside the bridge's), one partition per clinic, read-only. Its Spring context is started by
+ * {@link AuditorStore}, off the bridge's start-up path, and has no web server of its own: the
+ * bridge's {@link FhirEndpointServlet} hands it the /fhir requests. What it adds to HAPI: the
+ * clinic scope ({@link ClinicScopeInterceptor}, {@link ClinicExportInterceptor},
+ * {@link ExportPollScope}) and the controlled-substance record.
  */
 public class AuditorStoreConfiguration extends HapiJpaServerSupport {
+
+    @Value("${auditor-store.clinics}")
+    private List<String> clinics;
+
+    @Autowired
+    private DaoRegistry daoRegistry;
+
+    // HAPI's own beans, looked up lazily: the RestfulServer that uses them is made before them.
+    @Autowired
+    @Lazy
+    private IRequestPartitionHelperSvc partitions;
+
+    @Autowired
+    @Lazy
+    private IPartitionLookupSvc partitionLookup;
+
+    /** HAPI's own $export provider (defined by its JpaConfig). */
+    @Autowired
+    @Lazy
+    private BulkDataExportProvider bulkExport;
 
     @Bean
     public DataSource dataSource(@Value("${auditor-store.datasource.url}") String url,
@@ -36,8 +69,8 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         settings.setDefaultSearchParamsCanBeOverridden(false);
         // An auditor sees what the store holds now: no search answered from a cached earlier result.
         settings.setReuseCachedSearchResultsForMillis(null);
-        settings.setHistoryCountMode(ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum.COUNT_ACCURATE);
-        // $export: HAPI's bulk export (batch jobs), each export within the caller's partitions.
+        settings.setHistoryCountMode(HistoryCountModeEnum.COUNT_ACCURATE);
+        // $export: HAPI's bulk export (batch jobs), each export of one clinic (ClinicExportInterceptor).
         settings.setEnableTaskBulkExportJobExecution(true);
         settings.setEnableBulkExportJobReuse(false);
         return settings;
@@ -53,40 +86,20 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         return settings;
     }
 
-    @org.springframework.beans.factory.annotation.Autowired
-    private ca.uhn.fhir.jpa.api.dao.DaoRegistry daoRegistry;
-
-    @org.springframework.beans.factory.annotation.Autowired
-    @org.springframework.context.annotation.Lazy
-    private ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc partitions;
-
-    @org.springframework.beans.factory.annotation.Autowired
-    @org.springframework.context.annotation.Lazy
-    private ca.uhn.fhir.jpa.partition.IPartitionLookupSvc partitionLookup;
-
-    /** HAPI's own $export provider (defined by its JpaConfig). */
-    @org.springframework.beans.factory.annotation.Autowired
-    @org.springframework.context.annotation.Lazy
-    private ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider bulkExport;
-
-    @Override
-    protected void customize(ca.uhn.fhir.rest.server.RestfulServer server) {
-        server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
-        server.registerProvider(bulkExport);
-        server.registerInterceptor(new ExportPollScope());
-    }
-
-    @Value("${auditor-store.clinics}")
-    private java.util.List<String> clinics;
-
     @Bean
-    public ClinicScopeInterceptor clinicScopeInterceptor(ca.uhn.fhir.interceptor.api.IInterceptorService interceptors) {
-        ClinicScopeInterceptor scope = new ClinicScopeInterceptor(new java.util.HashSet<>(clinics));
+    public ClinicScopeInterceptor clinicScopeInterceptor(IInterceptorService interceptors) {
+        ClinicScopeInterceptor scope = new ClinicScopeInterceptor(new HashSet<>(clinics));
         // Registered with the storage layer, not only the REST server: partition hooks are storage hooks.
         interceptors.registerInterceptor(scope);
-        interceptors.registerInterceptor(new ClinicExportInterceptor(new java.util.HashSet<>(clinics),
+        interceptors.registerInterceptor(new ClinicExportInterceptor(new HashSet<>(clinics),
                 clinic -> partitionLookup.getPartitionByName(clinic).getId()));
         return scope;
     }
 
+    @Override
+    protected void customize(RestfulServer server) {
+        server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
+        server.registerProvider(bulkExport);
+        server.registerInterceptor(new ExportPollScope());
+    }
 }
