@@ -51,10 +51,15 @@ public class AccessAuditLog {
                 .list();
     }
 
+    /** One statement for a forwarded batch (up to 200 rows), not one per row. */
     public void markStored(List<Long> ids, Instant now) {
-        for (Long id : ids) {
-            jdbc.sql("update access_audit set stored_at = ? where id = ?").params(utc(now), id).update();
+        if (ids.isEmpty()) {
+            return;
         }
+        jdbc.sql("update access_audit set stored_at = :now where id in (:ids)")
+                .param("now", utc(now))
+                .param("ids", ids)
+                .update();
     }
 
     private static Set<String> clinics(String joined) {

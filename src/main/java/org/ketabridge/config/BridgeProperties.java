@@ -38,16 +38,16 @@ public class BridgeProperties {
         public void setLocalKeyDir(java.nio.file.Path localKeyDir) { this.localKeyDir = localKeyDir; }
     }
 
-    /** The auditors' FHIR store served at /fhir (HAPI's JPA server on the bridge's database). */
+    /**
+     * The auditors' FHIR store served at /fhir (HAPI's JPA server on the bridge's database). How
+     * often it is fed is in its route, routes/auditor-store.yaml.
+     */
     public static class AuditorStore {
         private boolean enabled = true;
-        private Duration pollInterval = Duration.ofMillis(250);
         private int batchSize = 50;
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
-        public Duration getPollInterval() { return pollInterval; }
-        public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
         public int getBatchSize() { return batchSize; }
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
     }
