@@ -17,6 +17,7 @@ import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.mapping.MappingException;
 import org.ketabridge.mapping.MappingInput;
 import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.VersionValidation;
 import org.ketabridge.outcome.Outcome;
 import org.ketabridge.outcome.ScoreOutcomes;
 import org.ketabridge.store.RecordStore;
@@ -26,8 +27,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Puts one record version into the auditors' store: the same FHIR the EHR receives (the same
- * mapper, the same validation), with the store's own ids in place of the EHR's, written as one
- * transaction into the clinic's partition. Each resource goes to the id its identifier
+ * mapper; validated once per version, by whichever path maps it first: {@link VersionValidation}),
+ * with the store's own ids in place of the EHR's, written as one transaction into the clinic's
+ * partition. Each resource goes to the id its identifier
  * determines ({@link StoreIds}), so references need no lookup and a retry changes nothing.
  * Once the version has reached its EHR, a {@link DeliveryProvenance} says when and as what.
  */
@@ -38,16 +40,18 @@ public class StoreRecordWriter implements Processor {
     private final ClinicRegistry clinics;
     private final ScoreOutcomes outcomes;
     private final FhirMapper mapper;
+    private final VersionValidation validation;
     private final ResourceValidator validator;
     private final AuditorStore store;
     private final Clock clock;
 
     public StoreRecordWriter(RecordStore records, ClinicRegistry clinics, ScoreOutcomes outcomes, FhirMapper mapper,
-                             ResourceValidator validator, AuditorStore store, Clock clock) {
+                             VersionValidation validation, ResourceValidator validator, AuditorStore store, Clock clock) {
         this.records = records;
         this.clinics = clinics;
         this.outcomes = outcomes;
         this.mapper = mapper;
+        this.validation = validation;
         this.validator = validator;
         this.store = store;
         this.clock = clock;
@@ -69,7 +73,7 @@ public class StoreRecordWriter implements Processor {
             MappedRecord mapped = mapper.map(new MappingInput(clinic, kind, v.recordId(), v.version(), v.content(),
                     v.warnings(), v.receiptId(), v.receivedAt(),
                     references(clinic, kind, v.recordId(), v.patientMrn(), v.encounterId(), outcome), outcome));
-            validator.check(mapped);
+            validation.check(v.id(), mapped);
             transaction = transaction(mapped);
         }
         if (task.isDelivered()) {

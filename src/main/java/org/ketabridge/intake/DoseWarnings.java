@@ -8,8 +8,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ketabridge.config.Clinic;
-import org.ketabridge.store.RecordStore;
 import org.ketabridge.store.StoredVersion;
 import org.springframework.stereotype.Component;
 
@@ -28,15 +26,14 @@ public class DoseWarnings {
     static final int SYSTOLIC_LIMIT = 140;
     static final int DIASTOLIC_LIMIT = 90;
 
-    private final RecordStore records;
     private final ObjectMapper json;
 
-    public DoseWarnings(RecordStore records, ObjectMapper json) {
-        this.records = records;
+    public DoseWarnings(ObjectMapper json) {
         this.json = json;
     }
 
-    public List<Warning> check(Clinic clinic, ValidatedRecord dose) {
+    /** The dose's warnings, with its encounter as stored (when it is). */
+    public List<Warning> check(ValidatedRecord dose, Optional<StoredVersion> storedEncounter) {
         List<Warning> warnings = new ArrayList<>();
         JsonNode d = dose.content();
         String medication = d.path("medication").asText();
@@ -46,8 +43,7 @@ public class DoseWarnings {
                             + " mg/kg is at or above 1 mg/kg (anaesthetic dosing)")));
         }
         if ("esketamine".equals(medication)) {
-            Optional<JsonNode> encounter = records.latest(clinic.id(), RecordKind.ENCOUNTER.name(), dose.encounterId())
-                    .map(this::content);
+            Optional<JsonNode> encounter = storedEncounter.map(this::content);
             encounter.ifPresent(e -> checkEsketamineSession(e, d, warnings));
         }
         return warnings;

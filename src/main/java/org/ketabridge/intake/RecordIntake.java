@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.ketabridge.config.Clinic;
@@ -66,10 +69,26 @@ public class RecordIntake {
         String receiptId = UUID.randomUUID().toString();
         List<Rejection> rejections = new ArrayList<>();
         List<Accepted> accepted = new ArrayList<>();
+        List<ValidatedRecord> valid = new ArrayList<>();
+        List<List<FieldError>> errorsOfLine = new ArrayList<>();
         for (InboundLine line : lines) {
             List<FieldError> errors = new ArrayList<>();
-            ValidatedRecord record = check(clinic, kind, line, now, errors);
-            if (record == null) {
+            valid.add(check(clinic, kind, line, now, errors));
+            errorsOfLine.add(errors);
+        }
+        // A dose is checked against its encounter as stored: all of them in one lookup.
+        Map<String, StoredVersion> encounters = kind == RecordKind.DOSE
+                ? records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(),
+                        valid.stream().filter(Objects::nonNull).map(ValidatedRecord::encounterId).filter(Objects::nonNull).toList())
+                : Map.of();
+        for (int i = 0; i < lines.size(); i++) {
+            InboundLine line = lines.get(i);
+            ValidatedRecord record = valid.get(i);
+            List<FieldError> errors = errorsOfLine.get(i);
+            if (record != null && kind == RecordKind.DOSE) {
+                checkDosePatientMatchesEncounter(record, encounters.get(record.encounterId()), errors);
+            }
+            if (record == null || !errors.isEmpty()) {
                 rejections.add(new Rejection(line.line(), recordIdOf(kind, line), errors));
             } else {
                 accepted.add(new Accepted(line.line(), record));
@@ -77,13 +96,8 @@ public class RecordIntake {
         }
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, accepted.size(),
                 rejections.size(), toJson(rejections));
-        int unchanged = 0;
         List<Receipt.LineWarning> warnings = new ArrayList<>();
-        for (Accepted a : accepted) {
-            List<Warning> found = a.record().kind() == RecordKind.DOSE ? doseWarnings.check(clinic, a.record()) : List.of();
-            found.forEach(w -> warnings.add(new Receipt.LineWarning(a.line(), a.record().recordId(), w.field(), w.message())));
-            unchanged += store(clinic, receiptId, a, found, now) ? 1 : 0;
-        }
+        int unchanged = store(clinic, kind, receiptId, accepted, encounters, warnings, now);
         receipts.complete(receiptId, unchanged, toJson(warnings));
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
                 receiptId, clinic.id(), kind.collection(), channel, accepted.size(), unchanged, rejections.size());
@@ -105,47 +119,66 @@ public class RecordIntake {
             errors.addAll(result.errors());
             return null;
         }
-        ValidatedRecord record = result.record();
-        if (kind == RecordKind.DOSE) {
-            checkDosePatientMatchesEncounter(clinic, record, errors);
-        }
-        return errors.isEmpty() ? record : null;
+        return result.record();
     }
 
     /** "patientMrn must match the encounter's patient once both are known." */
-    private void checkDosePatientMatchesEncounter(Clinic clinic, ValidatedRecord dose, List<FieldError> errors) {
-        records.latest(clinic.id(), RecordKind.ENCOUNTER.name(), dose.encounterId())
-                .filter(encounter -> !encounter.patientMrn().equals(dose.patientMrn()))
-                .ifPresent(encounter -> errors.add(new FieldError("patientMrn",
-                        "does not match the patient of encounter " + dose.encounterId())));
+    private static void checkDosePatientMatchesEncounter(ValidatedRecord dose, StoredVersion encounter, List<FieldError> errors) {
+        if (encounter != null && !encounter.patientMrn().equals(dose.patientMrn())) {
+            errors.add(new FieldError("patientMrn", "does not match the patient of encounter " + dose.encounterId()));
+        }
     }
 
     /**
-     * Stores one accepted record: a resend with the stored content adds nothing; new or changed
-     * content becomes the next version, with a task for the auditors' store and, when the clinic has
-     * an EHR, a sync task. Lines of
-     * one batch are stored in order, so a record sent twice in a batch is compared with itself.
+     * Stores the accepted records: a resend with the stored content adds nothing; new or changed
+     * content becomes the next version, with a task for the auditors' store and, when the clinic
+     * has an EHR, a sync task. Lines are compared in order, so a record sent twice in a batch is
+     * compared with itself. Each table is written in one JDBC batch: the statements per batch,
+     * not per record, are what durable accept costs (BENCHMARKS.md).
      *
-     * @return whether the record was unchanged
+     * @return how many records were unchanged
      */
-    private boolean store(Clinic clinic, String receiptId, Accepted a, List<Warning> warnings, Instant now) {
-        ValidatedRecord r = a.record();
-        String content = r.content().toString();
-        String contentHash = hash(content);
-        Optional<StoredVersion> latest = records.latest(clinic.id(), r.kind().name(), r.recordId());
-        if (latest.isPresent() && latest.get().contentHash().equals(contentHash)) {
-            receipts.insertItem(receiptId, a.line(), r.kind().name(), r.recordId(), "UNCHANGED", latest.get().id());
-            return true;
+    private int store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
+                      Map<String, StoredVersion> encounters, List<Receipt.LineWarning> warnings, Instant now) {
+        Map<String, StoredVersion> stored = records.latestOf(clinic.id(), kind.name(),
+                accepted.stream().map(a -> a.record().recordId()).toList());
+        Map<String, Latest> latest = new HashMap<>();
+        stored.forEach((id, v) -> latest.put(id, new Latest(v.version(), v.contentHash(), v.id(), -1)));
+        List<RecordStore.NewVersion> versions = new ArrayList<>();
+        List<PlannedItem> items = new ArrayList<>();
+        int unchanged = 0;
+        for (Accepted a : accepted) {
+            ValidatedRecord r = a.record();
+            String content = r.content().toString();
+            String contentHash = hash(content);
+            List<Warning> found = kind == RecordKind.DOSE
+                    ? doseWarnings.check(r, Optional.ofNullable(encounters.get(r.encounterId()))) : List.of();
+            found.forEach(w -> warnings.add(new Receipt.LineWarning(a.line(), r.recordId(), w.field(), w.message())));
+            Latest before = latest.get(r.recordId());
+            if (before != null && before.contentHash().equals(contentHash)) {
+                items.add(new PlannedItem(a, "UNCHANGED", before.versionId(), before.newVersionIndex()));
+                unchanged++;
+                continue;
+            }
+            int version = before == null ? 1 : before.version() + 1;
+            versions.add(new RecordStore.NewVersion(clinic.id(), kind.name(), r.recordId(), version, r.patientMrn(),
+                    r.encounterId(), content, contentHash, receiptId, now, found.isEmpty() ? null : toJson(found)));
+            latest.put(r.recordId(), new Latest(version, contentHash, -1, versions.size() - 1));
+            items.add(new PlannedItem(a, version == 1 ? "CREATED" : "UPDATED", -1, versions.size() - 1));
         }
-        int version = latest.map(v -> v.version() + 1).orElse(1);
-        long versionId = records.insert(clinic.id(), r.kind().name(), r.recordId(), version, r.patientMrn(),
-                r.encounterId(), content, contentHash, receiptId, now, warnings.isEmpty() ? null : toJson(warnings));
-        receipts.insertItem(receiptId, a.line(), r.kind().name(), r.recordId(), version == 1 ? "CREATED" : "UPDATED", versionId);
-        storeQueue.enqueue(versionId, clinic.id(), now);
+        List<Long> ids = records.insertAll(versions);
+        receipts.insertItems(items.stream().map(i -> new ReceiptStore.Item(receiptId, i.accepted().line(), kind.name(),
+                i.accepted().record().recordId(), i.outcome(),
+                i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList());
+        storeQueue.enqueueAll(ids, clinic.id(), now);
         if (clinic.syncsToEhr()) {
-            syncQueue.enqueue(versionId, clinic.id(), r.kind().name(), r.recordId(), now);
+            List<SyncQueue.NewTask> tasks = new ArrayList<>();
+            for (int i = 0; i < ids.size(); i++) {
+                tasks.add(new SyncQueue.NewTask(ids.get(i), kind.name(), versions.get(i).recordId()));
+            }
+            syncQueue.enqueueAll(tasks, clinic.id(), now);
         }
-        return false;
+        return unchanged;
     }
 
     private static String recordIdOf(RecordKind kind, InboundLine line) {
@@ -174,5 +207,13 @@ public class RecordIntake {
     }
 
     private record Accepted(int line, ValidatedRecord record) {
+    }
+
+    /** A record's latest version while a batch is stored: stored already (versionId) or new in it (its index). */
+    private record Latest(int version, String contentHash, long versionId, int newVersionIndex) {
+    }
+
+    /** A receipt line before the new versions have their ids. */
+    private record PlannedItem(Accepted accepted, String outcome, long versionId, int newVersionIndex) {
     }
 }

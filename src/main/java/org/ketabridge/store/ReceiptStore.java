@@ -5,6 +5,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -12,10 +14,15 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ReceiptStore {
 
+    private final JdbcTemplate template;
     private final JdbcClient jdbc;
 
-    public ReceiptStore(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private static final RowMapper<ReceiptRow> RECEIPT_ROW = Rows.of(ReceiptRow.class);
+    private static final RowMapper<ReceiptItemStatus> RECEIPT_ITEM_STATUS = Rows.of(ReceiptItemStatus.class);
+
+    public ReceiptStore(JdbcTemplate template) {
+        this.template = template;
+        this.jdbc = JdbcClient.create(template);
     }
 
     public void insert(String receiptId, String clinicId, String kind, String channel, Instant receivedAt,
@@ -32,17 +39,21 @@ public class ReceiptStore {
                 .params(unchanged, warningsJson, receiptId).update();
     }
 
-    public void insertItem(String receiptId, int line, String kind, String recordId, String outcome, long recordVersionId) {
-        jdbc.sql("insert into receipt_item (receipt_id, line, kind, record_id, outcome, record_version_id) values (?, ?, ?, ?, ?, ?)")
-                .params(receiptId, line, kind, recordId, outcome, recordVersionId)
-                .update();
+    /** Which accepted line became which version (or was unchanged). */
+    public record Item(String receiptId, int line, String kind, String recordId, String outcome, long recordVersionId) {
+    }
+
+    public void insertItems(List<Item> items) {
+        template.batchUpdate("insert into receipt_item (receipt_id, line, kind, record_id, outcome, record_version_id)"
+                + " values (?, ?, ?, ?, ?, ?)", items.stream().map(i -> new Object[] {i.receiptId(), i.line(), i.kind(),
+                i.recordId(), i.outcome(), i.recordVersionId()}).toList());
     }
 
     public Optional<ReceiptRow> find(String clinicId, String receiptId) {
         return jdbc.sql("select receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
                         + " rejected_count, rejections, warnings from receipt where clinic_id = ? and receipt_id = ?")
                 .params(clinicId, receiptId)
-                .query(ReceiptRow.class)
+                .query(RECEIPT_ROW)
                 .optional();
     }
 
@@ -53,7 +64,7 @@ public class ReceiptStore {
                         + " left join sync_task t on t.record_version_id = v.id"
                         + " where i.receipt_id = ? order by i.line")
                 .param(receiptId)
-                .query(ReceiptItemStatus.class)
+                .query(RECEIPT_ITEM_STATUS)
                 .list();
     }
 

@@ -6,6 +6,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -16,21 +18,24 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class StoreQueue {
 
+    private final JdbcTemplate template;
     private final JdbcClient jdbc;
 
-    public StoreQueue(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private static final RowMapper<StoreTask> STORE_TASK = Rows.of(StoreTask.class);
+
+    public StoreQueue(JdbcTemplate template) {
+        this.template = template;
+        this.jdbc = JdbcClient.create(template);
     }
 
     private static OffsetDateTime utc(Instant t) {
         return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
-    public void enqueue(long recordVersionId, String clinicId, Instant now) {
-        jdbc.sql("insert into store_task (record_version_id, clinic_id, status, attempts, next_attempt_at, created_at)"
-                        + " values (?, ?, 'PENDING', 0, ?, ?)")
-                .params(recordVersionId, clinicId, utc(now), utc(now))
-                .update();
+    public void enqueueAll(List<Long> recordVersionIds, String clinicId, Instant now) {
+        template.batchUpdate("insert into store_task (record_version_id, clinic_id, status, attempts, next_attempt_at, created_at)"
+                + " values (?, ?, 'PENDING', 0, ?, ?)", recordVersionIds.stream()
+                .map(id -> new Object[] {id, clinicId, utc(now), utc(now)}).toList());
     }
 
     /** Due tasks, oldest first; a version waits while an older version of its record is unstored. */
@@ -45,7 +50,7 @@ public class StoreQueue {
                         + "   and ov.record_id = v.record_id and ov.version < v.version)"
                         + " order by t.record_version_id fetch first " + limit + " rows only")
                 .param(utc(now))
-                .query(StoreTask.class)
+                .query(STORE_TASK)
                 .list();
     }
 

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -20,21 +22,30 @@ public class SyncQueue {
     public static final String SENT = "SENT";
     public static final String DEAD = "DEAD";
 
+    private final JdbcTemplate template;
     private final JdbcClient jdbc;
 
-    public SyncQueue(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    private static final RowMapper<SyncTask> SYNC_TASK = Rows.of(SyncTask.class);
+    private static final RowMapper<DeadLetter> DEAD_LETTER = Rows.of(DeadLetter.class);
+
+    public SyncQueue(JdbcTemplate template) {
+        this.template = template;
+        this.jdbc = JdbcClient.create(template);
     }
 
     private static OffsetDateTime utc(Instant t) {
         return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
-    public void enqueue(long recordVersionId, String clinicId, String kind, String recordId, Instant now) {
-        jdbc.sql("insert into sync_task (record_version_id, clinic_id, kind, record_id, status, attempts,"
-                        + " next_attempt_at, created_at, updated_at) values (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")
-                .params(recordVersionId, clinicId, kind, recordId, utc(now), utc(now), utc(now))
-                .update();
+    /** A version to send, by its stored id and its record's. */
+    public record NewTask(long recordVersionId, String kind, String recordId) {
+    }
+
+    public void enqueueAll(List<NewTask> tasks, String clinicId, Instant now) {
+        template.batchUpdate("insert into sync_task (record_version_id, clinic_id, kind, record_id, status, attempts,"
+                + " next_attempt_at, created_at, updated_at) values (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)", tasks.stream()
+                .map(t -> new Object[] {t.recordVersionId(), clinicId, t.kind(), t.recordId(), utc(now), utc(now), utc(now)})
+                .toList());
     }
 
     /**
@@ -48,7 +59,7 @@ public class SyncQueue {
                         + "   and o.record_id = t.record_id and o.id < t.id and o.status in ('PENDING', 'WAITING'))"
                         + " order by t.id fetch first " + limit + " rows only")
                 .params(clinicId, utc(now))
-                .query(SyncTask.class)
+                .query(SYNC_TASK)
                 .list();
     }
 
@@ -111,7 +122,7 @@ public class SyncQueue {
                         + " from sync_task t join record_version v on v.id = t.record_version_id"
                         + " where t.clinic_id = ? and t.status = 'DEAD' order by t.id")
                 .param(clinicId)
-                .query(DeadLetter.class)
+                .query(DEAD_LETTER)
                 .list();
     }
 

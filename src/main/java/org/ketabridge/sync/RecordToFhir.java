@@ -6,7 +6,7 @@ import org.apache.camel.Processor;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingInput;
-import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.VersionValidation;
 import org.ketabridge.store.SyncQueue;
 import org.springframework.stereotype.Component;
 
@@ -15,13 +15,13 @@ import org.springframework.stereotype.Component;
 public class RecordToFhir implements Processor {
 
     private final FhirMapper mapper;
-    private final ResourceValidator validator;
+    private final VersionValidation validation;
     private final SyncQueue queue;
     private final Clock clock;
 
-    public RecordToFhir(FhirMapper mapper, ResourceValidator validator, SyncQueue queue, Clock clock) {
+    public RecordToFhir(FhirMapper mapper, VersionValidation validation, SyncQueue queue, Clock clock) {
         this.mapper = mapper;
-        this.validator = validator;
+        this.validation = validation;
         this.queue = queue;
         this.clock = clock;
     }
@@ -33,7 +33,7 @@ public class RecordToFhir implements Processor {
         MappedRecord mapped = mapper.map(new MappingInput(work.clinic(), work.kind(), v.recordId(), v.version(),
                 v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()));
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
-        validator.check(mapped);
+        validation.check(v.id(), mapped);
         work.mapped(mapped);
         queue.markMapped(work.task().id(), clock.instant());
     }

@@ -73,6 +73,9 @@ public final class LoadHarness {
             runDirect(options);
             return;
         }
+        if ("none".equals(options.ehr())) {
+            System.exit(new LoadHarness().runAcceptOnly(options) ? 0 : 1);
+        }
         Report report = new LoadHarness().run(options);
         System.out.println("| EHR | records | start to health | accepted/s | end to end records/s | accept → EHR p50 / p95 / p99 | bridge peak RSS | exactly once |");
         System.out.println("|---|---|---|---|---|---|---|---|");
@@ -95,6 +98,60 @@ public final class LoadHarness {
                     r.conflictsRetried());
         }
         System.exit(0);
+    }
+
+    /**
+     * Durable accept alone: store-only clinics and the auditors' store's consumer off, so nothing
+     * but intake runs. A warm-up clinic's workload goes first (unmeasured: the JIT), then the
+     * workload is pushed twice: new records, then the same lines again (unchanged resends).
+     * Every record must be counted accepted once, then unchanged once. The bridge's CPU time
+     * per pass shows whether the bridge or the clients (same machine) set the pace.
+     */
+    public boolean runAcceptOnly(Options o) throws Exception {
+        List<String> clinicIds = new ArrayList<>();
+        for (int i = 1; i <= o.clinics(); i++) {
+            clinicIds.add("load" + i);
+        }
+        List<String> configured = new ArrayList<>(clinicIds);
+        configured.add("warmup");
+        Workload workload = new Workload(clinicIds, o.patients());
+        int port = BridgeProcess.freePort();
+        Process bridge = BridgeProcess.start(o.work(), port, writeClinics(o.work(), configured, null),
+                "--logging.level.org.ketabridge=WARN", "--bridge.auditor-store.enabled=false");
+        try {
+            awaitHealth(port);
+            push(port, new Workload(List.of("warmup"), o.patients()).batches(o.batch()), o.clients(), new ConcurrentLinkedQueue<>());
+            boolean exact = true;
+            System.out.println("| push | records | seconds | records/s | bridge CPU s | accepted | unchanged | rejected |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
+            for (String pass : List.of("new records", "unchanged resends")) {
+                ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
+                double cpuBefore = cpuSeconds(bridge.pid());
+                long start = System.nanoTime();
+                push(port, workload.batches(o.batch()), o.clients(), answers);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double cpu = cpuSeconds(bridge.pid()) - cpuBefore;
+                int accepted = answers.stream().mapToInt(r -> r.get("accepted").asInt()).sum();
+                int unchanged = answers.stream().mapToInt(r -> r.get("unchanged").asInt()).sum();
+                int rejected = answers.stream().mapToInt(r -> r.get("rejected").asInt()).sum();
+                int records = workload.recordCount();
+                System.out.printf("| %s | %d | %.2f | %.0f | %.1f | %d | %d | %d |%n", pass, records, seconds, records / seconds,
+                        cpu, accepted, unchanged, rejected);
+                exact &= accepted == records && rejected == 0 && unchanged == (pass.startsWith("new") ? 0 : records);
+            }
+            System.out.println("bridge peak RSS: " + peakRssMb(bridge.pid()) + " MiB; every record accepted once: " + exact);
+            return exact;
+        } finally {
+            bridge.destroy();
+            bridge.waitFor();
+        }
+    }
+
+    /** User plus system CPU time of a process so far (/proc/PID/stat, clock ticks of 10 ms). */
+    private static double cpuSeconds(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     public Report run(Options o) throws Exception {
@@ -125,14 +182,14 @@ public final class LoadHarness {
             awaitHealth(port);
             double startup = (System.nanoTime() - started) / 1e9;
 
-            ConcurrentLinkedQueue<String> receipts = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
             long acceptStart = System.nanoTime();
-            push(port, workload.batches(o.batch()), o.clients(), receipts);
+            push(port, workload.batches(o.batch()), o.clients(), answers);
             double acceptSeconds = (System.nanoTime() - acceptStart) / 1e9;
             awaitSynced(port, clinicIds, Duration.ofMinutes(30));
             double endToEndSeconds = (System.nanoTime() - acceptStart) / 1e9;
 
-            List<Long> latencies = latencies(port, clinicIds, receipts);
+            List<Long> latencies = latencies(port, answers);
             long peakRss = peakRssMb(bridge.pid());
             Map<String, Integer> held = new LinkedHashMap<>();
             boolean exactlyOnce = true;
@@ -161,7 +218,8 @@ public final class LoadHarness {
         }
     }
 
-    private void push(int port, List<Workload.Batch> batches, int clients, ConcurrentLinkedQueue<String> receipts)
+    /** Posts every batch; each 202's receipt is added to {@code answers}. */
+    private void push(int port, List<Workload.Batch> batches, int clients, ConcurrentLinkedQueue<JsonNode> answers)
             throws Exception {
         // Kinds go in order (patients, encounters, doses, scores), each kind's batches in parallel.
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -176,7 +234,7 @@ public final class LoadHarness {
                             if (r.statusCode() != 202) {
                                 throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
                             }
-                            receipts.add(b.clinicId() + "/" + JSON.readTree(r.body()).get("receiptId").asText());
+                            answers.add(JSON.readTree(r.body()));
                             return null;
                         }));
                     }
@@ -210,11 +268,11 @@ public final class LoadHarness {
     }
 
     /** Accept → EHR per record: the receipt's time of receipt to the record's sentAt. */
-    private List<Long> latencies(int port, List<String> clinicIds, ConcurrentLinkedQueue<String> receipts) throws Exception {
+    private List<Long> latencies(int port, ConcurrentLinkedQueue<JsonNode> receipts) throws Exception {
         List<Long> out = new ArrayList<>();
-        for (String r : receipts) {
-            String[] parts = r.split("/");
-            JsonNode status = JSON.readTree(get(port, "/api/v1/clinics/" + parts[0] + "/receipts/" + parts[1]).body());
+        for (JsonNode r : receipts) {
+            JsonNode status = JSON.readTree(get(port, "/api/v1/clinics/" + r.get("clinicId").asText() + "/receipts/"
+                    + r.get("receiptId").asText()).body());
             OffsetDateTime received = OffsetDateTime.parse(status.get("receivedAt").asText());
             for (JsonNode record : status.get("records")) {
                 if (record.hasNonNull("sentAt")) {
@@ -263,9 +321,13 @@ public final class LoadHarness {
     private static Path writeClinics(Path work, List<String> clinicIds, String ehrBase) throws IOException {
         StringBuilder yaml = new StringBuilder("bridge:\n  sync:\n    poll-interval: 100ms\n  clinics:\n");
         for (String id : clinicIds) {
-            yaml.append("    - id: ").append(id).append("\n      time-zone: America/Denver\n      ehr:\n")
-                    .append("        type: fhir\n        base-url: ").append(ehrBase).append("\n        write-mode: transaction\n")
-                    .append("        max-in-flight: 2\n");
+            yaml.append("    - id: ").append(id).append("\n      time-zone: America/Denver\n      ehr:\n");
+            if (ehrBase == null) {
+                yaml.append("        type: none\n");
+            } else {
+                yaml.append("        type: fhir\n        base-url: ").append(ehrBase).append("\n        write-mode: transaction\n")
+                        .append("        max-in-flight: 2\n");
+            }
         }
         Path file = work.resolve("clinics.yaml");
         Files.writeString(file, yaml);

@@ -36,6 +36,7 @@ class GoldenMappingTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     static final Clinic CLINIC;
+    static final Terminology TERMS;
     static final FhirMapper MAPPER;
 
     static {
@@ -46,7 +47,8 @@ class GoldenMappingTest {
         ClinicRegistry clinics = new ClinicRegistry(properties);
         CLINIC = clinics.find("golden").orElseThrow();
         try {
-            MAPPER = new FhirMapper(new ObjectMapper(), new Terminology(FHIR, clinics));
+            TERMS = new Terminology(FHIR, clinics);
+            MAPPER = new FhirMapper(new ObjectMapper(), TERMS);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -63,6 +65,13 @@ class GoldenMappingTest {
     }
 
     static Bundle mapToBundle(String caseName) throws IOException {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        map(caseName).resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
+        return bundle;
+    }
+
+    /** A golden case's record as the mapper turns it into FHIR, with EHR-style references. */
+    static MappedRecord map(String caseName) throws IOException {
         String record = Files.readString(GOLDEN.resolve(caseName).resolve("record.json"));
         RecordKind kind = kindOf(caseName);
         String encounter = kind == RecordKind.ENCOUNTER || kind == RecordKind.PATIENT
@@ -78,12 +87,9 @@ class GoldenMappingTest {
             refs = new EhrReferences(refs.patient(), refs.encounter(), "Observation/baseline1");
         }
         String recordId = new ObjectMapper().readTree(record).get(kind.idField()).asText();
-        MappedRecord mapped = MAPPER.map(new MappingInput(CLINIC, kind, recordId, 1,
+        return MAPPER.map(new MappingInput(CLINIC, kind, recordId, 1,
                 new ObjectMapper().readTree(record).toString(), Files.exists(warnings) ? Files.readString(warnings) : null,
                 "R-golden", java.time.OffsetDateTime.parse("2026-10-06T20:00:00Z"), refs, outcome));
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        mapped.resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
-        return bundle;
     }
 
     @ParameterizedTest(name = "{0}")
