@@ -43,7 +43,10 @@ import org.springframework.stereotype.Component;
  * FhirInstanceValidator is, with one difference that matters for throughput: HAPI builds a new
  * InstanceValidator for every call, and its set-up (an OID table read from CSV) costs about
  * 10 ms and 40 MB, more than validating a record. Here each thread builds one and reuses it
- * (BENCHMARKS.md has the figures).
+ * for {@value #VALIDATIONS_PER_INSTANCE} validations (BENCHMARKS.md has the figures). Not for
+ * ever: an InstanceValidator keeps every coding it has seen (its CodingsObserver, for checks at
+ * the end of a run, never cleared), and through them each validated resource's element tree,
+ * about 0.6 MB per record: a bridge that reused one for good ran out of memory under load.
  */
 @Component
 public class ResourceValidator {
@@ -52,7 +55,10 @@ public class ResourceValidator {
 
     private final FhirContext fhir;
     private final CompletableFuture<IWorkerContext> workerContext;
-    private final ThreadLocal<InstanceValidator> validators = ThreadLocal.withInitial(this::newInstanceValidator);
+    /** Amortises the construction (10 ms) to under 0.5 ms a record; bounds what one keeps to about 15 MB. */
+    static final int VALIDATIONS_PER_INSTANCE = 25;
+
+    private final ThreadLocal<Reused> validators = ThreadLocal.withInitial(() -> new Reused(newInstanceValidator()));
 
     public ResourceValidator(FhirContext fhir, Terminology terms) {
         this.fhir = fhir;
@@ -115,8 +121,14 @@ public class ResourceValidator {
     public List<String> errors(Resource resource) {
         byte[] json = fhir.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
         List<ValidationMessage> messages = new ArrayList<>();
+        Reused reused = validators.get();
+        if (reused.uses == VALIDATIONS_PER_INSTANCE) {
+            reused = new Reused(newInstanceValidator());
+            validators.set(reused);
+        }
+        reused.uses++;
         try {
-            validators.get().validate(null, messages, new ByteArrayInputStream(json), Manager.FhirFormat.JSON);
+            reused.validator().validate(null, messages, new ByteArrayInputStream(json), Manager.FhirFormat.JSON);
         } catch (Exception e) {
             throw new MappingException("the validator failed: " + e.getMessage());
         }
@@ -124,6 +136,20 @@ public class ResourceValidator {
                 .filter(m -> m.getLevel() == ValidationMessage.IssueSeverity.ERROR || m.getLevel() == ValidationMessage.IssueSeverity.FATAL)
                 .map(m -> m.getLocation() + ": " + m.getMessage())
                 .collect(Collectors.toList());
+    }
+
+    /** One thread's InstanceValidator and how often it has been used. */
+    private static final class Reused {
+        private final InstanceValidator validator;
+        private int uses;
+
+        Reused(InstanceValidator validator) {
+            this.validator = validator;
+        }
+
+        InstanceValidator validator() {
+            return validator;
+        }
     }
 
     /** HAPI's adapter from its validation support chain to the core validator's worker context. */

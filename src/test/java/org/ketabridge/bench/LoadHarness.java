@@ -50,12 +50,12 @@ public final class LoadHarness {
 
     public record Report(String ehr, int records, double startupToHealthSeconds, double acceptPerSecond,
                          double endToEndRecordsPerSecond, long p50Millis, long p95Millis, long p99Millis,
-                         long peakRssMb, Map<String, Integer> heldPerSystem, boolean exactlyOnce) {
+                         long peakRssMb, double bridgeCpuSeconds, Map<String, Integer> heldPerSystem, boolean exactlyOnce) {
 
         String markdownRow() {
-            return String.format("| %s | %d | %.1f s | %.0f | %.0f | %d / %d / %d ms | %d MiB | %s |", ehr, records,
+            return String.format("| %s | %d | %.1f s | %.0f | %.0f | %d / %d / %d ms | %d MiB | %.0f s | %s |", ehr, records,
                     startupToHealthSeconds, acceptPerSecond, endToEndRecordsPerSecond, p50Millis, p95Millis, p99Millis,
-                    peakRssMb, exactlyOnce ? "yes" : "NO");
+                    peakRssMb, bridgeCpuSeconds, exactlyOnce ? "yes" : "NO");
         }
     }
 
@@ -77,8 +77,8 @@ public final class LoadHarness {
             System.exit(new LoadHarness().runAcceptOnly(options) ? 0 : 1);
         }
         Report report = new LoadHarness().run(options);
-        System.out.println("| EHR | records | start to health | accepted/s | end to end records/s | accept → EHR p50 / p95 / p99 | bridge peak RSS | exactly once |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| EHR | records | start to health | accepted/s | end to end records/s | accept → EHR p50 / p95 / p99 | bridge peak RSS | bridge CPU, accept to synced | exactly once |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         System.out.println(report.markdownRow());
         System.out.println("held per identifier system (each clinic): " + report.heldPerSystem());
         System.exit(report.exactlyOnce() ? 0 : 1);
@@ -183,11 +183,13 @@ public final class LoadHarness {
             double startup = (System.nanoTime() - started) / 1e9;
 
             ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
+            double cpuAtStart = cpuSeconds(bridge.pid());
             long acceptStart = System.nanoTime();
             push(port, workload.batches(o.batch()), o.clients(), answers);
             double acceptSeconds = (System.nanoTime() - acceptStart) / 1e9;
             awaitSynced(port, clinicIds, Duration.ofMinutes(30));
             double endToEndSeconds = (System.nanoTime() - acceptStart) / 1e9;
+            double bridgeCpu = cpuSeconds(bridge.pid()) - cpuAtStart;
 
             List<Long> latencies = latencies(port, answers);
             long peakRss = peakRssMb(bridge.pid());
@@ -203,7 +205,7 @@ public final class LoadHarness {
             }
             int records = workload.recordCount();
             return new Report(o.ehr(), records, startup, records / acceptSeconds, records / endToEndSeconds,
-                    percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), peakRss, held, exactlyOnce);
+                    percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), peakRss, bridgeCpu, held, exactlyOnce);
         } finally {
             if (bridge != null) {
                 bridge.destroy();

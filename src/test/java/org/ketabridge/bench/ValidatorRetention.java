@@ -1,0 +1,53 @@
+package org.ketabridge.bench;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.intake.RecordKind;
+import org.ketabridge.mapping.EhrReferences;
+import org.ketabridge.mapping.FhirMapper;
+import org.ketabridge.mapping.MappingInput;
+import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.Terminology;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/**
+ * What validation keeps: the heap in use after a full GC, every 100 validations of the golden
+ * IV-infusion encounter on one thread. Flat when nothing is retained; rising when the validator
+ * keeps what it validated (it did: BENCHMARKS.md).
+ *
+ * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.ValidatorRetention -Dbench.args=1000</pre>
+ */
+public final class ValidatorRetention {
+
+    public static void main(String[] args) throws Exception {
+        int validations = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        FhirContext fhir = FhirContext.forR4Cached();
+        ClinicRegistry clinics = new ClinicRegistry(new Binder(new MapConfigurationPropertySource(Map.of(
+                "bridge.clinics[0].id", "bench", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class));
+        Terminology terms = new Terminology(fhir, clinics);
+        FhirMapper mapper = new FhirMapper(new ObjectMapper(), terms);
+        ResourceValidator validator = new ResourceValidator(fhir, terms);
+        String content = new ObjectMapper().readTree(Files.readString(
+                Path.of("src/test/resources/golden/encounter-iv-infusion-with-vitals/record.json"))).toString();
+        MappingInput input = new MappingInput(clinics.find("bench").orElseThrow(), RecordKind.ENCOUNTER, "R-1", 1, content,
+                null, "receipt-1", OffsetDateTime.parse("2026-10-06T20:00:00Z"), new EhrReferences("Patient/1", "Encounter/2"), null);
+        System.out.println("| validations | heap in use after GC |");
+        System.out.println("|---|---|");
+        for (int i = 1; i <= validations; i++) {
+            validator.check(mapper.map(input));
+            if (i % 100 == 0) {
+                System.gc();
+                Runtime rt = Runtime.getRuntime();
+                System.out.printf("| %d | %d MB |%n", i, (rt.totalMemory() - rt.freeMemory()) / 1_000_000);
+            }
+        }
+    }
+}
