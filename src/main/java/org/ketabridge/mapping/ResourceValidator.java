@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
@@ -54,7 +55,9 @@ public class ResourceValidator {
     private static final Logger log = LoggerFactory.getLogger(ResourceValidator.class);
 
     private final FhirContext fhir;
-    private final CompletableFuture<IWorkerContext> workerContext;
+    private final Terminology terms;
+    private final CompletableFuture<IWorkerContext> workerContext = new CompletableFuture<>();
+    private final AtomicBoolean loading = new AtomicBoolean();
     /** Amortises the construction (10 ms) to under 0.5 ms a record; bounds what one keeps to about 15 MB. */
     static final int VALIDATIONS_PER_INSTANCE = 25;
 
@@ -62,8 +65,35 @@ public class ResourceValidator {
 
     public ResourceValidator(FhirContext fhir, Terminology terms) {
         this.fhir = fhir;
-        // Loading the R4 definitions takes seconds: do it off the start-up path.
-        this.workerContext = CompletableFuture.supplyAsync(() -> build(fhir, terms));
+        this.terms = terms;
+    }
+
+    /**
+     * Starts loading the R4 definitions (seconds of CPU) on a thread of its own, once. The bridge
+     * calls it when it is up ({@link ValidatorReadiness}), so the loading does not compete with
+     * start-up for the cores; otherwise the first validation does, and waits for it.
+     */
+    public void prepare() {
+        if (loading.compareAndSet(false, true)) {
+            Thread loader = new Thread(() -> {
+                try {
+                    workerContext.complete(build(fhir, terms));
+                } catch (RuntimeException | Error e) {
+                    workerContext.completeExceptionally(e);
+                }
+            }, "fhir-validator-loader");
+            loader.setDaemon(true);
+            loader.start();
+        }
+    }
+
+    /** Whether the definitions are loaded. */
+    public boolean isReady() {
+        return workerContext.isDone() && !workerContext.isCompletedExceptionally();
+    }
+
+    public boolean hasFailed() {
+        return workerContext.isCompletedExceptionally();
     }
 
     private static IWorkerContext build(FhirContext fhir, Terminology terms) {
@@ -85,6 +115,7 @@ public class ResourceValidator {
     }
 
     private InstanceValidator newInstanceValidator() {
+        prepare();
         IWorkerContext worker = workerContext.join();
         InstanceValidator v = new InstanceValidator(worker, new FhirInstanceValidator.NullEvaluationContext(),
                 XVerExtensionManagerFactory.createExtensionManager(worker), new ValidatorSession(), new ValidatorSettings());

