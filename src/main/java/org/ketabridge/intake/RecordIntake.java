@@ -67,8 +67,21 @@ public class RecordIntake {
     public Receipt accept(Clinic clinic, RecordKind kind, String channel, List<InboundLine> lines) {
         Instant now = clock.instant();
         String receiptId = UUID.randomUUID().toString();
-        List<Rejection> rejections = new ArrayList<>();
-        List<Accepted> accepted = new ArrayList<>();
+        Checked checked = checkAll(clinic, kind, lines, now);
+        receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, checked.accepted().size(),
+                checked.rejections().size(), toJson(checked.rejections()));
+        List<Receipt.LineWarning> warnings = new ArrayList<>();
+        int unchanged = store(clinic, kind, receiptId, checked.accepted(), checked.encounters(), warnings, now);
+        receipts.complete(receiptId, unchanged, toJson(warnings));
+        log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
+                receiptId, clinic.id(), kind.collection(), channel, checked.accepted().size(), unchanged,
+                checked.rejections().size());
+        return new Receipt(receiptId, clinic.id(), kind.collection(), checked.accepted().size(), unchanged,
+                checked.rejections().size(), List.copyOf(checked.rejections()), List.copyOf(warnings));
+    }
+
+    /** Every line against the contract, and each dose against its encounter as stored (all of them in one lookup). */
+    private Checked checkAll(Clinic clinic, RecordKind kind, List<InboundLine> lines, Instant now) {
         List<ValidatedRecord> valid = new ArrayList<>();
         List<List<FieldError>> errorsOfLine = new ArrayList<>();
         for (InboundLine line : lines) {
@@ -76,11 +89,12 @@ public class RecordIntake {
             valid.add(check(clinic, kind, line, now, errors));
             errorsOfLine.add(errors);
         }
-        // A dose is checked against its encounter as stored: all of them in one lookup.
         Map<String, StoredVersion> encounters = kind == RecordKind.DOSE
                 ? records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(),
                         valid.stream().filter(Objects::nonNull).map(ValidatedRecord::encounterId).filter(Objects::nonNull).toList())
                 : Map.of();
+        List<Rejection> rejections = new ArrayList<>();
+        List<Accepted> accepted = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             InboundLine line = lines.get(i);
             ValidatedRecord record = valid.get(i);
@@ -94,15 +108,7 @@ public class RecordIntake {
                 accepted.add(new Accepted(line.line(), record));
             }
         }
-        receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, accepted.size(),
-                rejections.size(), toJson(rejections));
-        List<Receipt.LineWarning> warnings = new ArrayList<>();
-        int unchanged = store(clinic, kind, receiptId, accepted, encounters, warnings, now);
-        receipts.complete(receiptId, unchanged, toJson(warnings));
-        log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
-                receiptId, clinic.id(), kind.collection(), channel, accepted.size(), unchanged, rejections.size());
-        return new Receipt(receiptId, clinic.id(), kind.collection(), accepted.size(), unchanged, rejections.size(),
-                List.copyOf(rejections), List.copyOf(warnings));
+        return new Checked(accepted, rejections, encounters);
     }
 
     private ValidatedRecord check(Clinic clinic, RecordKind kind, InboundLine line, Instant now, List<FieldError> errors) {
@@ -207,6 +213,10 @@ public class RecordIntake {
     }
 
     private record Accepted(int line, ValidatedRecord record) {
+    }
+
+    /** A batch after the contract's checks: what is accepted, what is rejected and why, the doses' encounters as stored. */
+    private record Checked(List<Accepted> accepted, List<Rejection> rejections, Map<String, StoredVersion> encounters) {
     }
 
     /** A record's latest version while a batch is stored: stored already (versionId) or new in it (its index). */

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
+import org.ketabridge.mapping.ResourceValidator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -54,6 +55,15 @@ public abstract class BridgeTestSupport {
         registry.add("test.ehr.beta", () -> BETA_EHR.baseUrl() + "/fhir");
         registry.add("test.ehr.parallel", () -> PARALLEL_EHR.baseUrl() + "/fhir");
         registry.add("test.ehr.paced", () -> PACED_EHR.baseUrl() + "/fhir");
+    }
+
+    @Autowired
+    private ResourceValidator validator;
+
+    /** The validator's definitions load once the bridge is up (seconds): a test's own time limits start after that. */
+    @BeforeEach
+    void awaitValidator() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(validator::isReady);
     }
 
     @BeforeEach
