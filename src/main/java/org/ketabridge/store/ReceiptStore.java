@@ -14,11 +14,11 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ReceiptStore {
 
-    private final JdbcTemplate template;
-    private final JdbcClient jdbc;
-
     private static final RowMapper<ReceiptRow> RECEIPT_ROW = Rows.of(ReceiptRow.class);
     private static final RowMapper<ReceiptItemStatus> RECEIPT_ITEM_STATUS = Rows.of(ReceiptItemStatus.class);
+
+    private final JdbcTemplate template;
+    private final JdbcClient jdbc;
 
     public ReceiptStore(JdbcTemplate template) {
         this.template = template;

@@ -28,10 +28,10 @@ public class RecordStore {
     /** Ids per IN list: well under what H2 and PostgreSQL accept, large enough that a batch takes few queries. */
     private static final int IN_LIST_SIZE = 500;
 
+    private static final RowMapper<StoredVersion> STORED_VERSION = Rows.of(StoredVersion.class);
+
     private final JdbcTemplate template;
     private final JdbcClient jdbc;
-
-    private static final RowMapper<StoredVersion> STORED_VERSION = Rows.of(StoredVersion.class);
 
     public RecordStore(JdbcTemplate template) {
         this.template = template;
@@ -39,7 +39,7 @@ public class RecordStore {
     }
 
     /** The latest version of each record of one kind of a patient. */
-    public java.util.List<StoredVersion> latestOfPatient(String clinicId, String kind, String patientMrn) {
+    public List<StoredVersion> latestOfPatient(String clinicId, String kind, String patientMrn) {
         return jdbc.sql("select " + COLUMNS + " from record_version v where clinic_id = ? and kind = ? and patient_mrn = ?"
                         + " and version = (select max(version) from record_version w where w.clinic_id = v.clinic_id"
                         + " and w.kind = v.kind and w.record_id = v.record_id)")

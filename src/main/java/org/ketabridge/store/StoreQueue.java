@@ -18,10 +18,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class StoreQueue {
 
+    private static final RowMapper<StoreTask> STORE_TASK = Rows.of(StoreTask.class);
+
     private final JdbcTemplate template;
     private final JdbcClient jdbc;
-
-    private static final RowMapper<StoreTask> STORE_TASK = Rows.of(StoreTask.class);
 
     public StoreQueue(JdbcTemplate template) {
         this.template = template;

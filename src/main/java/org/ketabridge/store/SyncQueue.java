@@ -22,11 +22,11 @@ public class SyncQueue {
     public static final String SENT = "SENT";
     public static final String DEAD = "DEAD";
 
-    private final JdbcTemplate template;
-    private final JdbcClient jdbc;
-
     private static final RowMapper<SyncTask> SYNC_TASK = Rows.of(SyncTask.class);
     private static final RowMapper<DeadLetter> DEAD_LETTER = Rows.of(DeadLetter.class);
+
+    private final JdbcTemplate template;
+    private final JdbcClient jdbc;
 
     public SyncQueue(JdbcTemplate template) {
         this.template = template;
