@@ -64,6 +64,28 @@ class HttpChannelTest extends BridgeTestSupport {
     }
 
     @Test
+    void aRecordSentSeveralTimesInOneBatchIsComparedWithItselfLineByLine() throws Exception {
+        String p = prefix();
+        // Stored in one batch: the second line repeats the first (unchanged), the third changes it.
+        JsonNode receipt = json(httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson",
+                ndjson(patient(p), patient(p), patient(p, "Newname"), patient(p + "-other"))));
+        assertThat(receipt.get("accepted").asInt()).isEqualTo(4);
+        assertThat(receipt.get("unchanged").asInt()).isEqualTo(1);
+
+        JsonNode lines = json(httpGet(receipt.get("status").asText())).get("records");
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0).get("outcome").asText()).isEqualTo("created");
+        assertThat(lines.get(0).get("version").asInt()).isEqualTo(1);
+        assertThat(lines.get(1).get("outcome").asText()).isEqualTo("unchanged");
+        assertThat(lines.get(1).get("version").asInt()).as("the version the first line made").isEqualTo(1);
+        assertThat(lines.get(2).get("outcome").asText()).isEqualTo("updated");
+        assertThat(lines.get(2).get("version").asInt()).isEqualTo(2);
+        assertThat(lines.get(3).get("recordId").asText()).isEqualTo(p + "-other");
+        assertThat(jdbc.sql("select count(*) from record_version where clinic_id = 'gamma' and record_id = ?")
+                .param(p).query(Integer.class).single()).as("two versions, never a duplicate").isEqualTo(2);
+    }
+
+    @Test
     void theReceiptStatusFollowsARecordUntilItIsSent() throws Exception {
         String p = prefix();
         JsonNode receipt = json(httpPost("/api/v1/clinics/beta/doses", "application/json", dose(p + "-D", p + "-E", p + "-M")));
