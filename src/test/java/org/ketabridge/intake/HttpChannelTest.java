@@ -117,6 +117,25 @@ class HttpChannelTest extends BridgeTestSupport {
     }
 
     @Test
+    void inOneBatchEachDoseIsCheckedAgainstItsOwnEncountersPatient() throws Exception {
+        String p = prefix();
+        httpPost("/api/v1/clinics/gamma/encounters", "application/x-ndjson",
+                ndjson(encounter(p + "-E1", p + "-M1"), encounter(p + "-E2", p + "-M2")));
+        // The encounters are looked up together for the whole batch; each dose is still judged by its own.
+        JsonNode receipt = json(httpPost("/api/v1/clinics/gamma/doses", "application/x-ndjson", ndjson(
+                dose(p + "-D1", p + "-E1", p + "-M1"),
+                dose(p + "-D2", p + "-E2", p + "-M1"),
+                dose(p + "-D3", p + "-E-not-yet-sent", p + "-M3"))));
+        assertThat(receipt.get("accepted").asInt()).as("a dose whose encounter is not stored yet is accepted").isEqualTo(2);
+        assertThat(receipt.get("rejected").asInt()).isEqualTo(1);
+        JsonNode rejection = receipt.get("rejections").get(0);
+        assertThat(rejection.get("line").asInt()).isEqualTo(2);
+        assertThat(rejection.get("recordId").asText()).isEqualTo(p + "-D2");
+        assertThat(rejection.get("errors").get(0).get("field").asText()).isEqualTo("patientMrn");
+        assertThat(rejection.get("errors").get(0).get("reason").asText()).contains(p + "-E2");
+    }
+
+    @Test
     void requestsRefusedWholeGetTheirStatusAndStoreNothing() throws Exception {
         int before = storedVersions("gamma");
         assertThat(httpPost("/api/v1/clinics/nowhere/patients", "application/json", patient("X")).statusCode()).isEqualTo(404);

@@ -1,6 +1,7 @@
 package org.ketabridge.support;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import java.net.URI;
@@ -63,7 +64,7 @@ public abstract class BridgeTestSupport {
     /** The validator's definitions load once the bridge is up (seconds): a test's own time limits start after that. */
     @BeforeEach
     void awaitValidator() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(validator::isReady);
+        await().atMost(Duration.ofMinutes(2)).until(validator::isReady);
     }
 
     @BeforeEach
