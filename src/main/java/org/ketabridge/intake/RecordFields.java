@@ -7,12 +7,9 @@ import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoField;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -209,7 +206,7 @@ final class RecordFields {
         if (n == null) {
             return null;
         }
-        OffsetDateTime t = n.isTextual() ? parseDateTime(n.asText(), zone) : null;
+        OffsetDateTime t = n.isTextual() ? DateTimes.parse(n.asText(), zone) : null;
         if (t == null) {
             error(field, "must be an ISO 8601 date-time, e.g. 2026-11-03T09:30:00-07:00");
             return null;
@@ -221,19 +218,6 @@ final class RecordFields {
         // Always with seconds (OffsetDateTime.toString drops ":00"), as FHIR dateTime requires.
         out.put(field, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(t));
         return t;
-    }
-
-    static OffsetDateTime parseDateTime(String text, ZoneId zone) {
-        try {
-            TemporalAccessor parsed = DateTimeFormatter.ISO_DATE_TIME.parse(text.strip());
-            LocalDateTime local = LocalDateTime.from(parsed);
-            if (parsed.isSupported(ChronoField.OFFSET_SECONDS)) {
-                return OffsetDateTime.of(local, java.time.ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)));
-            }
-            return local.atZone(zone).toOffsetDateTime();
-        } catch (DateTimeException e) {
-            return null;
-        }
     }
 
     JsonNode raw(String field) {

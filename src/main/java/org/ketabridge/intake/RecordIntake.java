@@ -36,6 +36,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class RecordIntake {
 
     private static final Logger log = LoggerFactory.getLogger(RecordIntake.class);
+    private static final String UNCHANGED = "UNCHANGED";
 
     private final RecordValidators validators;
     private final DoseWarnings doseWarnings;
@@ -71,8 +72,9 @@ public class RecordIntake {
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, checked.accepted().size(),
                 checked.rejections().size(), toJson(checked.rejections()));
         List<Receipt.LineWarning> warnings = new ArrayList<>();
-        int unchanged = store(clinic, kind, receiptId, checked.accepted(), checked.encounters(), warnings, now);
-        receipts.complete(receiptId, unchanged, toJson(warnings));
+        List<ReceiptStore.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.encounters(), warnings, now);
+        int unchanged = (int) stored.stream().filter(l -> l.outcome().equals(UNCHANGED)).count();
+        receipts.complete(receiptId, stored, unchanged, toJson(warnings));
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
                 receiptId, clinic.id(), kind.collection(), channel, checked.accepted().size(), unchanged,
                 checked.rejections().size());
@@ -142,9 +144,9 @@ public class RecordIntake {
      * compared with itself. Each table is written in one JDBC batch: the statements per batch,
      * not per record, are what durable accept costs (BENCHMARKS.md).
      *
-     * @return how many records were unchanged
+     * @return each accepted line's outcome and version
      */
-    private int store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
+    private List<ReceiptStore.Line> store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
                       Map<String, StoredVersion> encounters, List<Receipt.LineWarning> warnings, Instant now) {
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), kind.name(),
                 accepted.stream().map(a -> a.record().recordId()).toList());
@@ -152,7 +154,6 @@ public class RecordIntake {
         stored.forEach((id, v) -> latest.put(id, new Latest(v.version(), v.contentHash(), v.id(), -1)));
         List<RecordStore.NewVersion> versions = new ArrayList<>();
         List<PlannedItem> items = new ArrayList<>();
-        int unchanged = 0;
         for (Accepted a : accepted) {
             ValidatedRecord r = a.record();
             String content = r.content().toString();
@@ -162,8 +163,7 @@ public class RecordIntake {
             found.forEach(w -> warnings.add(new Receipt.LineWarning(a.line(), r.recordId(), w.field(), w.message())));
             Latest before = latest.get(r.recordId());
             if (before != null && before.contentHash().equals(contentHash)) {
-                items.add(new PlannedItem(a, "UNCHANGED", before.versionId(), before.newVersionIndex()));
-                unchanged++;
+                items.add(new PlannedItem(a, UNCHANGED, before.versionId(), before.newVersionIndex()));
                 continue;
             }
             int version = before == null ? 1 : before.version() + 1;
@@ -173,9 +173,6 @@ public class RecordIntake {
             items.add(new PlannedItem(a, version == 1 ? "CREATED" : "UPDATED", -1, versions.size() - 1));
         }
         List<Long> ids = records.insertAll(versions);
-        receipts.insertItems(items.stream().map(i -> new ReceiptStore.Item(receiptId, i.accepted().line(), kind.name(),
-                i.accepted().record().recordId(), i.outcome(),
-                i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList());
         storeQueue.enqueueAll(ids, clinic.id(), now);
         if (clinic.syncsToEhr()) {
             List<SyncQueue.NewTask> tasks = new ArrayList<>();
@@ -184,7 +181,8 @@ public class RecordIntake {
             }
             syncQueue.enqueueAll(tasks, clinic.id(), now);
         }
-        return unchanged;
+        return items.stream().map(i -> new ReceiptStore.Line(i.accepted().line(), i.outcome(),
+                i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList();
     }
 
     private static String recordIdOf(RecordKind kind, InboundLine line) {

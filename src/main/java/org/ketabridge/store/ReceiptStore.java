@@ -1,52 +1,58 @@
 package org.ketabridge.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** Receipts and, per accepted record, where it stands now (read through its sync task). */
+/**
+ * Receipts and, per accepted record, where it stands now (read through its sync task). Which
+ * line became which version is kept in the receipt as one JSON document (its {@link Line}s):
+ * written once per request, read only as a whole receipt (V7 says why).
+ */
 @Repository
 public class ReceiptStore {
 
     private static final RowMapper<ReceiptRow> RECEIPT_ROW = Rows.of(ReceiptRow.class);
-    private static final RowMapper<ReceiptItemStatus> RECEIPT_ITEM_STATUS = Rows.of(ReceiptItemStatus.class);
+    private static final RowMapper<VersionStatus> VERSION_STATUS = Rows.of(VersionStatus.class);
+    private static final TypeReference<List<Line>> LINES = new TypeReference<>() { };
+    private static final int IN_LIST_SIZE = 500;
 
-    private final JdbcTemplate template;
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    public ReceiptStore(JdbcTemplate template) {
-        this.template = template;
+    public ReceiptStore(JdbcTemplate template, ObjectMapper json) {
         this.jdbc = JdbcClient.create(template);
+        this.json = json;
     }
 
     public void insert(String receiptId, String clinicId, String kind, String channel, Instant receivedAt,
                        int accepted, int rejected, String rejectionsJson) {
         jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count,"
-                        + " unchanged_count, rejected_count, rejections) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " unchanged_count, rejected_count, rejections, items) values (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')")
                 .params(receiptId, clinicId, kind, channel, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC),
                         accepted, 0, rejected, rejectionsJson)
                 .update();
     }
 
-    public void complete(String receiptId, int unchanged, String warningsJson) {
-        jdbc.sql("update receipt set unchanged_count = ?, warnings = ? where receipt_id = ?")
-                .params(unchanged, warningsJson, receiptId).update();
+    /** Once its records are stored: which line became which version, how many were unchanged, the warnings. */
+    public void complete(String receiptId, List<Line> lines, int unchanged, String warningsJson) {
+        jdbc.sql("update receipt set items = ?, unchanged_count = ?, warnings = ? where receipt_id = ?")
+                .params(toJson(lines), unchanged, warningsJson, receiptId).update();
     }
 
-    /** Which accepted line became which version (or was unchanged). */
-    public record Item(String receiptId, int line, String kind, String recordId, String outcome, long recordVersionId) {
-    }
-
-    public void insertItems(List<Item> items) {
-        template.batchUpdate("insert into receipt_item (receipt_id, line, kind, record_id, outcome, record_version_id)"
-                + " values (?, ?, ?, ?, ?, ?)", items.stream().map(i -> new Object[] {i.receiptId(), i.line(), i.kind(),
-                i.recordId(), i.outcome(), i.recordVersionId()}).toList());
+    /** Which accepted line became which version (CREATED, UPDATED) or was found unchanged (UNCHANGED). */
+    public record Line(int line, String outcome, long recordVersionId) {
     }
 
     public Optional<ReceiptRow> find(String clinicId, String receiptId) {
@@ -57,15 +63,48 @@ public class ReceiptStore {
                 .optional();
     }
 
+    /** Each accepted line of a receipt, in line order, with where its version stands now. */
     public List<ReceiptItemStatus> itemStatuses(String receiptId) {
-        return jdbc.sql("select i.line, i.kind, i.record_id, i.outcome, v.version, t.status, t.waiting_for,"
-                        + " t.attempts, t.last_error, t.mapped_at, t.sent_at, t.ehr_reference"
-                        + " from receipt_item i join record_version v on v.id = i.record_version_id"
-                        + " left join sync_task t on t.record_version_id = v.id"
-                        + " where i.receipt_id = ? order by i.line")
-                .param(receiptId)
-                .query(RECEIPT_ITEM_STATUS)
-                .list();
+        List<Line> lines = jdbc.sql("select items from receipt where receipt_id = ?").param(receiptId)
+                .query(String.class).optional().map(this::lines).orElse(List.of());
+        List<Long> ids = lines.stream().map(Line::recordVersionId).distinct().toList();
+        Map<Long, VersionStatus> versions = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
+            jdbc.sql("select v.id, v.kind, v.record_id, v.version, t.status, t.waiting_for, t.attempts, t.last_error,"
+                            + " t.mapped_at, t.sent_at, t.ehr_reference"
+                            + " from record_version v left join sync_task t on t.record_version_id = v.id where v.id in (:ids)")
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST_SIZE)))
+                    .query(VERSION_STATUS)
+                    .list()
+                    .forEach(v -> versions.put(v.id(), v));
+        }
+        return lines.stream().map(l -> {
+            VersionStatus v = versions.get(l.recordVersionId());
+            return new ReceiptItemStatus(l.line(), v.kind(), v.recordId(), l.outcome(), v.version(), v.status(),
+                    v.waitingFor(), v.attempts(), v.lastError(), v.mappedAt(), v.sentAt(), v.ehrReference());
+        }).toList();
+    }
+
+    private List<Line> lines(String document) {
+        try {
+            return json.readValue(document, LINES);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("receipt lines are not readable", e);
+        }
+    }
+
+    private String toJson(List<Line> lines) {
+        try {
+            return json.writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record version and its sync task, if it has one. */
+    record VersionStatus(long id, String kind, String recordId, int version, String status, String waitingFor,
+                                 Integer attempts, String lastError, OffsetDateTime mappedAt, OffsetDateTime sentAt,
+                                 String ehrReference) {
     }
 
     public record ReceiptRow(String receiptId, String clinicId, String kind, String channel, OffsetDateTime receivedAt,

@@ -39,7 +39,7 @@ class VersionValidationTest {
         Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
         template = new JdbcTemplate(h2);
         jdbc = JdbcClient.create(template);
-        new ReceiptStore(template).insert("receipt-1", "golden", "encounters", "http", NOW, 2, 0, "[]");
+        new ReceiptStore(template, new com.fasterxml.jackson.databind.ObjectMapper()).insert("receipt-1", "golden", "encounters", "http", NOW, 2, 0, "[]");
         FhirContext fhir = FhirContext.forR4Cached();
         ResourceValidator validator = new ResourceValidator(fhir, GoldenMappingTest.TERMS);
         validation = new VersionValidation(validator, new ValidatedVersions(jdbc), Clock.fixed(NOW, ZoneOffset.UTC));
