@@ -99,7 +99,11 @@ public class SyncQueue {
     public int wakeSatisfied(String clinicId, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
                         + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from ehr_link l"
-                        + " where l.clinic_id = sync_task.clinic_id and l.kind || ':' || l.record_id = sync_task.waiting_for)")
+                        // waiting_for is "KIND:recordId": split it, so that each task is one lookup of
+                        // ehr_link's key rather than a comparison with every link of the clinic.
+                        + " where l.clinic_id = sync_task.clinic_id"
+                        + " and l.kind = substring(sync_task.waiting_for from 1 for position(':' in sync_task.waiting_for) - 1)"
+                        + " and l.record_id = substring(sync_task.waiting_for from position(':' in sync_task.waiting_for) + 1))")
                 .params(utc(now), utc(now), clinicId)
                 .update();
     }
