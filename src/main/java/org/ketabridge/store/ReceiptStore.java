@@ -1,6 +1,7 @@
 package org.ketabridge.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
@@ -51,8 +52,13 @@ public class ReceiptStore {
                 .params(toJson(lines), unchanged, warningsJson, receiptId).update();
     }
 
-    /** Which accepted line became which version (CREATED, UPDATED) or was found unchanged (UNCHANGED). */
-    public record Line(int line, String outcome, long recordVersionId) {
+    /**
+     * Which accepted line became which version (CREATED, UPDATED) or was found unchanged
+     * (UNCHANGED). Its JSON names are stored data (V7 writes them too): fixed here, whatever the
+     * application's JSON naming.
+     */
+    public record Line(@JsonProperty("line") int line, @JsonProperty("outcome") String outcome,
+                       @JsonProperty("recordVersionId") long recordVersionId) {
     }
 
     public Optional<ReceiptRow> find(String clinicId, String receiptId) {

@@ -3,6 +3,7 @@ package org.ketabridge.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -53,7 +54,9 @@ class ReceiptLinesMigrationTest {
 
         Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
 
-        ReceiptStore receipts = new ReceiptStore(new JdbcTemplate(dataSource), new ObjectMapper());
+        // Read with another JSON naming than the default: the stored names must not depend on it.
+        ObjectMapper otherNaming = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        ReceiptStore receipts = new ReceiptStore(new JdbcTemplate(dataSource), otherNaming);
         assertThat(receipts.itemStatuses("r-1")).extracting(s -> s.line() + " " + s.recordId() + " v" + s.version() + " " + s.outcome())
                 .containsExactly("3 E-1 v1 CREATED", "7 E-2 v1 CREATED");
         assertThat(receipts.itemStatuses("r-2")).extracting(s -> s.line() + " " + s.recordId() + " v" + s.version() + " " + s.outcome())
