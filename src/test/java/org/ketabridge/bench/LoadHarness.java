@@ -309,6 +309,8 @@ public final class LoadHarness {
         String type = switch (kind) {
             case "mrn" -> "Patient";
             case "encounter" -> "Encounter";
+            case "series" -> "EpisodeOfCare";
+            case "clinic" -> "Organization";
             case "dose" -> "MedicationAdministration";
             default -> "Observation";
         };

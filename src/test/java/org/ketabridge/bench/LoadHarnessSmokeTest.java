@@ -18,7 +18,7 @@ class LoadHarnessSmokeTest {
         LoadHarness.Report report = new LoadHarness().run(new LoadHarness.Options("instant", 1, 2, 2, 50, 0, work));
         assertThat(report.records()).isEqualTo(38);
         assertThat(report.heldPerSystem()).containsEntry("mrn", 2).containsEntry("encounter", 12)
-                .containsEntry("dose", 12).containsEntry("score", 12);
+                .containsEntry("dose", 12).containsEntry("score", 12).containsEntry("series", 2).containsEntry("clinic", 1);
         assertThat(report.exactlyOnce()).isTrue();
     }
 }

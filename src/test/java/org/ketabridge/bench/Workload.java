@@ -47,6 +47,10 @@ public final class Workload {
         counts.put("encounter", r.get("encounters").size());
         counts.put("dose", r.get("doses").size());
         counts.put("score", r.get("scores").size());
+        // Shared by many records, written by each of them conditionally, possibly at once:
+        // one series (EpisodeOfCare) per patient, one Organization per clinic.
+        counts.put("series", r.get("patients").size());
+        counts.put("clinic", 1);
         return counts;
     }
 
