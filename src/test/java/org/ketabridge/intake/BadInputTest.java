@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -181,6 +182,24 @@ class BadInputTest extends BridgeTestSupport {
                 .query(Integer.class).single()).as("nothing queued").isZero();
         assertThat(FakeEhr.writes(ALPHA_EHR)).filteredOn(w -> w.identifier() != null && w.identifier().contains(p))
                 .as("nothing sent").isEmpty();
+    }
+
+    @Test
+    void aLargeRequestRefusedLineByLineGetsItsWholeReceipt() throws Exception {
+        int lines = 30_000; // its rejections are about 2.5 million characters of JSON
+        int storedBefore = storedVersions("alpha");
+
+        HttpResponse<String> response = httpPost("/api/v1/clinics/alpha/patients", "application/x-ndjson", "[]\n".repeat(lines));
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode receipt = JSON.readTree(response.body());
+        assertThat(receipt.get("rejected").asInt()).isEqualTo(lines);
+        assertThat(receipt.get("rejections")).hasSize(lines);
+        assertThat(receipt.get("rejections").get(lines - 1).get("line").asInt()).isEqualTo(lines);
+        JsonNode kept = JSON.readTree(httpGet("/api/v1/clinics/alpha/receipts/" + receipt.get("receiptId").asText()).body());
+        assertThat(kept.get("rejections")).hasSize(lines);
+        assertThat(kept.get("rejections").get(0).get("errors").get(0).get("reason").asText()).isEqualTo("must be a JSON object");
+        assertThat(storedVersions("alpha")).as("nothing stored").isEqualTo(storedBefore);
     }
 
     @ParameterizedTest(name = "{0}")
