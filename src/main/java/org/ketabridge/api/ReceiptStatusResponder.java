@@ -47,7 +47,7 @@ public class ReceiptStatusResponder implements Processor {
         body.put("rejected", receipt.rejectedCount());
         body.put("rejections", json.readTree(receipt.rejections()));
         body.put("warnings", receipt.warnings() == null ? List.of() : json.readTree(receipt.warnings()));
-        body.put("records", receipts.itemStatuses(receiptId).stream().map(ReceiptStatusResponder::describe).toList());
+        body.put("records", receipts.itemStatuses(receipt).stream().map(ReceiptStatusResponder::describe).toList());
         responses.write(exchange, 200, body);
     }
 

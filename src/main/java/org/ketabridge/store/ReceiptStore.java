@@ -63,16 +63,15 @@ public class ReceiptStore {
 
     public Optional<ReceiptRow> find(String clinicId, String receiptId) {
         return jdbc.sql("select receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
-                        + " rejected_count, rejections, warnings from receipt where clinic_id = ? and receipt_id = ?")
+                        + " rejected_count, rejections, warnings, items from receipt where clinic_id = ? and receipt_id = ?")
                 .params(clinicId, receiptId)
                 .query(RECEIPT_ROW)
                 .optional();
     }
 
-    /** Each accepted line of a receipt, in line order, with where its version stands now. */
-    public List<ReceiptItemStatus> itemStatuses(String receiptId) {
-        List<Line> lines = jdbc.sql("select items from receipt where receipt_id = ?").param(receiptId)
-                .query(String.class).optional().map(this::lines).orElse(List.of());
+    /** Each accepted line of a receipt (as {@link #find} read it), in line order, with where its version stands now. */
+    public List<ReceiptItemStatus> itemStatuses(ReceiptRow receipt) {
+        List<Line> lines = lines(receipt.items());
         List<Long> ids = lines.stream().map(Line::recordVersionId).distinct().toList();
         Map<Long, VersionStatus> versions = new HashMap<>();
         for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
@@ -115,7 +114,7 @@ public class ReceiptStore {
 
     public record ReceiptRow(String receiptId, String clinicId, String kind, String channel, OffsetDateTime receivedAt,
                              int acceptedCount, int unchangedCount, int rejectedCount, String rejections,
-                             String warnings) {
+                             String warnings, String items) {
     }
 
     public record ReceiptItemStatus(int line, String kind, String recordId, String outcome, int version, String status,
