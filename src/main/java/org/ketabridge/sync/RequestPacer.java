@@ -1,6 +1,7 @@
 package org.ketabridge.sync;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * {@code ehr.rate-per-second}: requests to one EHR spaced evenly, never faster than the rate
@@ -9,17 +10,27 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestPacer {
 
-    static final RequestPacer UNLIMITED = new RequestPacer(0);
+    /** How a caller waits for its slot; a test passes one that records the wait instead. */
+    interface Sleeper {
+        void sleepNanos(long nanos) throws InterruptedException;
+    }
+
+    static final RequestPacer UNLIMITED = new RequestPacer(0, System::nanoTime, TimeUnit.NANOSECONDS::sleep);
 
     private final long intervalNanos;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
     private long nextSlot = Long.MIN_VALUE;
 
-    private RequestPacer(long intervalNanos) {
+    RequestPacer(long intervalNanos, LongSupplier clock, Sleeper sleeper) {
         this.intervalNanos = intervalNanos;
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     static RequestPacer of(Double ratePerSecond) {
-        return ratePerSecond == null ? UNLIMITED : new RequestPacer((long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond));
+        return ratePerSecond == null ? UNLIMITED
+                : new RequestPacer((long) (TimeUnit.SECONDS.toNanos(1) / ratePerSecond), System::nanoTime, TimeUnit.NANOSECONDS::sleep);
     }
 
     void awaitTurn() throws InterruptedException {
@@ -28,13 +39,13 @@ final class RequestPacer {
         }
         long wait;
         synchronized (this) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             long slot = nextSlot == Long.MIN_VALUE ? now : Math.max(now, nextSlot);
             nextSlot = slot + intervalNanos;
             wait = slot - now;
         }
         if (wait > 0) {
-            TimeUnit.NANOSECONDS.sleep(wait);
+            sleeper.sleepNanos(wait);
         }
     }
 }

@@ -44,7 +44,7 @@ public abstract class BridgeTestSupport {
 
     private static WireMockServer start() {
         WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false)
-                .extensions(new TransactionResponder()));
+                .extensions(new TransactionResponder(), new ConcurrencyProbe()));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         return server;

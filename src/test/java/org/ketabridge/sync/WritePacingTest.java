@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.support.BridgeTestSupport;
+import org.ketabridge.support.ConcurrencyProbe;
 import org.ketabridge.support.FakeEhr;
 
 /**
  * How hard the bridge pushes an EHR is the clinic's setting: {@code ehr.max-in-flight} writes at
- * once (delta: 4) and {@code ehr.rate-per-second} (epsilon: 5). Asserted from the EHR's side, by
- * when the requests arrived; bounds are one-sided so a slow machine cannot fail them.
+ * once (delta: 4) and {@code ehr.rate-per-second} (epsilon: 5). Asserted from the EHR's side by
+ * what cannot depend on the machine's speed: a count of writes answered at once, and a span
+ * bound that a slow machine only makes easier to meet.
  */
 class WritePacingTest extends BridgeTestSupport {
 
@@ -41,37 +43,30 @@ class WritePacingTest extends BridgeTestSupport {
 
     @Test
     void upToMaxInFlightWritesGoAtOnceAndNeverMore() {
-        // Each write takes 400 ms: with one in flight, arrivals would be 400 ms apart at least.
-        PARALLEL_EHR.stubFor(put(urlPathMatching("/fhir/.*")).atPriority(1).willReturn(FakeEhr.stored().withFixedDelay(400)));
+        // The EHR counts the writes it is answering at once; each is held until another arrives
+        // beside it (or 2 s), so parallel writes show however busy the machine is.
+        ConcurrencyProbe.reset();
+        PARALLEL_EHR.stubFor(put(urlPathMatching("/fhir/.*")).atPriority(1)
+                .willReturn(FakeEhr.stored().withTransformers("response-template", ConcurrencyProbe.NAME)));
         List<String> mrns = sendPatients("delta", 12);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(mrns)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(mrns)
                 .allSatisfy(m -> assertThat(taskStatus("delta", "PATIENT", m)).isEqualTo("SENT")));
-        List<Long> at = arrivals(PARALLEL_EHR);
-        assertThat(at).as("per resource: each patient and its Provenance").hasSize(24);
-        int mostAtOnce = 0;
-        for (long start : at) {
-            // Requests that arrived while this one was still being answered.
-            int concurrent = (int) at.stream().filter(t -> t >= start && t < start + 400).count();
-            mostAtOnce = Math.max(mostAtOnce, concurrent);
-        }
-        assertThat(mostAtOnce).as("several writes in flight together").isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(4);
+        assertThat(PARALLEL_EHR.getAllServeEvents()).as("per resource: each patient and its Provenance").hasSize(24);
+        assertThat(ConcurrencyProbe.mostAtOnce()).as("several writes in flight together, never more than max-in-flight")
+                .isBetween(2, 4);
     }
 
     @Test
     void noMoreWritesPerSecondThanTheClinicAllows() {
         List<String> mrns = sendPatients("epsilon", 15);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(mrns)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(mrns)
                 .allSatisfy(m -> assertThat(taskStatus("epsilon", "PATIENT", m)).isEqualTo("SENT")));
         List<Long> at = arrivals(PACED_EHR);
         assertThat(at).hasSize(15);
-        // 5 a second, evenly: writes i and j leave at least (j - i) x 200 ms apart. Seen from the
-        // EHR, one request can be late by its connection set-up: allow 100 ms of arrival jitter.
-        // (Unpaced, the 15 would arrive within a few ms of each other.)
-        for (int i = 0; i < at.size(); i++) {
-            for (int j = i + 1; j < at.size(); j++) {
-                assertThat(at.get(j) - at.get(i)).as("writes " + i + " and " + j).isGreaterThanOrEqualTo((j - i) * 200L - 100);
-            }
-        }
-        assertThat(at.get(14) - at.get(0)).isGreaterThanOrEqualTo(2500);
+        // The pacer's own spacing is proven exactly in RequestPacerTest; here, that the clinic's
+        // writes go through it: at 5 a second it reserves 14 x 200 ms = 2.8 s from the first
+        // write to the last. One-sided, with half of it as margin for a late first arrival: a
+        // slow machine only stretches the span, and unpaced the 15 arrive within milliseconds.
+        assertThat(at.get(14) - at.get(0)).isGreaterThanOrEqualTo(1_400);
     }
 }
