@@ -76,7 +76,7 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         return settings;
     }
 
-    /** One partition per clinic (named by its id); a resource of one clinic never refers to another's. */
+    /** One partition per clinic (named by PartitionNames); a resource of one clinic never refers to another's. */
     @Bean
     public PartitionSettings partitionSettings() {
         PartitionSettings settings = new PartitionSettings();
@@ -92,7 +92,7 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         // Registered with the storage layer, not only the REST server: partition hooks are storage hooks.
         interceptors.registerInterceptor(scope);
         interceptors.registerInterceptor(new ClinicExportInterceptor(new HashSet<>(clinics),
-                clinic -> partitionLookup.getPartitionByName(clinic).getId()));
+                clinic -> partitionLookup.getPartitionByName(org.ketabridge.config.PartitionNames.of(clinic)).getId()));
         return scope;
     }
 

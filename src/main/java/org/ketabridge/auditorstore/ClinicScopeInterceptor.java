@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.ketabridge.config.PartitionNames;
 import org.ketabridge.security.Caller;
 import org.ketabridge.security.Role;
 
@@ -25,8 +26,9 @@ import org.ketabridge.security.Role;
 public class ClinicScopeInterceptor {
 
     /** A partition that is never written: the scope of a token that covers no clinic the bridge has. */
-    public static final String NO_CLINIC = "kb-no-clinic";
+    public static final String NO_CLINIC = PartitionNames.NO_CLINIC;
 
+    /** The configured clinics' ids (each clinic's partition is named by {@link PartitionNames}). */
     private final Set<String> clinicPartitions;
 
     private static final String NARROWED_TO = ClinicScopeInterceptor.class.getName() + ".clinic";
@@ -56,7 +58,7 @@ public class ClinicScopeInterceptor {
         List<String> visible = clinicPartitions.stream()
                 .filter(caller::covers)
                 .filter(c -> narrowedTo == null || narrowedTo.equals(c))
-                .sorted().toList();
+                .sorted().map(PartitionNames::of).toList();
         return visible.isEmpty() ? RequestPartitionId.fromPartitionName(NO_CLINIC) : RequestPartitionId.fromPartitionNames(visible);
     }
 
@@ -70,7 +72,7 @@ public class ClinicScopeInterceptor {
             // else where the resource says, else the default partition.
             Optional<String> exported = ClinicExportInterceptor.clinicOfFile(resource).filter(clinicPartitions::contains);
             if (exported.isPresent()) {
-                return RequestPartitionId.fromPartitionName(exported.get());
+                return RequestPartitionId.fromPartitionName(PartitionNames.of(exported.get()));
             }
             return RequestPartitionId.getPartitionIfAssigned(resource).orElse(RequestPartitionId.defaultPartition());
         }

@@ -87,7 +87,7 @@ public class StoreRecordWriter implements Processor {
             transaction.addEntry().setResource(delivery).getRequest().setMethod(Bundle.HTTPVerb.PUT)
                     .setUrl("Provenance/" + delivery.getIdElement().getIdPart());
         }
-        store.transaction(clinic.id(), transaction);
+        store.storeRecord(clinic.id(), transaction);
     }
 
     /** What a record refers to, as the store knows it: at the ids their identifiers determine. */

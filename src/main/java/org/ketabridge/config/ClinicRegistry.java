@@ -93,6 +93,11 @@ public class ClinicRegistry {
         Clinic check() {
             if (!RecordIds.isValid(p.getId())) {
                 problems.add("id", "required; 1 to 64 characters of A-Z a-z 0-9 . _ -");
+            } else if (PartitionNames.isReserved(p.getId())) {
+                // Its partition in the auditors' store would be one kept for something else: HAPI's
+                // default partition (the admins' audit trail) or the always-empty one.
+                problems.add("id", "'" + p.getId() + "' is reserved (its auditors' store partition, '" + PartitionNames.of(p.getId())
+                        + "', is one of " + new java.util.TreeSet<>(PartitionNames.RESERVED) + "); choose another id");
             }
             ZoneId zone = null;
             if (p.getTimeZone() == null || p.getTimeZone().isBlank()) {

@@ -77,6 +77,40 @@ class AuditorEndpointTest extends BridgeTestSupport {
         assertThat(JSON.readTree(fhir(TestTokens.auditor("alpha"), doseWithIncludes).body()).get("entry")).isNull();
     }
 
+    /**
+     * Every clinic id the contract allows reaches the store and its auditors. Before the clinic's
+     * partition name was derived from its id, "lakeview.infusion" stopped the whole store at start
+     * (HAPI-1312: a partition name takes no '.'), so /fhir never left 503 and this waited in vain.
+     */
+    @Test
+    void clinicsWhoseIdsAreNoPartitionNamesAsTheyAreAreStoredAndScopedLikeAnyOther() throws Exception {
+        String p = prefix();
+        for (String clinic : new String[] {"lakeview.infusion", "desert_sky"}) {
+            assertThat(post(clinic, "patients", patient(p + "-P"))).isEqualTo(202);
+            assertThat(post(clinic, "encounters", encounter(p + "-E", p + "-P"))).isEqualTo(202);
+            assertThat(post(clinic, "doses", dose(p + "-D", p + "-E", p + "-P"))).isEqualTo(202);
+        }
+        String lakeviewDose = "/fhir/MedicationAdministration?identifier=" + enc("urn:ketabridge:lakeview.infusion/dose|" + p + "-D");
+        String desertDose = "/fhir/MedicationAdministration?identifier=" + enc("urn:ketabridge:desert_sky/dose|" + p + "-D");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(total(TestTokens.auditor("lakeview.infusion"), lakeviewDose)).isEqualTo(1);
+            assertThat(total(TestTokens.auditor("desert_sky"), desertDose)).isEqualTo(1);
+        });
+        assertThat(total(TestTokens.auditor("desert_sky"), lakeviewDose)).as("another clinic's dose").isZero();
+        assertThat(total(TestTokens.auditor("lakeview.infusion"), desertDose)).as("another clinic's dose").isZero();
+        assertThat(total(TestTokens.auditor("gamma"), lakeviewDose)).isZero();
+        String lakeviewDoseId = firstId(TestTokens.admin(), lakeviewDose);
+        assertThat(fhir(TestTokens.auditor("lakeview.infusion"), "/fhir/MedicationAdministration/" + lakeviewDoseId).statusCode())
+                .isEqualTo(200);
+        assertThat(fhir(TestTokens.auditor("desert_sky"), "/fhir/MedicationAdministration/" + lakeviewDoseId).statusCode())
+                .as("another clinic's dose, by id").isEqualTo(404);
+        // Their own accesses are audited in their partition, readable by them (the audit trail names the partition too).
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(total(TestTokens.auditor("lakeview.infusion"),
+                "/fhir/AuditEvent?_summary=count")).isPositive());
+        var sync = JSON.readTree(httpGet("/api/v1/clinics/lakeview.infusion/sync").body());
+        assertThat(sync.get("auditorStore").get("stored").asInt()).isGreaterThanOrEqualTo(3);
+    }
+
     @Test
     void anUnchangedResendAddsNoVersionAndAChangedOneAddsOne() throws Exception {
         String mrn = prefix() + "-V";

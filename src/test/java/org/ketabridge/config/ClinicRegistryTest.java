@@ -87,6 +87,30 @@ class ClinicRegistryTest {
                 .containsExactly("bridge.clinics[1] (id 'east'): id: duplicate clinic id 'east' (also used by an earlier clinic)");
     }
 
+    /**
+     * A clinic named DEFAULT would write into, and its auditors read, HAPI's default partition (the
+     * admins' audit trail); one named kb-no-clinic would fill the partition that tokens covering no
+     * clinic read. Before, both started.
+     */
+    @Test
+    void clinicIdsWhosePartitionTheStoreKeepsForSomethingElseAreRefused() {
+        assertThat(problems(Map.of(
+                "bridge.clinics[0].id", "DEFAULT", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
+                "bridge.clinics[1].id", "kb-no-clinic", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none")))
+                .containsExactly(
+                        "bridge.clinics[0] (id 'DEFAULT'): id: 'DEFAULT' is reserved (its auditors' store partition, 'DEFAULT',"
+                                + " is one of [DEFAULT, kb-no-clinic]); choose another id",
+                        "bridge.clinics[1] (id 'kb-no-clinic'): id: 'kb-no-clinic' is reserved (its auditors' store partition,"
+                                + " 'kb-no-clinic', is one of [DEFAULT, kb-no-clinic]); choose another id");
+        // Every other id the contract allows is a clinic, those whose partition name is derived included.
+        ClinicRegistry clinics = registry(Map.of(
+                "bridge.clinics[0].id", "lakeview.infusion", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
+                "bridge.clinics[1].id", "default", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none",
+                "bridge.clinics[2].id", "kb.no.clinic", "bridge.clinics[2].time-zone", "UTC", "bridge.clinics[2].ehr.type", "none"),
+                Map.of());
+        assertThat(clinics.all()).hasSize(3);
+    }
+
     @Test
     void aMissingTimeZoneIsRefusedRatherThanAssumed() {
         assertThat(problems(Map.of("bridge.clinics[0].id", "west", "bridge.clinics[0].ehr.type", "none")))
