@@ -92,7 +92,7 @@ public class AccessAuditFilter extends OncePerRequestFilter {
                 caller.map(c -> c.role().claim()).orElse(null),
                 caller.map(Caller::clinics).orElse(null),
                 request.getRemoteAddr(), request.getMethod(), path, request.getQueryString(), 0,
-                clinicOf(path, caller), PatientOfRequest.of(path, request.getParameterMap()));
+                clinicOf(path, request.getParameterValues("clinic"), caller), PatientOfRequest.of(path, request.getParameterMap()));
     }
 
     private void append(AccessRecord pending, int status) {
@@ -107,14 +107,19 @@ public class AccessAuditFilter extends OncePerRequestFilter {
     }
 
     /**
-     * The clinic whose partition keeps the AuditEvent: the clinic an API path names (if it
-     * exists), or the one clinic of an auditor's token. Otherwise none: the default partition,
-     * which admins see (an auditor of several clinics, an admin, a caller without a valid token).
+     * The clinic whose partition keeps the AuditEvent: the clinic an API path names, or a /fhir
+     * request's {@code clinic} parameter names (if it exists: its auditors see who asked about
+     * it, allowed or refused), or the one clinic of an auditor's token. Otherwise none: the
+     * default partition, which admins see (an auditor of several clinics, an admin, a caller
+     * without a valid token).
      */
-    private String clinicOf(String path, Optional<Caller> caller) {
+    private String clinicOf(String path, String[] clinicParameter, Optional<Caller> caller) {
         String named = ClinicPaths.clinicOf(path);
         if (named != null) {
             return clinics.find(named).isPresent() ? named : null;
+        }
+        if (clinicParameter != null && clinicParameter.length == 1 && clinics.find(clinicParameter[0]).isPresent()) {
+            return clinicParameter[0];
         }
         Set<String> covered = caller.filter(c -> c.role() == Role.AUDITOR).map(Caller::clinics).orElse(Set.of());
         var known = covered.stream().filter(c -> clinics.find(c).isPresent()).toList();

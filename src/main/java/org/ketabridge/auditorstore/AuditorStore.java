@@ -243,6 +243,11 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
         return Optional.ofNullable(running.get()).map(Running::server);
     }
 
+    /** One of the store's own beans, once it is ready (for this package's tests: HAPI's caches, say). */
+    <T> Optional<T> storeBean(Class<T> type) {
+        return Optional.ofNullable(running.get()).map(r -> r.context().getBean(type));
+    }
+
     /** Writes a transaction Bundle into one clinic's partition, as the bridge (not as any caller). */
     public Bundle transaction(String clinicId, Bundle bundle) {
         return transaction(RequestPartitionId.fromPartitionName(PartitionNames.of(clinicId)), bundle);

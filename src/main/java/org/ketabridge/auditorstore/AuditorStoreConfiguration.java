@@ -8,8 +8,11 @@ import ca.uhn.fhir.jpa.api.model.HistoryCountModeEnum;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
+import ca.uhn.fhir.jpa.provider.JpaCapabilityStatementProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import com.zaxxer.hikari.HikariDataSource;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import javax.sql.DataSource;
@@ -25,7 +28,8 @@ import org.springframework.context.annotation.Lazy;
  * {@link AuditorStore}, off the bridge's start-up path, and has no web server of its own: the
  * bridge's {@link FhirEndpointServlet} hands it the /fhir requests. What it adds to HAPI: the
  * clinic scope ({@link ClinicScopeInterceptor}, {@link ClinicExportInterceptor},
- * {@link ExportPollScope}) and the controlled-substance record.
+ * {@link ExportPollScope}, {@link PageLinkScope}), what may be asked at all
+ * ({@link AllowedInteractions}) and the controlled-substance record.
  */
 public class AuditorStoreConfiguration extends HapiJpaServerSupport {
 
@@ -96,10 +100,20 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         return scope;
     }
 
+    @Autowired
+    @Lazy
+    private JpaStorageSettings storageSettings;
+
     @Override
     protected void customize(RestfulServer server) {
         server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
         server.registerProvider(bulkExport);
         server.registerInterceptor(new ExportPollScope());
+        server.registerInterceptor(new AllowedInteractions(new HashSet<>(clinics)));
+        // Kept twice as long as HAPI keeps an unused search: a binding never goes before its search does.
+        server.registerInterceptor(new PageLinkScope(new HashSet<>(clinics),
+                Duration.ofMillis(storageSettings.getExpireSearchResultsAfterMillis()).multipliedBy(2), Clock.systemUTC()));
+        // The public CapabilityStatement would count every partition's resources.
+        ((JpaCapabilityStatementProvider) server.getServerConformanceProvider()).setIncludeResourceCounts(false);
     }
 }

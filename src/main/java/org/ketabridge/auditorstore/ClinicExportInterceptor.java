@@ -25,20 +25,9 @@ public class ClinicExportInterceptor {
 
     static final String EXPORT_CLINIC = "urn:ketabridge:export-clinic";
 
-    /** The clinic an export request is for, if it says or its token implies one. */
+    /** The clinic an export request is for, if it names one its token covers, or its token covers exactly one. */
     static Optional<String> clinicOf(RequestDetails request, Set<String> clinics) {
-        String[] named = request.getParameters() == null ? null : request.getParameters().get("clinic");
-        if (named != null && named.length == 1) {
-            return Optional.of(named[0]);
-        }
-        Set<String> covered = Caller.current().map(Caller::clinics).orElse(Set.of());
-        var known = covered.stream().filter(clinics::contains).toList();
-        return known.size() == 1 ? Optional.of(known.get(0)) : Optional.empty();
-    }
-
-    static boolean isExport(RequestDetails request) {
-        String operation = request.getOperation();
-        return operation != null && (operation.equals("$export") || operation.equals("$export-poll-status"));
+        return Caller.current().flatMap(caller -> ClinicScope.of(request, caller, clinics).single());
     }
 
     /** The clinic an export's file belongs to, from the mark put on it at kick-off. */

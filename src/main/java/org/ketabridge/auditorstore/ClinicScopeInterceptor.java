@@ -7,12 +7,10 @@ import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.ketabridge.config.PartitionNames;
 import org.ketabridge.security.Caller;
-import org.ketabridge.security.Role;
 
 /**
  * Which clinics' data a request to /fhir may touch: the partitions of the clinics the caller's
@@ -31,35 +29,18 @@ public class ClinicScopeInterceptor {
     /** The configured clinics' ids (each clinic's partition is named by {@link PartitionNames}). */
     private final Set<String> clinicPartitions;
 
-    private static final String NARROWED_TO = ClinicScopeInterceptor.class.getName() + ".clinic";
-
-    /** Limits a request to one clinic (an operation's parameter): still only if the caller covers it. */
-    public static void narrowTo(RequestDetails request, String clinicId) {
-        request.getUserData().put(NARROWED_TO, clinicId);
-    }
-
     public ClinicScopeInterceptor(Set<String> clinicPartitions) {
         this.clinicPartitions = Set.copyOf(clinicPartitions);
     }
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_READ)
     public RequestPartitionId readScope(RequestDetails request) {
-        // (An export names its clinic, or the token implies it: ClinicExportInterceptor.)
+        // A request's ?clinic= narrows the caller's scope, never widens it (ClinicScope).
         if (request instanceof SystemRequestDetails system) {
             return system.getRequestPartitionId() != null ? system.getRequestPartitionId() : RequestPartitionId.allPartitions();
         }
         Caller caller = Caller.current().orElseThrow(() -> new ForbiddenOperationException("No caller"));
-        Object narrowedTo = request.getUserData().get(NARROWED_TO) != null ? request.getUserData().get(NARROWED_TO)
-                : ClinicExportInterceptor.isExport(request) ? ClinicExportInterceptor.clinicOf(request, clinicPartitions).orElse(null)
-                : null;
-        if (caller.role() == Role.ADMIN && narrowedTo == null) {
-            return RequestPartitionId.allPartitions();
-        }
-        List<String> visible = clinicPartitions.stream()
-                .filter(caller::covers)
-                .filter(c -> narrowedTo == null || narrowedTo.equals(c))
-                .sorted().map(PartitionNames::of).toList();
-        return visible.isEmpty() ? RequestPartitionId.fromPartitionName(NO_CLINIC) : RequestPartitionId.fromPartitionNames(visible);
+        return ClinicScope.of(request, caller, clinicPartitions).partitions();
     }
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)

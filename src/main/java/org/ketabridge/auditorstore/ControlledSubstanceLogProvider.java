@@ -30,8 +30,8 @@ import org.hl7.fhir.r4.model.StringType;
  * {@code GET /fhir/MedicationAdministration/$controlled-substance-log?clinic=..&start=..&end=..}
  * (dates inclusive; {@code &output=csv} for a spreadsheet): the controlled-substance record of
  * one clinic for a period ({@link ControlledSubstanceLog}). The clinic must be one the caller's
- * token covers; any other is answered as if it had no administrations, like every other way of
- * reaching data out of scope ({@link ClinicScopeInterceptor} narrows the request to it).
+ * token covers; any other is answered 404, as a clinic that does not exist, never with an empty
+ * log that would read as "nothing administered there" ({@link ClinicScope}).
  */
 public class ControlledSubstanceLogProvider {
 
@@ -57,7 +57,7 @@ public class ControlledSubstanceLogProvider {
         if (to.isBefore(from)) {
             throw new InvalidRequestException("end (" + to + ") is before start (" + from + ")");
         }
-        ClinicScopeInterceptor.narrowTo(request, clinic.getValue());
+        // The clinic parameter narrows the caller's scope to that clinic (a clinic out of scope: 404, ClinicScope).
         // Read as the bridge, within exactly the partitions this caller may see of that clinic
         // (HAPI would otherwise hand the caller's search out in pages of its paging provider).
         SystemRequestDetails within = SystemRequestDetails.forRequestPartitionId(

@@ -25,9 +25,10 @@ public class FhirEndpointServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        if (!isRead(request)) {
+        if (!mayBeARead(request)) {
             // Read-only for every role: what the store holds comes only from the bridge's records,
-            // and its audit trail can never be edited.
+            // and its audit trail can never be edited. Which POSTs are searches only HAPI can tell
+            // (AllowedInteractions); anything else is refused here, even while the store starts.
             response.setStatus(405);
             response.setHeader("Allow", "GET");
             writeOutcome(response, "not-supported", "This FHIR endpoint is read-only: " + request.getMethod() + " is not allowed");
@@ -43,10 +44,9 @@ public class FhirEndpointServlet extends HttpServlet {
         initialise(server.get()).service(request, response);
     }
 
-    /** GET, and POST to {@code _search} (FHIR's search with a body). */
-    private static boolean isRead(HttpServletRequest request) {
-        return request.getMethod().equals("GET")
-                || request.getMethod().equals("POST") && request.getRequestURI().endsWith("/_search");
+    /** GET, and POST, which is a read only when HAPI finds it is a search with a body (AllowedInteractions). */
+    private static boolean mayBeARead(HttpServletRequest request) {
+        return request.getMethod().equals("GET") || request.getMethod().equals("POST");
     }
 
     private static void writeOutcome(HttpServletResponse response, String code, String diagnostics) throws IOException {

@@ -132,9 +132,9 @@ class AccessMatrixTest extends BridgeTestSupport {
             boolean authenticated = c.expected() != Expect.UNAUTHORIZED;
             audit.assertThat(e.at("/agent/0/who/identifier/value").isMissingNode()).as(cell + ": who").isEqualTo(!authenticated);
             // Where it is kept: the partition of the one clinic the request concerned (the clinic an
-            // API call names; the clinic of a one-clinic auditor), where that clinic's auditors
-            // find it; otherwise the default partition, which only admins read.
-            String partition = !c.call().fhir() ? "gamma"
+            // API call or a /fhir request's clinic parameter names; the clinic of a one-clinic auditor),
+            // where that clinic's auditors find it; otherwise the default partition, which only admins read.
+            String partition = !c.call().fhir() || c.call().path().contains("clinic=gamma") ? "gamma"
                     : c.caller().equals("auditor of gamma") ? "gamma" : c.caller().equals("auditor of alpha") ? "alpha" : "none";
             for (String clinic : List.of("gamma", "alpha")) {
                 audit.assertThat(httpGet("/fhir/AuditEvent/kb-audit-" + rows.get(0), TestTokens.auditor(clinic)).statusCode())
@@ -161,7 +161,9 @@ class AccessMatrixTest extends BridgeTestSupport {
         }
         return switch (caller) {
             case "admin", "auditor of gamma" -> Expect.OK_SEES_GAMMA;
-            case "auditor of alpha" -> call.name().equals("read") || call.name().equals("_history") ? Expect.NOT_FOUND : Expect.OK_SEES_NOTHING;
+            // A clinic named in a parameter only narrows the caller's scope: another clinic is 404 (issue 11, item 10).
+            case "auditor of alpha" -> call.name().equals("read") || call.name().equals("_history") || call.name().equals("operation")
+                    ? Expect.NOT_FOUND : Expect.OK_SEES_NOTHING;
             default -> Expect.FORBIDDEN;
         };
     }
