@@ -63,11 +63,24 @@ public record AdministrationRow(
                 rxnorm != null ? rxnorm.getCode() : null,
                 ma.getStatus() == null ? null : ma.getStatus().toCode(),
                 ma.hasStatusReason() ? reasonOf(ma) : null,
-                ma.getDosage().hasDose() ? ma.getDosage().getDose().getValue() : null,
+                amountGiven(ma),
                 medication != null && medication.hasBatch() ? medication.getBatch().getLotNumber() : null,
                 npiOf(ma, "performer"),
                 wasted != null && wasted.getValue() instanceof Quantity q ? q.getValue() : null,
                 npiOf(ma, "witness"));
+    }
+
+    /**
+     * The dose, except the 0 mg that stands beside the route of a dose not done (FHIR wants a
+     * dose or a rate in a dosage): nothing was given, and the log shows no amount for it.
+     */
+    private static java.math.BigDecimal amountGiven(MedicationAdministration ma) {
+        if (!ma.getDosage().hasDose()) {
+            return null;
+        }
+        java.math.BigDecimal dose = ma.getDosage().getDose().getValue();
+        boolean notDone = ma.getStatus() == MedicationAdministration.MedicationAdministrationStatus.NOTDONE;
+        return notDone && dose != null && dose.signum() == 0 ? null : dose;
     }
 
     private static Medication contained(MedicationAdministration ma) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import org.ketabridge.config.Clinic;
 import org.springframework.stereotype.Component;
@@ -18,6 +20,12 @@ class EncounterValidator implements RecordValidator {
     static final Set<String> INDICATIONS = Set.of("TRD", "MDD", "PTSD", "GAD", "OCD", "chronic-pain", "CRPS", "SUD", "other");
     private static final Duration LONGEST_SESSION = Duration.ofHours(24);
     private static final Duration VITALS_MARGIN = Duration.ofHours(2);
+    /**
+     * The most vital sets one encounter may carry: one a minute over the widest period they may lie
+     * in (the longest session, 24 h, widened by 2 h on each side: 28 h). Charting is far sparser;
+     * each set becomes up to five Observations in one write, so the bound also bounds that write.
+     */
+    static final int MAX_VITAL_SETS = 28 * 60;
 
     private final VitalSetValidator vitalSets = new VitalSetValidator();
 
@@ -65,10 +73,27 @@ class EncounterValidator implements RecordValidator {
         Instant from = start == null ? null : start.toInstant().minus(VITALS_MARGIN);
         Instant to = start == null ? null
                 : (end != null ? end.toInstant() : start.toInstant().plus(LONGEST_SESSION)).plus(VITALS_MARGIN);
+        if (vitals.size() > MAX_VITAL_SETS) {
+            // Checked before any set is read: the count alone decides, whatever the sets hold.
+            f.error("vitals", "must have at most " + MAX_VITAL_SETS
+                    + " vital sets (one a minute over the longest session, 24 h, and 2 h on each side)");
+            return;
+        }
         ArrayNode normalized = f.normalized().putArray("vitals");
+        Map<Long, Integer> setAtSecond = new HashMap<>();
         for (int i = 0; i < vitals.size(); i++) {
             ObjectNode set = normalized.addObject();
-            vitalSets.check(f.nested(vitals.get(i), "vitals[" + i + "]", set), vitals.get(i), from, to);
+            RecordFields fields = f.nested(vitals.get(i), "vitals[" + i + "]", set);
+            OffsetDateTime at = vitalSets.check(fields, vitals.get(i), from, to);
+            if (at != null) {
+                // The vital identifier names encounter, time to the second (UTC) and measure: two sets in
+                // one second would write the same identifier twice, which no EHR can store.
+                Integer earlier = setAtSecond.putIfAbsent(at.toEpochSecond(), i);
+                if (earlier != null) {
+                    fields.error("at", "is the same time (to the second) as vitals[" + earlier
+                            + "].at: send the measures taken at one time as one vital set");
+                }
+            }
         }
     }
 }

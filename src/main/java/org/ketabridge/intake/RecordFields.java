@@ -23,6 +23,9 @@ import org.ketabridge.config.RecordIds;
 final class RecordFields {
 
     static final long FUTURE_TOLERANCE_SECONDS = 5 * 60;
+    /** The most decimal places a number of the contract may have (a double prints at most 17 in the contract's ranges). */
+    static final int MAX_DECIMAL_PLACES = 18;
+    private static final BigDecimal LARGEST_FINITE = new BigDecimal(Double.MAX_VALUE);
 
     private final JsonNode source;
     private final String path;
@@ -144,17 +147,50 @@ final class RecordFields {
         if (n == null) {
             return null;
         }
-        if (!n.isIntegralNumber() && !(n.isNumber() && n.decimalValue().stripTrailingZeros().scale() <= 0)) {
+        if (!n.isNumber()) {
             error(field, "must be an integer");
             return null;
         }
-        long v = n.asLong();
-        if (v < min || v > max) {
-            error(field, "must be from " + min + " to " + max);
+        String wrong = integerProblem(n, min, max);
+        if (wrong != null) {
+            error(field, wrong);
             return null;
         }
-        out.put(field, (int) v);
-        return (int) v;
+        int v = n.decimalValue().intValueExact();
+        out.put(field, v);
+        return v;
+    }
+
+    /**
+     * Why a JSON number is not an integer from min to max, or null when it is one. The value is
+     * compared exactly (never through a long or an int, which would wrap 2^64 + 5 to 5), the range
+     * first, so that a huge value is refused before any arithmetic on it. An integral value
+     * written as a decimal ({@code 1.0}, {@code 1e1}) is an integer.
+     */
+    static String integerProblem(JsonNode n, int min, int max) {
+        BigDecimal v = exactValue(n);
+        if (v == null) {
+            return "must be a finite number";
+        }
+        if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+            return "must be from " + min + " to " + max;
+        }
+        if (v.signum() != 0 && v.stripTrailingZeros().scale() > 0) {
+            return "must be an integer (no fraction)";
+        }
+        return null;
+    }
+
+    /**
+     * The exact value of a JSON number, or null when it is not finite. The intake reads decimals
+     * as BigDecimal, so 1e400 arrives as a (huge) finite number; a double node (from other
+     * readers) may hold an infinity, which has no exact value.
+     */
+    static BigDecimal exactValue(JsonNode n) {
+        if ((n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue())) {
+            return null;
+        }
+        return n.decimalValue();
     }
 
     /** A number in the range; {@code minExclusive} makes the lower bound strict (the contract's "> 0"). */
@@ -167,11 +203,26 @@ final class RecordFields {
             error(field, "must be a number");
             return null;
         }
-        BigDecimal v = n.decimalValue();
+        BigDecimal v = exactValue(n);
+        if (v == null) {
+            error(field, "must be a finite number");
+            return null;
+        }
         boolean belowMin = minExclusive ? v.compareTo(min) <= 0 : v.compareTo(min) < 0;
         if (belowMin || (max != null && v.compareTo(max) > 0)) {
             String lower = minExclusive ? "greater than " + min.toPlainString() : "at least " + min.toPlainString();
             error(field, "must be " + lower + (max == null ? "" : " and at most " + max.toPlainString()));
+            return null;
+        }
+        if (v.abs().compareTo(LARGEST_FINITE) > 0) {
+            // A field the contract leaves open above: beyond a double, which is how most EHRs read a
+            // JSON number, 1e400 would become infinity there.
+            error(field, "must be a finite number");
+            return null;
+        }
+        if (v.signum() != 0 && v.stripTrailingZeros().scale() > MAX_DECIMAL_PLACES) {
+            // 1e-400 is "greater than 0" but no measurement: and written out it is 400 digits long.
+            error(field, "must have at most " + MAX_DECIMAL_PLACES + " decimal places");
             return null;
         }
         out.put(field, v);

@@ -66,12 +66,16 @@ class ScoreValidator implements RecordValidator {
         ArrayNode normalized = f.normalized().putArray("items");
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
-            if (!item.isIntegralNumber() || item.asInt() < 0 || item.asInt() > instrument.maxItem()) {
-                f.error("items[" + i + "]", "must be an integer from 0 to " + instrument.maxItem());
+            // Read exactly, as every integer of the contract: asInt() made 4294967296 a 0.
+            String wrong = item.isNumber() ? RecordFields.integerProblem(item, 0, instrument.maxItem())
+                    : "must be an integer from 0 to " + instrument.maxItem();
+            if (wrong != null) {
+                f.error("items[" + i + "]", wrong);
                 allValid = false;
             } else {
-                sum += item.asInt();
-                normalized.add(item.asInt());
+                int value = item.decimalValue().intValueExact();
+                sum += value;
+                normalized.add(value);
             }
         }
         return allValid ? sum : null;

@@ -8,10 +8,11 @@ import java.time.OffsetDateTime;
 /** The rules of one vital set inside an encounter (also used for a row of a vitals CSV). */
 class VitalSetValidator {
 
-    void check(RecordFields f, JsonNode set, Instant from, Instant to) {
+    /** Checks one set; returns its time when that is valid (null otherwise). */
+    OffsetDateTime check(RecordFields f, JsonNode set, Instant from, Instant to) {
         if (set == null || !set.isObject()) {
             f.error("", "must be an object (a vital set)");
-            return;
+            return null;
         }
         OffsetDateTime at = f.dateTime("at", true);
         if (at != null && from != null && (at.toInstant().isBefore(from) || at.toInstant().isAfter(to))) {
@@ -33,5 +34,6 @@ class VitalSetValidator {
         if (!anyMeasure) {
             f.error("", "a vital set needs at least one measure");
         }
+        return at;
     }
 }

@@ -1,6 +1,7 @@
 package org.ketabridge.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -66,10 +67,8 @@ final class DoseMapper {
             ma.addNote().setText("KetaBridge warning (" + warning.path("field").asText() + "): "
                     + warning.path("message").asText());
         }
-        if (r.hasNonNull("doseMg") || r.hasNonNull("rateMgPerKgPerHour")) {
-            // FHIR (mad-1) allows a dosage only with a dose or a rate: a dose not given has none.
-            ma.setDosage(dosage(clinic, r));
-        }
+        // Always a dosage: the route is a fact of every dose, given or not (a planned route is still the route).
+        ma.setDosage(dosage(clinic, r));
         MappedResource administration = new MappedResource(ma, id.getSystem(), id.getValue(), Identity.placeholder(id));
         if (!r.hasNonNull("weightKg")) {
             return new MappedRecord(List.of(administration));
@@ -101,6 +100,11 @@ final class DoseMapper {
         }
         if (r.hasNonNull("doseMg")) {
             d.setDose(quantity(clinic, r, "doseMg"));
+        } else if (!r.hasNonNull("rateMgPerKgPerHour")) {
+            // A dose not done, sent without an amount (the contract allows it). FHIR's mad-1 wants a
+            // dose or a rate beside the route; the amount given was none: 0 mg, as the contract's
+            // HL7 mapping writes a dose not given (RXA-6).
+            d.setDose(quantity(clinic, "doseMg", BigDecimal.ZERO));
         }
         if (r.hasNonNull("rateMgPerKgPerHour")) {
             d.setRate(quantity(clinic, r, "rateMgPerKgPerHour"));
@@ -112,8 +116,12 @@ final class DoseMapper {
     }
 
     private Quantity quantity(Clinic clinic, JsonNode r, String measure) {
+        return quantity(clinic, measure, r.get(measure).decimalValue());
+    }
+
+    private Quantity quantity(Clinic clinic, String measure, BigDecimal value) {
         Coding unit = terms.unit(clinic, measure);
-        return new Quantity().setValue(r.get(measure).decimalValue())
+        return new Quantity().setValue(value)
                 .setUnit(unit.getDisplay()).setSystem(unit.getSystem()).setCode(unit.getCode());
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import java.net.http.HttpResponse;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -135,7 +136,117 @@ class BadInputTest extends BridgeTestSupport {
                 rule("scores", "effective missing", r -> r.remove("effective"), "effective", "required"),
                 rule("scores", "effective in the future", r -> r.put("effective", future), "effective", "future"),
                 rule("scores", "timing unknown", r -> r.put("timing", "after"), "timing", "must be one of"),
-                rule("scores", "encounterId not an id", r -> r.put("encounterId", "E/1"), "encounterId", "must be an id"));
+                rule("scores", "encounterId not an id", r -> r.put("encounterId", "E/1"), "encounterId", "must be an id"),
+                // two vital sets at one time would write one vital identifier twice (issue 11, item 8)
+                rule("encounters", "two vital sets at one instant, written with other offsets",
+                        r -> vital(r, 1).put("at", "2026-10-05T15:00:00Z"), "vitals[1].at", "same time (to the second) as vitals[0].at"),
+                rule("encounters", "two vital sets in one second",
+                        r -> vital(r, 1).put("at", "2026-10-05T09:00:00.500-06:00"), "vitals[1].at", "same time (to the second) as vitals[0].at"),
+                // more vital sets than a session can hold (issue 11, item 16)
+                rule("encounters", "1681 vital sets", r -> {
+                    ArrayNode vitals = (ArrayNode) r.get("vitals");
+                    while (vitals.size() < 1681) {
+                        vitals.addObject().put("at", "2026-10-05T10:00:00").put("heartRate", 70);
+                    }
+                }, "vitals", "at most 1680 vital sets"));
+    }
+
+    /** Every number the contract reads, at the values that were truncated, wrapped or crashed the request (issue 11, item 7). */
+    static Stream<Arguments> brokenNumbers() {
+        String twoTo64Plus = "18446744073709551617"; // 2^64 + 1: a long wraps it to 1
+        return Stream.of(
+                number("encounters", "sessionNumber", "1e400", "from 1 to 100"),
+                number("encounters", "sessionNumber", twoTo64Plus, "from 1 to 100"),
+                number("encounters", "sessionNumber", "4294967297", "from 1 to 100"),
+                number("encounters", "sessionNumber", "-0", "from 1 to 100"),
+                number("encounters", "sessionNumber", "1.0000000000000000001", "must be an integer"),
+                number("encounters", "sessionNumber", "\"1\"", "must be an integer"),
+                number("encounters", "monitoringMinutes", "-1", "from 0 to 600"),
+                number("encounters", "monitoringMinutes", "1e400", "from 0 to 600"),
+                number("encounters", "monitoringMinutes", "59.5", "must be an integer"),
+                vitalNumber("systolic", "1e400", "from 40 to 300"),
+                vitalNumber("diastolic", "-1e400", "from 20 to 200"),
+                vitalNumber("heartRate", "18446744073709551688", "from 20 to 300"), // 2^64 + 72
+                vitalNumber("respiratoryRate", "12.5", "must be an integer"),
+                vitalNumber("spo2", "1e400", "at most 100"),
+                vitalNumber("spo2", "100.0000000000000001", "at most 100"), // a double rounds it to 100
+                vitalNumber("spo2", "49.99999999999999999", "at least 50"),
+                vitalNumber("sedation", "4294967296", "from 0 to 5"),
+                vitalNumber("sedation", "-0.5", "from 0 to 5"),
+                doseNumber("doseMg", "1e400", "at most 1000"),
+                doseNumber("doseMg", "1000.0000000000000001", "at most 1000"),
+                doseNumber("doseMg", "-0.0", "greater than 0"),
+                doseNumber("weightKg", "1e400", "at most 350"),
+                doseNumber("weightKg", "-70", "at least 20"),
+                doseNumber("doseMgPerKg", "1e-400", "at most 18 decimal places"), // a double makes it 0
+                doseNumber("doseMgPerKg", "5.0000000000000000001", "at most 5"),
+                doseNumber("rateMgPerKgPerHour", "1e400", "finite"),
+                doseNumber("rateMgPerKgPerHour", "-1e-400", "greater than 0"),
+                doseNumber("wastedMg", "1e400", "finite"),
+                doseNumber("wastedMg", "1e-19", "at most 18 decimal places"),
+                doseNumber("wastedMg", "\"15\"", "must be a number"),
+                rule("scores", "PHQ-9 total 2^64 + 5", r -> { r.remove("items"); r.putRawValue("total", new RawValue("18446744073709551621")); },
+                        "total", "from 0 to 27"),
+                rule("scores", "PHQ-9 total 1e400", r -> { r.remove("items"); r.putRawValue("total", new RawValue("1e400")); },
+                        "total", "from 0 to 27"),
+                rule("scores", "PHQ-9 total 2.5", r -> { r.remove("items"); r.putRawValue("total", new RawValue("2.5")); },
+                        "total", "must be an integer"),
+                rule("scores", "PHQ-9 item 4294967296 (an int makes it 0)", r -> item(r, 8, "4294967296"), "items[8]", "from 0 to 3"),
+                rule("scores", "PHQ-9 item 1e400", r -> item(r, 3, "1e400"), "items[3]", "from 0 to 3"),
+                rule("scores", "PHQ-9 item -1", r -> item(r, 3, "-1"), "items[3]", "from 0 to 3"),
+                rule("scores", "PHQ-9 item 1.5", r -> item(r, 3, "1.5"), "items[3]", "must be an integer"));
+    }
+
+    private static Arguments number(String kind, String field, String json, String reason) {
+        return rule(kind, field + " " + json, r -> r.putRawValue(field, new RawValue(json)), field, reason);
+    }
+
+    private static Arguments vitalNumber(String field, String json, String reason) {
+        int set = field.equals("sedation") ? 1 : 0;
+        return rule("encounters", "vital " + field + " " + json, r -> vital(r, set).putRawValue(field, new RawValue(json)),
+                "vitals[" + set + "]." + field, reason);
+    }
+
+    private static Arguments doseNumber(String field, String json, String reason) {
+        // Without doseMgPerKg (unless under test), so that doseMg x weightKg is not checked too.
+        return rule("doses", field + " " + json, r -> {
+            r.remove("doseMgPerKg");
+            r.putRawValue(field, new RawValue(json));
+        }, field, reason);
+    }
+
+    private static void item(ObjectNode score, int index, String json) {
+        ArrayNode items = (ArrayNode) score.get("items");
+        items.set(index, items.rawValueNode(new RawValue(json)));
+    }
+
+    /** Integers written as decimals, negative zero, the ends of each range: accepted, and stored as the number they are. */
+    static Stream<Arguments> numbersAtTheirBounds() {
+        return Stream.of(
+                Arguments.of("encounters", (Consumer<ObjectNode>) r -> r.putRawValue("sessionNumber", new RawValue("1.0")), "sessionNumber", "1"),
+                Arguments.of("encounters", (Consumer<ObjectNode>) r -> r.putRawValue("sessionNumber", new RawValue("1e2")), "sessionNumber", "100"),
+                Arguments.of("encounters", (Consumer<ObjectNode>) r -> r.putRawValue("monitoringMinutes", new RawValue("-0")), "monitoringMinutes", "0"),
+                Arguments.of("encounters", (Consumer<ObjectNode>) r -> r.putRawValue("monitoringMinutes", new RawValue("600")), "monitoringMinutes", "600"),
+                Arguments.of("doses", (Consumer<ObjectNode>) r -> r.<ObjectNode>without("doseMgPerKg").putRawValue("doseMg", new RawValue("1000")), "doseMg", "1000"),
+                Arguments.of("doses", (Consumer<ObjectNode>) r -> r.<ObjectNode>without("doseMgPerKg").putRawValue("weightKg", new RawValue("350.0")), "weightKg", "350.0"),
+                Arguments.of("doses", (Consumer<ObjectNode>) r -> r.<ObjectNode>without("wasteWitnessNpi").putRawValue("wastedMg", new RawValue("-0.0")), "wastedMg", "0.0"),
+                Arguments.of("scores", (Consumer<ObjectNode>) r -> item(r, 0, "1.0"), "total", "7"));
+    }
+
+    @ParameterizedTest(name = "{0}: {2} as {3}")
+    @MethodSource("numbersAtTheirBounds")
+    void numbersAtTheirBoundsAreAcceptedAsTheNumberTheyAre(String kind, Consumer<ObjectNode> change, String field,
+                                                           String stored) throws Exception {
+        String p = prefix();
+        ObjectNode record = validRecord(kind, p);
+        change.accept(record);
+
+        HttpResponse<String> response = httpPost("/api/v1/clinics/gamma/" + kind, "application/x-ndjson", record + "\n");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        String content = jdbc.sql("select content from record_version where clinic_id = 'gamma' and record_id like ?")
+                .param(p + "%").query(String.class).single();
+        assertThat(JSON.readTree(content).get(field).asText()).isEqualTo(stored);
     }
 
     private static ObjectNode validRecord(String kind, String p) {
@@ -153,7 +264,7 @@ class BadInputTest extends BridgeTestSupport {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource("brokenRules")
+    @MethodSource({"brokenRules", "brokenNumbers"})
     void eachBrokenRuleIsRefusedPreciselyAndLeavesNothingBehind(String kind, String description,
                                                                 Consumer<ObjectNode> breakIt, String field, String reason)
             throws Exception {

@@ -9,9 +9,24 @@ import static org.ketabridge.support.TestRecords.prefix;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.support.BridgeTestSupport;
+import org.ketabridge.support.TestTokens;
 
 /** The HTTP channel as a clinic's exporter meets it: receipts, resends, and requests refused whole. */
 class HttpChannelTest extends BridgeTestSupport {
@@ -156,6 +171,182 @@ class HttpChannelTest extends BridgeTestSupport {
         String big = ndjson(patient(prefix())).repeat(3000);
         assertThat(big.length()).isGreaterThan(256 * 1024);
         assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson", big).statusCode()).isEqualTo(413);
+    }
+
+    /**
+     * A chunked upload far over the limit (48 MiB against 256 KiB) is answered 413 while it is still
+     * being sent: the bridge read about the limit and stopped. Had it read the body first (as it
+     * did, into memory, before checking the limit), the answer could only come after the last chunk.
+     */
+    @Test
+    void aChunkedBodyFarOverTheLimitIsRefusedWhileItIsRead() throws Exception {
+        Upload upload = chunkedUpload(48 * 1024 * 1024, "");
+        assertThat(upload.statusLine()).startsWith("HTTP/1.1 413");
+        assertThat(upload.sentWhenAnswered()).as("bytes sent before the 413 came (of %d)", upload.total())
+                .isLessThan(upload.total() / 2);
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/json", patient(prefix())).statusCode())
+                .as("the bridge goes on").isEqualTo(202);
+    }
+
+    /** A Content-Length that understates a chunked body is not believed: the bytes are counted. */
+    @Test
+    void aChunkedBodyWithALyingContentLengthIsCountedNotBelieved() throws Exception {
+        Upload upload = chunkedUpload(48 * 1024 * 1024, "Content-Length: 100\r\n");
+        assertThat(upload.statusLine()).startsWith("HTTP/1.1 413");
+        assertThat(upload.sentWhenAnswered()).as("bytes sent before the 413 came (of %d)", upload.total())
+                .isLessThan(upload.total() / 2);
+    }
+
+    private record Upload(String statusLine, long sentWhenAnswered, long total) {
+    }
+
+    /** Sends NDJSON patients in 64 KiB chunks on a raw socket until {@code total} or until the answer comes. */
+    private Upload chunkedUpload(long total, String extraHeaders) throws Exception {
+        byte[] chunk = (ndjson(patient(prefix())).repeat(1000)).substring(0, 64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(120_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/clinics/gamma/patients HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + TestTokens.allTestClinics() + "\r\n"
+                    + "Content-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n" + extraHeaders + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            AtomicLong sent = new AtomicLong();
+            CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Thread writer = new Thread(() -> {
+                try {
+                    byte[] header = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+                    while (sent.get() < total && !answer.isDone()) {
+                        out.write(header);
+                        out.write(chunk);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                        sent.addAndGet(chunk.length);
+                    }
+                    if (sent.get() >= total) {
+                        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
+                } catch (IOException closedByTheServer) {
+                    // The server stopped reading and closed the connection: the upload is cut short.
+                }
+            });
+            writer.start();
+            String statusLine = answer.get(5, TimeUnit.MINUTES);
+            long sentWhenAnswered = sent.get();
+            socket.close(); // unblocks a writer the server no longer reads from
+            writer.join();
+            return new Upload(statusLine, sentWhenAnswered, total);
+        }
+    }
+
+    @Test
+    void binaryGarbageIs400AndTheBridgeGoesOn() throws Exception {
+        byte[] garbage = new byte[4096];
+        new java.util.Random(11).nextBytes(garbage);
+        garbage[0] = (byte) 0x89; // as a PNG begins: not a zero byte, not a byte-order mark
+        HttpResponse<String> response = postBytes("/api/v1/clinics/gamma/patients", "application/json", garbage);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json(response).get("detail").asText()).contains("not UTF-8");
+        HttpResponse<String> asNdjson = postBytes("/api/v1/clinics/gamma/patients", "application/x-ndjson", garbage);
+        assertThat(asNdjson.statusCode()).as(asNdjson.body()).isEqualTo(400);
+        assertThat(httpPost("/api/v1/clinics/gamma/patients", "application/json", patient(prefix())).statusCode())
+                .as("the bridge goes on").isEqualTo(202);
+    }
+
+    @Test
+    void utf16JsonIs415() throws Exception {
+        String p = prefix();
+        byte[] utf16 = patient(p).getBytes(StandardCharsets.UTF_16); // with its byte-order mark
+        HttpResponse<String> response = postBytes("/api/v1/clinics/gamma/patients", "application/json", utf16);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(415);
+        assertThat(json(response).get("detail").asText()).contains("UTF-8");
+        byte[] utf16leNoBom = patient(p).getBytes(StandardCharsets.UTF_16LE);
+        assertThat(postBytes("/api/v1/clinics/gamma/patients", "application/json", utf16leNoBom).statusCode()).isEqualTo(415);
+        assertThat(postBytes("/api/v1/clinics/gamma/patients", "application/json; charset=UTF-16",
+                patient(p).getBytes(StandardCharsets.UTF_8)).statusCode()).as("a charset other than UTF-8").isEqualTo(415);
+        assertThat(storedIds(p)).isZero();
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsSkipped() throws Exception {
+        String p = prefix();
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] body = (ndjson(patient(p + "-1"), patient(p + "-2"))).getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = java.util.Arrays.copyOf(bom, bom.length + body.length);
+        System.arraycopy(body, 0, withBom, bom.length, body.length);
+        HttpResponse<String> response = postBytes("/api/v1/clinics/gamma/patients", "application/x-ndjson; charset=utf-8", withBom);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(json(response).get("accepted").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void anNdjsonLineWithALatin1ByteIsRejectedAloneAndNotStoredMangled() throws Exception {
+        String p = prefix();
+        byte[] body = ndjson(patient(p + "-1"), patient(p + "-2", "M\u00fcller"), patient(p + "-3"))
+                .getBytes(StandardCharsets.ISO_8859_1); // the u-umlaut as one byte, 0xFC: not UTF-8
+        HttpResponse<String> response = postBytes("/api/v1/clinics/gamma/patients", "application/x-ndjson", body);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode receipt = json(response);
+        assertThat(receipt.get("accepted").asInt()).isEqualTo(2);
+        assertThat(receipt.get("rejected").asInt()).isEqualTo(1);
+        JsonNode rejection = receipt.get("rejections").get(0);
+        assertThat(rejection.get("line").asInt()).isEqualTo(2);
+        assertThat(rejection.get("errors").get(0).get("field").asText()).isEqualTo("(record)");
+        assertThat(rejection.get("errors").get(0).get("reason").asText()).startsWith("not UTF-8 (byte ");
+        assertThat(storedIds(p)).isEqualTo(2);
+    }
+
+    @Test
+    void deeplyNestedArraysAre400OrTheirLineRejected() throws Exception {
+        String nested = "[".repeat(100_000) + "]".repeat(100_000);
+        HttpResponse<String> single = httpPost("/api/v1/clinics/gamma/patients", "application/json", nested);
+        assertThat(single.statusCode()).as(single.body()).isEqualTo(400);
+        assertThat(json(single).get("detail").asText()).contains("nested deeper than");
+
+        String p = prefix();
+        HttpResponse<String> lines = httpPost("/api/v1/clinics/gamma/patients", "application/x-ndjson",
+                ndjson(patient(p + "-1"), nested, patient(p + "-3")));
+        assertThat(lines.statusCode()).as(lines.body()).isEqualTo(202);
+        JsonNode rejection = json(lines).get("rejections").get(0);
+        assertThat(rejection.get("line").asInt()).isEqualTo(2);
+        assertThat(rejection.get("errors").get(0).get("reason").asText()).contains("nested deeper than");
+        assertThat(storedIds(p)).isEqualTo(2);
+    }
+
+    @Test
+    void aNumberBeyondADoubleIsRefusedInTheReceiptNotAsA500() throws Exception {
+        String p = prefix();
+        String huge = encounter(p + "-E2", p + "-M").replace("\"sessionNumber\":1", "\"sessionNumber\":1e400");
+        HttpResponse<String> response = httpPost("/api/v1/clinics/gamma/encounters", "application/x-ndjson",
+                ndjson(encounter(p + "-E1", p + "-M"), huge, encounter(p + "-E3", p + "-M")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode rejection = json(response).get("rejections").get(0);
+        assertThat(rejection.get("line").asInt()).isEqualTo(2);
+        assertThat(rejection.get("recordId").asText()).isEqualTo(p + "-E2");
+        assertThat(rejection.get("errors").get(0).get("field").asText()).isEqualTo("sessionNumber");
+        assertThat(storedIds(p)).isEqualTo(2);
+    }
+
+    @Test
+    void aJsonBodyWithMoreThanOneValueIs400NotItsFirstRecordAlone() throws Exception {
+        String p = prefix();
+        HttpResponse<String> response = httpPost("/api/v1/clinics/gamma/patients", "application/json",
+                patient(p + "-1") + "\n" + patient(p + "-2"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json(response).get("detail").asText()).contains("more than one JSON value");
+        assertThat(storedIds(p)).isZero();
+    }
+
+    private HttpResponse<String> postBytes(String path, String contentType, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", contentType).header("Authorization", "Bearer " + TestTokens.allTestClinics())
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

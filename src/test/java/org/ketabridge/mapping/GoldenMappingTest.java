@@ -1,6 +1,8 @@
 package org.ketabridge.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketabridge.config.BridgeProperties;
@@ -97,11 +101,51 @@ class GoldenMappingTest {
     void eachRecordBecomesExactlyItsExpectedFhir(String caseName) throws IOException {
         IParser json = FHIR.newJsonParser().setPrettyPrint(true);
         String actual = json.encodeResourceToString(mapToBundle(caseName)) + "\n";
-        Path expected = GOLDEN.resolve(caseName).resolve("expected.json");
-        if (Boolean.getBoolean("golden.update")) {
+        compareOrRewrite(GOLDEN.resolve(caseName).resolve("expected.json"), actual, Boolean.getBoolean("golden.update"));
+    }
+
+    /**
+     * Compares with the expected file; in update mode a file that differs is rewritten and the case
+     * fails (it was not compared: the diff is for a person to read), so a green run always means
+     * every case matched the expected files as they were.
+     */
+    static void compareOrRewrite(Path expected, String actual, boolean update) throws IOException {
+        if (update && (!Files.exists(expected) || !Files.readString(expected).equals(actual))) {
             Files.writeString(expected, actual);
+            fail("golden.update: rewrote " + expected + " instead of comparing; read the diff, then run again"
+                    + " without -Dgolden.update");
         }
-        assertThat(expected).as("expected.json of " + caseName + " (write it with -Dgolden.update=true)").exists();
+        assertThat(expected).as(expected + " (write it with -Dgolden.update=true)").exists();
         assertThat(actual).isEqualTo(Files.readString(expected));
+    }
+
+    /** Issue 11, item 3: the route of a dose not done reached the EHR nowhere (no dosage at all). */
+    @Test
+    void aDoseNotDoneKeepsItsRouteAndEveryOtherFact() throws IOException {
+        var notDone = (org.hl7.fhir.r4.model.MedicationAdministration) map("dose-not-done").primary().resource();
+        assertThat(notDone.getDosage().getRoute().getCoding()).extracting(c -> c.getCode()).contains("intranasal");
+
+        var planned = (org.hl7.fhir.r4.model.MedicationAdministration) map("dose-not-done-iv-with-every-fact").primary().resource();
+        assertThat(planned.getDosage().getRoute().getCoding()).extracting(c -> c.getCode()).contains("IV");
+        assertThat(planned.getDosage().getRateQuantity().getValue()).isEqualByComparingTo("0.75");
+        assertThat(planned.getDosage().getText()).isEqualTo("0.5 mg/kg");
+        assertThat(((org.hl7.fhir.r4.model.Medication) planned.getContained().get(0)).getBatch().getLotNumber()).isEqualTo("KET-2026-118");
+        assertThat(planned.getSupportingInformation()).as("the weight used for dosing").hasSize(1);
+        assertThat(planned.getPerformer()).hasSize(2);
+        assertThat(planned.getExtensionByUrl(Codes.KB_WASTED_AMOUNT)).isNotNull();
+    }
+
+    @Test
+    void updateModeFailsTheCaseItRewritesAndComparesTheOthers(@TempDir Path dir) throws IOException {
+        Path expected = dir.resolve("expected.json");
+        Files.writeString(expected, "old\n");
+
+        assertThatThrownBy(() -> compareOrRewrite(expected, "new\n", true))
+                .as("a rewritten case is not a passed case").isInstanceOf(AssertionError.class)
+                .hasMessageContaining("rewrote");
+        assertThat(expected).hasContent("new");
+        compareOrRewrite(expected, "new\n", true); // unchanged: compared, and it matches
+        assertThatThrownBy(() -> compareOrRewrite(expected, "other\n", false)).isInstanceOf(AssertionError.class);
+        assertThat(expected).as("compare mode never writes").hasContent("new");
     }
 }
