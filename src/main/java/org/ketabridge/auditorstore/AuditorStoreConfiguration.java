@@ -101,5 +101,6 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
         server.registerProvider(bulkExport);
         server.registerInterceptor(new ExportPollScope());
+        server.registerInterceptor(new FhirFailureLog());
     }
 }
