@@ -101,8 +101,9 @@ public class AccessAuditFilter extends OncePerRequestFilter {
             trail.append(r);
         } catch (RuntimeException e) {
             // The request has been answered; losing its audit record must at least be loud.
-            log.error("Could not record the access audit of request {} ({} {}): {}", r.requestId(), r.method(), r.path(),
-                    e.getMessage());
+            // Request id, method and status only: the path and the error's message may carry patient data.
+            log.error("Could not record the access audit of request {} ({}, HTTP {}): {}", r.requestId(), r.method(), r.status(),
+                    e.getClass().getSimpleName());
         }
     }
 

@@ -1,7 +1,9 @@
 package org.ketabridge.audit;
 
+import ca.uhn.fhir.context.FhirContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -35,6 +37,8 @@ public class AuditEventMapper {
     private static final Pattern HISTORY_INSTANCE = Pattern.compile("^/fhir/[A-Z][A-Za-z]+/[A-Za-z0-9\\-.]{1,64}/_history$");
     private static final Pattern HISTORY_TYPE = Pattern.compile("^/fhir/[A-Z][A-Za-z]+/_history$");
     private static final Pattern SEARCH_TYPE = Pattern.compile("^/fhir/[A-Z][A-Za-z]+(/_search)?$");
+
+    private static final Set<String> RESOURCE_TYPES = FhirContext.forR4Cached().getResourceTypes();
 
     public static String idOf(AccessRecord record) {
         return "kb-audit-" + record.id();
@@ -78,8 +82,12 @@ public class AuditEventMapper {
         if (r.query() != null && !r.query().isEmpty()) {
             what.setRole(new Coding(OBJECT_ROLE, "24", "Query")).setQuery(r.query().getBytes(StandardCharsets.UTF_8));
         } else if (r.isFhir() && (interaction.equals("read") || interaction.equals("vread") || interaction.equals("history-instance"))) {
-            what.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"))
-                    .setWhat(new Reference(r.path().substring("/fhir/".length()).replaceFirst("/_history.*$", "")));
+            String resource = r.path().substring("/fhir/".length()).replaceFirst("/_history.*$", "");
+            // Only a reference the store can keep: HAPI refuses an AuditEvent naming a type R4 does
+            // not have (GET /fhir/Foo/bar), and the path is in the description anyway.
+            if (RESOURCE_TYPES.contains(resource.substring(0, resource.indexOf('/')))) {
+                what.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource")).setWhat(new Reference(resource));
+            }
         }
         if (r.patientReference() != null) {
             event.addEntity().setWhat(new Reference(r.patientReference()))

@@ -209,7 +209,8 @@ public class AuditorStore implements ApplicationListener<ApplicationReadyEvent>,
             try {
                 maintenance.runMaintenancePass();
             } catch (RuntimeException e) {
-                log.warn("Batch job maintenance pass failed: {}", e.getMessage());
+                // An export's job parameters may hold search values: the kind of error only.
+                log.warn("Batch job maintenance pass failed: {}", org.ketabridge.sync.LogSafe.kinds(e));
             }
         }, 3, 3, java.util.concurrent.TimeUnit.SECONDS);
         return timer;

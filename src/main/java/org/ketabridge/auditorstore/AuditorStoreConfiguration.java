@@ -115,5 +115,6 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
                 Duration.ofMillis(storageSettings.getExpireSearchResultsAfterMillis()).multipliedBy(2), Clock.systemUTC()));
         // The public CapabilityStatement would count every partition's resources.
         ((JpaCapabilityStatementProvider) server.getServerConformanceProvider()).setIncludeResourceCounts(false);
+        server.registerInterceptor(new FhirFailureLog());
     }
 }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code issue-token --role=auditor --clinics=demo [--subject=name] [--hours=8] [--key-dir=./data/keys]}:
+ * {@code issue-token --role=auditor --clinics=demo [--subject=name] [--hours=8] [--audience=a,b] [--key-dir=./data/keys]}:
  * prints a token signed by the local key, for the demo and a first run. Runs instead of the
- * bridge (no Spring context), so it works whether or not a bridge is running.
+ * bridge (no Spring context), so it works whether or not a bridge is running. A token lives at
+ * most {@link TokenIssuer#MAX_LIFETIME}; a longer {@code --hours} is refused, not shortened.
  */
 public final class IssueTokenCommand {
 
@@ -22,18 +23,30 @@ public final class IssueTokenCommand {
     /** @return the process exit code */
     public static int run(String[] args) {
         Optional<Role> role = option(args, "role").flatMap(Role::ofClaim);
-        if (role.isEmpty()) {
+        Optional<Duration> validFor = hours(args);
+        if (role.isEmpty() || validFor.isEmpty()) {
             System.err.println("usage: issue-token --role=auditor|clinic-it|admin --clinics=id1,id2 [--subject=name]"
-                    + " [--hours=8] [--key-dir=./data/keys]");
+                    + " [--hours=8, at most " + TokenIssuer.MAX_LIFETIME.toHours() + "] [--audience=a,b] [--key-dir=./data/keys]");
             return 2;
         }
         List<String> clinics = option(args, "clinics").map(c -> Arrays.asList(c.split(","))).orElse(List.of());
         String subject = option(args, "subject").orElse(role.get().claim() + "-demo");
-        Duration validFor = Duration.ofHours(option(args, "hours").map(Long::parseLong).orElse(8L));
+        List<String> audiences = option(args, "audience").map(a -> Arrays.asList(a.split(","))).orElse(List.of());
         Path keys = Path.of(option(args, "key-dir").orElse("./data/keys"));
         TokenIssuer issuer = new TokenIssuer(LocalSigningKey.loadOrCreate(keys));
-        System.out.println(issuer.issue(subject, role.get(), clinics, Instant.now(), validFor));
+        System.out.println(issuer.issue(subject, role.get(), clinics, audiences, Instant.now(), validFor.get()));
         return 0;
+    }
+
+    /** {@code --hours}, 8 by default; empty when it is not a whole number of hours within the cap. */
+    private static Optional<Duration> hours(String[] args) {
+        try {
+            Duration validFor = Duration.ofHours(option(args, "hours").map(Long::parseLong).orElse(8L));
+            boolean allowed = !validFor.isNegative() && !validFor.isZero() && validFor.compareTo(TokenIssuer.MAX_LIFETIME) <= 0;
+            return allowed ? Optional.of(validFor) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static Optional<String> option(String[] args, String name) {

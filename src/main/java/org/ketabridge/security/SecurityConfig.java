@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -25,6 +26,8 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -46,6 +49,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * tells its holder which other clinics there are. No sessions, no cookies, hence no CSRF.
  */
 @Configuration
+@Import(TokenChecks.class)
 public class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
@@ -82,12 +86,13 @@ public class SecurityConfig {
     @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
             prefix = "spring.security.oauth2.resourceserver.jwt", name = {"issuer-uri", "jwk-set-uri", "public-key-location"},
             matchIfMissing = true, havingValue = "__never__")
-    public JwtDecoder localKeyDecoder(BridgeProperties properties) throws JOSEException {
+    public JwtDecoder localKeyDecoder(BridgeProperties properties, OAuth2TokenValidator<Jwt> bridgeTokenRules)
+            throws JOSEException {
         var key = LocalSigningKey.loadOrCreate(properties.getSecurity().getLocalKeyDir());
         log.warn("Bearer tokens are checked against the local key in {} (no issuer configured): fine for a demo,"
                 + " set spring.security.oauth2.resourceserver.jwt.issuer-uri in production", properties.getSecurity().getLocalKeyDir());
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key.toRSAPublicKey()).build();
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(LocalSigningKey.ISSUER)));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), bridgeTokenRules));
         return decoder;
     }
 

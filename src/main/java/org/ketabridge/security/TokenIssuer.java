@@ -12,8 +12,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
-/** Issues tokens signed by the {@link LocalSigningKey}: for the demo, a first run and the tests. */
+/**
+ * Issues tokens signed by the {@link LocalSigningKey}: for the demo, a first run and the tests.
+ * A token lives at most {@link #MAX_LIFETIME}: whoever holds one can read patient data or send
+ * records until it expires, and a local token cannot be revoked (the bridge refuses longer-lived
+ * local tokens too, {@link TokenChecks}).
+ */
 public final class TokenIssuer {
+
+    public static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
     private final RSAKey key;
 
@@ -22,15 +29,25 @@ public final class TokenIssuer {
     }
 
     public String issue(String subject, Role role, List<String> clinics, Instant now, Duration validFor) {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        return issue(subject, role, clinics, List.of(), now, validFor);
+    }
+
+    /** @param audiences the token's {@code aud} (what spring.security.oauth2.resourceserver.jwt.audiences expects), or none */
+    public String issue(String subject, Role role, List<String> clinics, List<String> audiences, Instant now, Duration validFor) {
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(MAX_LIFETIME) > 0) {
+            throw new IllegalArgumentException("a token lives more than 0 and at most " + MAX_LIFETIME.toHours() + " hours");
+        }
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(LocalSigningKey.ISSUER)
                 .subject(subject)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(validFor)))
                 .claim(Caller.ROLE_CLAIM, role.claim())
-                .claim(Caller.CLINICS_CLAIM, clinics)
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+                .claim(Caller.CLINICS_CLAIM, clinics);
+        if (!audiences.isEmpty()) {
+            claims.audience(audiences);
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

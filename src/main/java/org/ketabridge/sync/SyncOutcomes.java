@@ -100,7 +100,9 @@ public class SyncOutcomes {
             queue.deadLetter(task.id(), task.attempts() + 1, "mapping failed: " + e.getMessage(), now);
         } else {
             String what = cause.getClass().getSimpleName();
-            log.error("Task {} of clinic {} failed unexpectedly ({})", task.id(), task.clinicId(), what, cause);
+            // The kinds of error along the cause chain, never a message or a stack trace's causes:
+            // those may quote the record (a parser's, a database's, the EHR's own words).
+            log.error("Task {} of clinic {} failed unexpectedly ({})", task.id(), task.clinicId(), LogSafe.kinds(cause));
             retryOrDeadLetter(task, "internal error: " + what, null, now);
         }
     }
