@@ -64,7 +64,7 @@ public abstract class BridgeTestSupport {
     /** The validator's definitions load once the bridge is up (seconds): a test's own time limits start after that. */
     @BeforeEach
     void awaitValidator() {
-        await().atMost(Duration.ofMinutes(2)).until(validator::isReady);
+        await().atMost(Duration.ofMinutes(5)).until(validator::isReady);
     }
 
     @BeforeEach
