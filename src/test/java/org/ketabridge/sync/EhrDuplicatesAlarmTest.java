@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 class EhrDuplicatesAlarmTest extends BridgeTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration SYNCED = Duration.ofSeconds(60);
+    private static final Duration SYNCED = Duration.ofMinutes(3);
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
 
