@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.store.EhrAlarms;
+import org.ketabridge.store.SharedResources;
 import org.ketabridge.store.StoreQueue;
 import org.ketabridge.store.SyncQueue;
 import org.springframework.stereotype.Component;
@@ -20,9 +22,13 @@ public class DeadLetterApi {
     private final StoreQueue storeQueue;
     private final JsonResponses responses;
     private final Clock clock;
+    private final EhrAlarms ehrAlarms;
+    private final SharedResources sharedResources;
 
     public DeadLetterApi(ClinicRegistry clinics, SyncQueue queue, StoreQueue storeQueue, JsonResponses responses,
-                        Clock clock) {
+                        Clock clock, EhrAlarms ehrAlarms, SharedResources sharedResources) {
+        this.ehrAlarms = ehrAlarms;
+        this.sharedResources = sharedResources;
         this.clinics = clinics;
         this.queue = queue;
         this.storeQueue = storeQueue;
@@ -42,7 +48,25 @@ public class DeadLetterApi {
     public void syncStatus(Exchange exchange) {
         String clinicId = clinicOf(exchange);
         responses.write(exchange, 200, Map.of("clinicId", clinicId, "tasks", queue.countsByStatus(clinicId),
-                "auditorStore", storeQueue.countsByStatus(clinicId)));
+                "auditorStore", storeQueue.countsByStatus(clinicId), "alarms", alarms(clinicId)));
+    }
+
+    /**
+     * The clinic's alarms: dead letters that say the EHR needs clinic IT (it holds duplicates), by
+     * task, record, resource type, since when, and how many tasks wait for the shared resource.
+     */
+    private java.util.List<Map<String, Object>> alarms(String clinicId) {
+        return ehrAlarms.active(clinicId).stream().map(a -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("alarm", a.alarm());
+            m.put("taskId", a.taskId());
+            m.put("kind", a.kind());
+            m.put("recordId", a.recordId());
+            m.put("resourceType", a.resourceType());
+            m.put("since", a.since());
+            m.put("waiting", sharedResources.alarmedBy(a.taskId()).map(sharedResources::waiting).orElse(0));
+            return m;
+        }).toList();
     }
 
     public void replayOne(Exchange exchange) {

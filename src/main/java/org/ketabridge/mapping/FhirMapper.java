@@ -43,6 +43,19 @@ public class FhirMapper {
         return new MappedRecord(withProvenance, mapped.primary());
     }
 
+    /**
+     * The resources of this record that many records share (the clinic's Organization, the
+     * series' EpisodeOfCare), as {@link #map} makes them, in write order. Only an encounter
+     * brings any; the other kinds are not mapped for it.
+     */
+    public List<MappedResource> sharedResources(MappingInput in) {
+        if (in.kind() != org.ketabridge.intake.RecordKind.ENCOUNTER) {
+            return List.of();
+        }
+        return encounters.map(in.clinic(), read(in.content()), in.references()).resources().stream()
+                .filter(MappedResource::shared).toList();
+    }
+
     private JsonNode read(String text) {
         try {
             return json.readTree(text);

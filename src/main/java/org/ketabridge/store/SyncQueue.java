@@ -122,7 +122,7 @@ public class SyncQueue {
     }
 
     public List<DeadLetter> deadLetters(String clinicId) {
-        return jdbc.sql("select t.id, t.kind, t.record_id, v.version, t.attempts, t.last_error, t.updated_at"
+        return jdbc.sql("select t.id, t.kind, t.record_id, v.version, t.attempts, t.last_error, t.updated_at, t.alarm"
                         + " from sync_task t join record_version v on v.id = t.record_version_id"
                         + " where t.clinic_id = ? and t.status = 'DEAD' order by t.id")
                 .param(clinicId)
@@ -163,7 +163,8 @@ public class SyncQueue {
         return error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
     }
 
+    /** {@code alarm}: set when the dead letter says the EHR needs clinic IT (EhrAlarms), null otherwise. */
     public record DeadLetter(long id, String kind, String recordId, int version, int attempts, String lastError,
-                             OffsetDateTime updatedAt) {
+                             OffsetDateTime updatedAt, String alarm) {
     }
 }

@@ -2,11 +2,24 @@ package org.ketabridge.sync;
 
 import org.ketabridge.intake.RecordKind;
 
-/** A record another one refers to and must wait for: its patient, or its encounter. */
-public record Dependency(RecordKind kind, String recordId) {
+/**
+ * What a task must wait for: another record (its patient, its encounter, a baseline score) to
+ * reach the EHR, or a resource several records share (the clinic's Organization, a series'
+ * EpisodeOfCare, by resource type and identifier value) to be free: written by no other task now,
+ * and with no alarm on it.
+ */
+public record Dependency(String kind, String recordId, boolean shared) {
 
-    /** How the queue names it in {@code sync_task.waiting_for}: {@code PATIENT:MRN1}. */
+    public Dependency(RecordKind kind, String recordId) {
+        this(kind.name(), recordId, false);
+    }
+
+    public static Dependency sharedResource(String resourceType, String identifierValue) {
+        return new Dependency(resourceType, identifierValue, true);
+    }
+
+    /** How the queue names it in {@code sync_task.waiting_for}: {@code PATIENT:MRN1}, {@code EpisodeOfCare:S-1}. */
     public String key() {
-        return kind.name() + ":" + recordId;
+        return kind + ":" + recordId;
     }
 }

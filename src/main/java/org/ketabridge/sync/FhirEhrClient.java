@@ -79,6 +79,9 @@ public class FhirEhrClient {
         if (response.statusCode() == 429) {
             return WriteResult.throttled(retryAfter(response).orElse(null));
         }
+        if (response.statusCode() == 412) {
+            return duplicates(response, record.resources().stream().filter(r -> mentions(response, r)).findFirst().orElse(null));
+        }
         if (!isSuccess(response.statusCode())) {
             return refused(response);
         }
@@ -91,7 +94,17 @@ public class FhirEhrClient {
             throw new EhrUnavailableException("EHR answered the transaction with too few response entries", null);
         }
         String location = answer.getEntry().get(primary).getResponse().getLocation();
-        return WriteResult.stored(referenceFrom(location, record.primary().resourceType()));
+        String reference = referenceFrom(location, record.primary().resourceType());
+        // The id the EHR gave each resource (shared ones are referred to by it from then on).
+        Map<String, String> written = new HashMap<>();
+        for (int i = 0; i < record.resources().size() && i < answer.getEntry().size(); i++) {
+            MappedResource r = record.resources().get(i);
+            String at = answer.getEntry().get(i).getResponse().getLocation();
+            if (at != null && at.contains(r.resourceType() + "/")) {
+                written.put(r.placeholder(), referenceFrom(at, r.resourceType()));
+            }
+        }
+        return WriteResult.stored(reference, written);
     }
 
     /**
@@ -110,12 +123,15 @@ public class FhirEhrClient {
             if (response.statusCode() == 429) {
                 return WriteResult.throttled(retryAfter(response).orElse(null));
             }
+            if (response.statusCode() == 412) {
+                return duplicates(response, r);
+            }
             if (!isSuccess(response.statusCode())) {
                 return refused(response);
             }
             placeholders.put(r.placeholder(), referenceOf(response, r.resourceType()));
         }
-        return WriteResult.stored(placeholders.get(record.primary().placeholder()));
+        return WriteResult.stored(placeholders.get(record.primary().placeholder()), placeholders);
     }
 
     private void rewriteReferences(Resource resource, Map<String, String> placeholders) {
@@ -168,6 +184,29 @@ public class FhirEhrClient {
             throw new EhrUnavailableException("EHR answered " + status + summary(response), retryAfter(response).orElse(null));
         }
         return response;
+    }
+
+    /**
+     * 412 to a conditional write is FHIR's "multiple matches": the EHR holds more than one
+     * resource with the identifier (HAPI: HAPI-0958/0988 "this search matched 2 resources" per
+     * resource, HAPI-2207 "Multiple resources match this search" in a transaction). No write of
+     * the bridge can repair that: an alarm, not a refusal of the record. {@code which} is the
+     * resource it concerned, or null when a transaction's answer does not say.
+     */
+    private WriteResult duplicates(HttpResponse<String> response, MappedResource which) {
+        return WriteResult.duplicates("EHR holds duplicates: it answered 412" + summary(response),
+                new WriteResult.Duplicates(which == null ? null : which.resourceType(),
+                        which == null ? null : which.placeholder()));
+    }
+
+    /** Whether the EHR's answer names this resource's match URL (as sent, or decoded). */
+    private boolean mentions(HttpResponse<String> response, MappedResource r) {
+        String body = response.body();
+        if (body == null || r.writtenById()) {
+            return false;
+        }
+        String url = writeUrl(r);
+        return body.contains(url) || body.contains(java.net.URLDecoder.decode(url, StandardCharsets.UTF_8));
     }
 
     private WriteResult refused(HttpResponse<String> response) {

@@ -18,12 +18,15 @@ public class RecordToFhir implements Processor {
     private final VersionValidation validation;
     private final SyncQueue queue;
     private final Clock clock;
+    private final SharedResourceClaims shared;
 
-    public RecordToFhir(FhirMapper mapper, VersionValidation validation, SyncQueue queue, Clock clock) {
+    public RecordToFhir(FhirMapper mapper, VersionValidation validation, SyncQueue queue, Clock clock,
+                        SharedResourceClaims shared) {
         this.mapper = mapper;
         this.validation = validation;
         this.queue = queue;
         this.clock = clock;
+        this.shared = shared;
     }
 
     @Override
@@ -34,7 +37,8 @@ public class RecordToFhir implements Processor {
                 v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()));
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
         validation.check(v.id(), mapped);
-        work.mapped(mapped);
+        // Shared resources the EHR holds already are referred to by its ids, not written again.
+        work.mapped(shared.forTheEhr(work, mapped));
         queue.markMapped(work.task().id(), clock.instant());
     }
 }

@@ -11,7 +11,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Finds, as the EHR knows them, the patient and encounter a record refers to (and, for a score,
- * the baseline score its outcome derives from). When one is not in
+ * the baseline score its outcome derives from, for an encounter the shared resources it names:
+ * {@link SharedResourceClaims}). When one is not in
  * the EHR yet (its record has not arrived, or is still on its way) the task waits for it and goes
  * as soon as it is there: the EHR never receives a reference to something it does not hold.
  */
@@ -20,10 +21,12 @@ public class ReferenceResolver implements Processor {
 
     private final EhrLinks links;
     private final org.ketabridge.outcome.ScoreOutcomes outcomes;
+    private final SharedResourceClaims shared;
 
-    public ReferenceResolver(EhrLinks links, org.ketabridge.outcome.ScoreOutcomes outcomes) {
+    public ReferenceResolver(EhrLinks links, org.ketabridge.outcome.ScoreOutcomes outcomes, SharedResourceClaims shared) {
         this.links = links;
         this.outcomes = outcomes;
+        this.shared = shared;
     }
 
     @Override
@@ -64,5 +67,8 @@ public class ReferenceResolver implements Processor {
             }
         }
         work.references(new EhrReferences(patient.get(), encounter, baseline));
+        // The clinic's Organization and the series' EpisodeOfCare: referred to by the EHR's id,
+        // or written by this task alone, or waited for while another task writes them.
+        shared.claim(work);
     }
 }

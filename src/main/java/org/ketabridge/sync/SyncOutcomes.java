@@ -7,6 +7,7 @@ import java.time.Instant;
 import org.apache.camel.Exchange;
 import org.ketabridge.intake.RecordKind;
 import org.ketabridge.mapping.MappingException;
+import org.ketabridge.store.EhrAlarms;
 import org.ketabridge.store.EhrLinks;
 import org.ketabridge.store.StoreQueue;
 import org.ketabridge.store.SyncQueue;
@@ -31,13 +32,18 @@ public class SyncOutcomes {
     private final EhrLinks links;
     private final RetryPolicy retry;
     private final Clock clock;
+    private final SharedResourceClaims shared;
+    private final EhrAlarms alarms;
 
-    public SyncOutcomes(SyncQueue queue, StoreQueue storeQueue, EhrLinks links, RetryPolicy retry, Clock clock) {
+    public SyncOutcomes(SyncQueue queue, StoreQueue storeQueue, EhrLinks links, RetryPolicy retry, Clock clock,
+                        SharedResourceClaims shared, EhrAlarms alarms) {
         this.queue = queue;
         this.storeQueue = storeQueue;
         this.links = links;
         this.retry = retry;
         this.clock = clock;
+        this.shared = shared;
+        this.alarms = alarms;
     }
 
     /**
@@ -52,7 +58,9 @@ public class SyncOutcomes {
         Dependency dependency = work.waitingFor();
         Instant now = clock.instant();
         queue.markWaiting(task.id(), dependency.key(), now);
-        if (links.find(task.clinicId(), dependency.kind().name(), dependency.recordId()).isPresent()) {
+        boolean there = dependency.shared() ? shared.isFree(task.clinicId(), dependency)
+                : links.find(task.clinicId(), dependency.kind(), dependency.recordId()).isPresent();
+        if (there) {
             queue.wake(task.clinicId(), dependency.key(), now);
         }
     }
@@ -69,6 +77,12 @@ public class SyncOutcomes {
                     "EHR answered 429 Too Many Requests", now);
             return;
         }
+        alarms.clear(task.id());
+        if (result.duplicates() != null) {
+            queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now);
+            shared.duplicatesFound(work, result, now);
+            return;
+        }
         if (!result.isStored()) {
             log.warn("Task {} of clinic {} dead-lettered: the EHR refused it", task.id(), task.clinicId());
             queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now);
@@ -80,6 +94,8 @@ public class SyncOutcomes {
         links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
         // Whatever waited for this record (its patient, encounter, or baseline score) can go now.
         queue.wake(task.clinicId(), new Dependency(work.kind(), task.recordId()).key(), now);
+        // The shared resources it wrote: their EHR ids recorded, their claims ended, their waiters woken.
+        shared.written(work, result, now);
     }
 
     /** The task could not go: decide, by why, whether and when it goes again. */

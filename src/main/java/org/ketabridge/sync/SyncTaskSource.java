@@ -9,6 +9,7 @@ import java.util.Set;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.store.RecordStore;
+import org.ketabridge.store.SharedResources;
 import org.ketabridge.store.SyncQueue;
 import org.ketabridge.store.SyncTask;
 import org.springframework.stereotype.Component;
@@ -26,9 +27,11 @@ public class SyncTaskSource {
     private final ClinicRegistry clinics;
     private final Clock clock;
     private final int batchSize;
+    private final SharedResources shared;
 
     public SyncTaskSource(SyncQueue queue, RecordStore records, ClinicRegistry clinics, Clock clock,
-                          BridgeProperties properties) {
+                          BridgeProperties properties, SharedResources shared) {
+        this.shared = shared;
         this.queue = queue;
         this.records = records;
         this.clinics = clinics;
@@ -39,6 +42,7 @@ public class SyncTaskSource {
     public Iterator<SyncWork> due(String clinicId) {
         var clinic = clinics.find(clinicId).orElseThrow();
         queue.wakeSatisfied(clinicId, clock.instant());
+        shared.wakeWaitersOfFree(clinicId, clock.instant());
         return new Iterator<>() {
             private final ArrayDeque<SyncTask> batch = new ArrayDeque<>();
             private final Set<Long> handedOut = new HashSet<>();

@@ -18,6 +18,7 @@ public class SyncWork {
     private MappedRecord mapped;
     private org.ketabridge.outcome.Outcome outcome;
     private WriteResult result;
+    private SharedWrites sharedWrites = SharedWrites.NONE;
 
     public SyncWork(SyncTask task, Clinic clinic, StoredVersion version) {
         this.task = task;
@@ -40,6 +41,10 @@ public class SyncWork {
     /** For a score of an outcome instrument: where it stands against its baseline. */
     public org.ketabridge.outcome.Outcome outcome() { return outcome; }
     public void outcome(org.ketabridge.outcome.Outcome outcome) { this.outcome = outcome; }
+
+    /** The shared resources this task writes itself, and those it refers to by the EHR's id. */
+    public SharedWrites sharedWrites() { return sharedWrites; }
+    public void sharedWrites(SharedWrites sharedWrites) { this.sharedWrites = sharedWrites; }
 
     public MappedRecord mapped() { return mapped; }
     public void mapped(MappedRecord mapped) { this.mapped = mapped; }

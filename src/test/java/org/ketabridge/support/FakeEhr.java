@@ -7,6 +7,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -16,6 +18,8 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A scripted EHR on WireMock: a conditional PUT per resource answers 200 with a Location, a
@@ -50,10 +54,19 @@ public final class FakeEhr {
                 .withTransformers(TransactionResponder.NAME);
     }
 
-    /** One write the EHR received for one identifier, and what it answered. */
-    public record Write(String method, String identifier, int status, boolean faulted) {
+    /**
+     * One write the EHR received for one identifier, and what it answered: when it arrived, and
+     * when the EHR had done with it ({@code answeredAt}: arrival plus the time it took to serve,
+     * without a delay a test scripted on top of the answer, which is network time, not the EHR's).
+     */
+    public record Write(String method, String identifier, int status, boolean faulted, long arrivedAt, long answeredAt) {
         public boolean stored() {
             return status >= 200 && status < 300;
+        }
+
+        /** The EHR holds what this write sent (it answered 2xx, or it processed it and the connection failed after). */
+        boolean processed(boolean faultsWereProcessed) {
+            return stored() || (faultsWereProcessed && faulted);
         }
     }
 
@@ -67,21 +80,24 @@ public final class FakeEhr {
             int status = event.getResponse() == null ? 0 : event.getResponse().getStatus();
             boolean faulted = event.getResponseDefinition() != null && event.getResponseDefinition().getFault() != null;
             String method = request.getMethod().getName();
+            long arrivedAt = request.getLoggedDate().getTime();
+            Integer serveTime = event.getTiming() == null ? null : event.getTiming().getServeTime();
+            long answeredAt = arrivedAt + (serveTime == null ? 0 : serveTime);
             if ("PUT".equals(method)) {
-                writes.add(new Write(method, identifierOf(request.getUrl()), status, faulted));
+                writes.add(new Write(method, identifierOf(request.getUrl()), status, faulted, arrivedAt, answeredAt));
             } else if ("POST".equals(method)) {
                 try {
                     JsonNode bundle = JSON.readTree(request.getBodyAsString());
                     for (JsonNode entry : bundle.path("entry")) {
                         String url = entry.path("request").path("url").asText();
                         String entryMethod = entry.path("request").path("method").asText();
-                        writes.add(new Write("TX-" + entryMethod, identifierOf(url), status, faulted));
+                        writes.add(new Write("TX-" + entryMethod, identifierOf(url), status, faulted, arrivedAt, answeredAt));
                     }
                 } catch (Exception e) {
-                    writes.add(new Write("POST-UNREADABLE", null, status, faulted));
+                    writes.add(new Write("POST-UNREADABLE", null, status, faulted, arrivedAt, answeredAt));
                 }
             } else {
-                writes.add(new Write(method, null, status, faulted));
+                writes.add(new Write(method, null, status, faulted, arrivedAt, answeredAt));
             }
         }
         return writes;
@@ -99,6 +115,58 @@ public final class FakeEhr {
         }
         String path = url.startsWith("/fhir/") ? url.substring("/fhir/".length()) : url;
         return path.matches("Provenance/kb-[0-9a-f]{32}") ? path : null;
+    }
+
+    /** The key under which {@link #held} counts writes that name no identifier: each one is a resource of its own. */
+    public static final String UNCONDITIONAL = "(unconditional create)";
+
+    /**
+     * How many resources the EHR holds per identifier after the writes it processed, as a FHIR
+     * server's conditional writes behave: a conditional write that finds a resource of its
+     * identifier updates it, one that finds none creates one. A write finds only what writes
+     * answered before it arrived stored; two that were in process at once each find none, and
+     * each creates (a FHIR server's conditional writes are not race-proof). A write to a fixed id
+     * is one resource however often it is repeated; a write without an identifier creates one
+     * resource every time ({@link #UNCONDITIONAL}).
+     */
+    public static Map<String, Integer> held(List<Write> writes, boolean faultsWereProcessed) {
+        Map<String, Integer> held = new TreeMap<>();
+        List<Write> processed = writes.stream().filter(w -> w.processed(faultsWereProcessed))
+                .sorted(java.util.Comparator.comparingLong(Write::arrivedAt)).toList();
+        for (int i = 0; i < processed.size(); i++) {
+            Write w = processed.get(i);
+            if (w.identifier() == null) {
+                held.merge(UNCONDITIONAL, 1, Integer::sum);
+            } else if (w.identifier().startsWith("Provenance/")) {
+                held.put(w.identifier(), 1);
+            } else {
+                boolean foundOne = processed.subList(0, i).stream().anyMatch(earlier ->
+                        w.identifier().equals(earlier.identifier()) && earlier.answeredAt() <= w.arrivedAt());
+                held.merge(w.identifier(), foundOne ? 0 : 1, Integer::sum);
+            }
+        }
+        return held;
+    }
+
+    /**
+     * The EHR holds each of {@code identifiers} exactly once after these writes, and nothing twice:
+     * every write conditional on an identifier (or to a fixed id), each identifier stored.
+     */
+    public static void assertHeldOnce(List<Write> writes, List<String> identifiers, boolean faultsWereProcessed) {
+        assertThat(writes).allSatisfy(w -> {
+            assertThat(w.identifier()).as("every write is conditional on an identifier").isNotNull();
+            assertThat(w.method()).isIn("PUT", "TX-PUT");
+        });
+        Map<String, Integer> held = held(writes, faultsWereProcessed);
+        for (String id : identifiers) {
+            assertThat(held.getOrDefault(id, 0)).as("resources the EHR holds for " + id).isEqualTo(1);
+        }
+        assertThat(held).as("no identifier held twice, shared resources (clinic, series) included")
+                .allSatisfy((id, count) -> assertThat(count).as(id).isLessThanOrEqualTo(1));
+    }
+
+    public static Map<String, Integer> held(WireMockServer ehr, boolean faultsWereProcessed) {
+        return held(writes(ehr), faultsWereProcessed);
     }
 
     public static List<Write> writesOf(WireMockServer ehr, String identifier) {
