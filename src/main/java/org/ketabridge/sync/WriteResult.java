@@ -8,19 +8,31 @@ import java.time.Duration;
  * status and OperationOutcome), so retrying the same content cannot help; or it asked the bridge
  * to slow down (429, {@code throttled}, with its Retry-After when given). A 429 is an answer,
  * not a failure: it neither spends the record's retry budget nor counts against the circuit breaker.
+ * Or it refused the bridge's credentials (401 or 403, {@code credentialsRefused}): the record is
+ * not at fault, so it is neither dead-lettered nor charged an attempt; the clinic's sync is held.
  */
-public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter) {
+public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
+                          int credentialsRefused) {
 
     public static WriteResult stored(String reference) {
-        return new WriteResult(reference, null, false, null);
+        return new WriteResult(reference, null, false, null, 0);
     }
 
     public static WriteResult refused(String refusal) {
-        return new WriteResult(null, refusal, false, null);
+        return new WriteResult(null, refusal, false, null, 0);
     }
 
     public static WriteResult throttled(Duration retryAfter) {
-        return new WriteResult(null, null, true, retryAfter);
+        return new WriteResult(null, null, true, retryAfter, 0);
+    }
+
+    /** The EHR answered {@code httpStatus} (401 or 403) to the bridge's credentials. */
+    public static WriteResult credentialsRefused(int httpStatus) {
+        return new WriteResult(null, null, false, null, httpStatus);
+    }
+
+    public boolean isCredentialsRefused() {
+        return credentialsRefused != 0;
     }
 
     public boolean isStored() {
