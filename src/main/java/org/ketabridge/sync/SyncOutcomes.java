@@ -101,6 +101,10 @@ public class SyncOutcomes {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         SyncTask task = work.task();
         Instant now = clock.instant();
+        if (cause instanceof BridgeStoppingException) {
+            // Not tried, and its row untouched: due again at the next start.
+            return;
+        }
         if (cause == null || cause instanceof CallNotPermittedException) {
             // The circuit is open: the EHR was not even tried, so no attempt is spent. (Camel's
             // breaker hands its fallback no exception when it refused the call.)

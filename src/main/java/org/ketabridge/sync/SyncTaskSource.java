@@ -25,21 +25,26 @@ public class SyncTaskSource {
     private final RecordStore records;
     private final ClinicRegistry clinics;
     private final CredentialHolds credentials;
+    private final BridgeStopping bridge;
     private final Clock clock;
     private final int batchSize;
 
     public SyncTaskSource(SyncQueue queue, RecordStore records, ClinicRegistry clinics, CredentialHolds credentials,
-                          Clock clock, BridgeProperties properties) {
+                          BridgeStopping bridge, Clock clock, BridgeProperties properties) {
         this.queue = queue;
         this.records = records;
         this.clinics = clinics;
         this.credentials = credentials;
+        this.bridge = bridge;
         this.clock = clock;
         this.batchSize = properties.getSync().getBatchSize();
     }
 
     public Iterator<SyncWork> due(String clinicId) {
         var clinic = clinics.find(clinicId).orElseThrow();
+        if (bridge.isStopping()) {
+            return java.util.Collections.emptyIterator();
+        }
         queue.wakeSatisfied(clinicId, clock.instant());
         // While the clinic's EHR refuses the bridge's credentials, a poll takes one task (a probe)
         // when one is due, else none; a hold that begins during a poll ends what it hands out.
@@ -55,7 +60,7 @@ public class SyncTaskSource {
 
             @Override
             public boolean hasNext() {
-                if (probing ? given >= 1 : credentials.isHeld(clinicId)) {
+                if (bridge.isStopping() || (probing ? given >= 1 : credentials.isHeld(clinicId))) {
                     return false;
                 }
                 if (batch.isEmpty() && !exhausted) {
