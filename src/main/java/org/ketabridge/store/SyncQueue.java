@@ -122,27 +122,105 @@ public class SyncQueue {
     }
 
     public List<DeadLetter> deadLetters(String clinicId) {
-        return jdbc.sql("select t.id, t.kind, t.record_id, v.version, t.attempts, t.last_error, t.updated_at, t.alarm"
-                        + " from sync_task t join record_version v on v.id = t.record_version_id"
-                        + " where t.clinic_id = ? and t.status = 'DEAD' order by t.id")
+        return jdbc.sql(DEAD_LETTERS + " order by t.id")
                 .param(clinicId)
                 .query(DEAD_LETTER)
                 .list();
     }
 
-    /** Puts a dead letter back in the queue with a fresh retry budget; false when there is none by that id. */
-    public boolean replay(String clinicId, long taskId, Instant now) {
-        return jdbc.sql("update sync_task set status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ?"
-                        + " where clinic_id = ? and id = ? and status = 'DEAD'")
-                .params(utc(now), utc(now), clinicId, taskId)
-                .update() == 1;
+    private java.util.Optional<DeadLetter> deadLetter(String clinicId, long taskId) {
+        return jdbc.sql(DEAD_LETTERS + " and t.id = ?")
+                .params(clinicId, taskId)
+                .query(DEAD_LETTER)
+                .optional();
     }
 
-    public int replayAll(String clinicId, Instant now) {
-        return jdbc.sql("update sync_task set status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ?"
-                        + " where clinic_id = ? and status = 'DEAD'")
-                .params(utc(now), utc(now), clinicId)
+    /**
+     * A newer version of task {@code t}'s record that is in the EHR or on its way there (SENT,
+     * PENDING, WAITING): once one exists, {@code t}'s content is history, and sending it would
+     * make the EHR go back in time. (A newer version that is dead supersedes nothing: it never
+     * reached the EHR.)
+     */
+    private static final String NEWER_UNDEAD_VERSION = "n.clinic_id = t.clinic_id and n.kind = t.kind"
+            + " and n.record_id = t.record_id and n.id > t.id and n.status <> 'DEAD'";
+
+    /** What a replay of one dead letter did. */
+    public sealed interface Replay {
+        /** Due again, with a fresh retry budget. */
+        record Replayed(long taskId) implements Replay {
+        }
+
+        /** No dead letter of the clinic by that id. */
+        record NotFound(long taskId) implements Replay {
+        }
+
+        /** Left dead: a newer version of its record is in the EHR or on its way there. */
+        record Superseded(long taskId, String kind, String recordId, int version,
+                          long newerTaskId, int newerVersion, String newerStatus) implements Replay {
+        }
+    }
+
+    /** Public: {@code Rows} builds it by reflection. */
+    public record Newer(long newerTaskId, int newerVersion, String newerStatus) {
+    }
+
+    private static final RowMapper<Newer> NEWER = Rows.of(Newer.class);
+
+    private static final String DEAD_LETTERS = "select t.id, t.kind, t.record_id, v.version, t.attempts, t.last_error,"
+            + " t.updated_at, t.alarm, (select min(n.id) from sync_task n where " + NEWER_UNDEAD_VERSION + ") as superseded_by"
+            + " from sync_task t join record_version v on v.id = t.record_version_id"
+            + " where t.clinic_id = ? and t.status = 'DEAD'";
+
+    /**
+     * Puts a dead letter back in the queue with a fresh retry budget, unless it is superseded. The
+     * check is part of the update (one statement), so a newer version that enters the queue at
+     * the same moment either makes the replay refused or waits behind the replayed one (a version
+     * is not due while an older one is unfinished): the EHR never gets the older after the newer.
+     */
+    public Replay replay(String clinicId, long taskId, Instant now) {
+        int updated = jdbc.sql("update sync_task t set status = 'PENDING', attempts = 0, next_attempt_at = ?,"
+                        + " updated_at = ? where t.clinic_id = ? and t.id = ? and t.status = 'DEAD'"
+                        + " and not exists (select 1 from sync_task n where " + NEWER_UNDEAD_VERSION + ")")
+                .params(utc(now), utc(now), clinicId, taskId)
                 .update();
+        if (updated == 1) {
+            return new Replay.Replayed(taskId);
+        }
+        var dead = deadLetter(clinicId, taskId);
+        if (dead.isEmpty() || dead.get().supersededBy() == null) {
+            return new Replay.NotFound(taskId);
+        }
+        DeadLetter d = dead.get();
+        Newer newer = jdbc.sql("select t.id as newer_task_id, v.version as newer_version, t.status as newer_status"
+                        + " from sync_task t join record_version v on v.id = t.record_version_id where t.id = ?")
+                .param(d.supersededBy())
+                .query(NEWER)
+                .single();
+        return new Replay.Superseded(taskId, d.kind(), d.recordId(), d.version(), newer.newerTaskId(),
+                newer.newerVersion(), newer.newerStatus());
+    }
+
+    /**
+     * Replays every dead letter of a clinic that is not superseded, oldest first (so that of two
+     * dead versions of one record, the older is due again before the newer is looked at, and goes
+     * first); the superseded ones stay dead and are returned.
+     */
+    public ReplayAll replayAll(String clinicId, Instant now) {
+        int replayed = 0;
+        List<Replay.Superseded> superseded = new java.util.ArrayList<>();
+        for (DeadLetter dead : deadLetters(clinicId)) {
+            Replay replay = replay(clinicId, dead.id(), now);
+            if (replay instanceof Replay.Replayed) {
+                replayed++;
+            } else if (replay instanceof Replay.Superseded s) {
+                superseded.add(s);
+            }
+            // NotFound: replayed by someone else meanwhile, nothing to do.
+        }
+        return new ReplayAll(replayed, superseded);
+    }
+
+    public record ReplayAll(int replayed, List<Replay.Superseded> superseded) {
     }
 
     /** How many tasks of a clinic are in each status. */
@@ -163,8 +241,11 @@ public class SyncQueue {
         return error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
     }
 
-    /** {@code alarm}: set when the dead letter says the EHR needs clinic IT (EhrAlarms), null otherwise. */
+    /**
+     * {@code alarm}: set when the dead letter says the EHR needs clinic IT (EhrAlarms), null otherwise.
+     * {@code supersededBy}: the task of a newer version in the EHR or on its way there (replay refused), else null.
+     */
     public record DeadLetter(long id, String kind, String recordId, int version, int attempts, String lastError,
-                             OffsetDateTime updatedAt, String alarm) {
+                             OffsetDateTime updatedAt, String alarm, Long supersededBy) {
     }
 }

@@ -12,14 +12,21 @@ import org.springframework.stereotype.Component;
 public class EhrWriter implements Processor {
 
     private final EhrClients clients;
+    private final BridgeStopping bridge;
 
-    public EhrWriter(EhrClients clients) {
+    public EhrWriter(EhrClients clients, BridgeStopping bridge) {
         this.clients = clients;
+        this.bridge = bridge;
     }
 
     @Override
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
+        // Tasks handed out before the stop but not yet written stay queued: only the writes
+        // already talking to the EHR are waited for.
+        if (bridge.isStopping()) {
+            throw new BridgeStoppingException();
+        }
         work.result(clients.of(work.clinic().id()).write(work.mapped()));
     }
 }

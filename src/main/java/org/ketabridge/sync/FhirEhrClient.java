@@ -210,6 +210,10 @@ public class FhirEhrClient {
     }
 
     private WriteResult refused(HttpResponse<String> response) {
+        // 401 and 403 are about the bridge's credentials (wrong, expired, revoked), not the record.
+        if (response.statusCode() == 401 || response.statusCode() == 403) {
+            return WriteResult.credentialsRefused(response.statusCode());
+        }
         return WriteResult.refused("EHR refused the write with " + response.statusCode() + summary(response));
     }
 

@@ -31,16 +31,18 @@ public class SyncOutcomes {
     private final StoreQueue storeQueue;
     private final EhrLinks links;
     private final RetryPolicy retry;
+    private final CredentialHolds credentials;
     private final Clock clock;
     private final SharedResourceClaims shared;
     private final EhrAlarms alarms;
 
-    public SyncOutcomes(SyncQueue queue, StoreQueue storeQueue, EhrLinks links, RetryPolicy retry, Clock clock,
-                        SharedResourceClaims shared, EhrAlarms alarms) {
+    public SyncOutcomes(SyncQueue queue, StoreQueue storeQueue, EhrLinks links, RetryPolicy retry,
+                        CredentialHolds credentials, Clock clock, SharedResourceClaims shared, EhrAlarms alarms) {
         this.queue = queue;
         this.storeQueue = storeQueue;
         this.links = links;
         this.retry = retry;
+        this.credentials = credentials;
         this.clock = clock;
         this.shared = shared;
         this.alarms = alarms;
@@ -65,12 +67,22 @@ public class SyncOutcomes {
         }
     }
 
-    /** The EHR answered: it holds the record now, refused it for good, or asked for a pause (429). */
+    /**
+     * The EHR answered: it holds the record now, refused it for good, asked for a pause (429), or
+     * refused the bridge's credentials (the clinic is held; the task stays due, its attempt not spent).
+     */
     @Transactional
     public void written(SyncWork work) {
         SyncTask task = work.task();
         Instant now = clock.instant();
         WriteResult result = work.result();
+        if (result.isCredentialsRefused()) {
+            credentials.refused(task.clinicId(), result.credentialsRefused(), now);
+            queue.scheduleRetry(task.id(), task.attempts(), now, "EHR refused the bridge's credentials (HTTP "
+                    + result.credentialsRefused() + "): held until it accepts them, no attempt spent", now);
+            return;
+        }
+        credentials.accepted(task.clinicId());
         if (result.throttled()) {
             Duration wait = result.retryAfter() != null ? result.retryAfter() : retry.backoff(task.attempts() + 1);
             queue.scheduleRetry(task.id(), task.attempts(), retry.retryAfter(now, wait),
@@ -104,6 +116,10 @@ public class SyncOutcomes {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         SyncTask task = work.task();
         Instant now = clock.instant();
+        if (cause instanceof BridgeStoppingException) {
+            // Not tried, and its row untouched: due again at the next start.
+            return;
+        }
         if (cause == null || cause instanceof CallNotPermittedException) {
             // The circuit is open: the EHR was not even tried, so no attempt is spent. (Camel's
             // breaker hands its fallback no exception when it refused the call.)

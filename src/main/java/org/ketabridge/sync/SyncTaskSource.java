@@ -25,31 +25,48 @@ public class SyncTaskSource {
     private final SyncQueue queue;
     private final RecordStore records;
     private final ClinicRegistry clinics;
+    private final CredentialHolds credentials;
+    private final BridgeStopping bridge;
     private final Clock clock;
     private final int batchSize;
     private final SharedResources shared;
 
-    public SyncTaskSource(SyncQueue queue, RecordStore records, ClinicRegistry clinics, Clock clock,
-                          BridgeProperties properties, SharedResources shared) {
+    public SyncTaskSource(SyncQueue queue, RecordStore records, ClinicRegistry clinics, CredentialHolds credentials,
+                          BridgeStopping bridge, Clock clock, BridgeProperties properties, SharedResources shared) {
         this.shared = shared;
         this.queue = queue;
         this.records = records;
         this.clinics = clinics;
+        this.credentials = credentials;
+        this.bridge = bridge;
         this.clock = clock;
         this.batchSize = properties.getSync().getBatchSize();
     }
 
     public Iterator<SyncWork> due(String clinicId) {
         var clinic = clinics.find(clinicId).orElseThrow();
+        if (bridge.isStopping()) {
+            return java.util.Collections.emptyIterator();
+        }
         queue.wakeSatisfied(clinicId, clock.instant());
         shared.wakeWaitersOfFree(clinicId, clock.instant());
+        // While the clinic's EHR refuses the bridge's credentials, a poll takes one task (a probe)
+        // when one is due, else none; a hold that begins during a poll ends what it hands out.
+        boolean probing = credentials.isHeld(clinicId);
+        if (probing && !credentials.claimProbe(clinicId, clock.instant())) {
+            return java.util.Collections.emptyIterator();
+        }
         return new Iterator<>() {
             private final ArrayDeque<SyncTask> batch = new ArrayDeque<>();
             private final Set<Long> handedOut = new HashSet<>();
             private boolean exhausted;
+            private int given;
 
             @Override
             public boolean hasNext() {
+                if (bridge.isStopping() || (probing ? given >= 1 : credentials.isHeld(clinicId))) {
+                    return false;
+                }
                 if (batch.isEmpty() && !exhausted) {
                     for (SyncTask t : queue.due(clinicId, clock.instant(), batchSize)) {
                         if (handedOut.add(t.id())) {
@@ -67,6 +84,7 @@ public class SyncTaskSource {
                     throw new NoSuchElementException();
                 }
                 SyncTask task = batch.poll();
+                given++;
                 return new SyncWork(task, clinic, records.byId(task.recordVersionId()));
             }
         };

@@ -1,0 +1,88 @@
+package org.ketabridge.sync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The clinics whose EHR refuses the bridge's credentials (401 or 403). Such an answer says
+ * nothing about the record, so the clinic's sync is held instead of dead-lettering record after
+ * record: its tasks stay queued, no retry budget is spent, and one task at a time probes the EHR
+ * every {@code bridge.sync.circuit-open-for} until it accepts the credentials again.
+ *
+ * <p>In memory on purpose: after a restart the first write that meets the refusal holds the
+ * clinic again (a few tasks of the first poll may meet it; none is charged), so nothing durable
+ * is needed to rebuild it. Other clinics are never affected.
+ */
+@Component
+public class CredentialHolds {
+
+    private static final Logger log = LoggerFactory.getLogger(CredentialHolds.class);
+
+    /** Since when, and with which status, the EHR refuses; when the next probe may go. */
+    public record Hold(Instant since, int httpStatus, Instant nextProbeAt) {
+    }
+
+    private final ConcurrentMap<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Duration probeEvery;
+
+    public CredentialHolds(RetryPolicy retry) {
+        this.probeEvery = retry.circuitOpenFor();
+    }
+
+    /** The EHR refused the credentials: the clinic is held from now (logged once, when the hold begins). */
+    public void refused(String clinicId, int httpStatus, Instant now) {
+        AtomicBoolean began = new AtomicBoolean();
+        holds.compute(clinicId, (id, hold) -> {
+            if (hold == null) {
+                began.set(true);
+                return new Hold(now, httpStatus, now.plus(probeEvery));
+            }
+            return new Hold(hold.since(), httpStatus, hold.nextProbeAt());
+        });
+        if (began.get()) {
+            log.error("The EHR of clinic {} refuses the bridge's credentials (HTTP {}): the clinic's sync is held,"
+                    + " nothing is dead-lettered; trying one record every {} s until the EHR accepts them",
+                    clinicId, httpStatus, probeEvery.toSeconds());
+        }
+    }
+
+    /** The EHR answered a write with anything but a refusal of the credentials: they work. */
+    public void accepted(String clinicId) {
+        Hold hold = holds.remove(clinicId);
+        if (hold != null) {
+            log.info("The EHR of clinic {} accepts the bridge's credentials again (refused since {}): sync resumed",
+                    clinicId, hold.since());
+        }
+    }
+
+    public Optional<Hold> of(String clinicId) {
+        return Optional.ofNullable(holds.get(clinicId));
+    }
+
+    public boolean isHeld(String clinicId) {
+        return holds.containsKey(clinicId);
+    }
+
+    /**
+     * Whether a probe of a held clinic may go now; when it may, the next one is scheduled, so
+     * that one poll's probe is the only one until then.
+     */
+    public boolean claimProbe(String clinicId, Instant now) {
+        AtomicBoolean claimed = new AtomicBoolean();
+        holds.computeIfPresent(clinicId, (id, hold) -> {
+            if (hold.nextProbeAt().isAfter(now)) {
+                return hold;
+            }
+            claimed.set(true);
+            return new Hold(hold.since(), hold.httpStatus(), now.plus(probeEvery));
+        });
+        return claimed.get();
+    }
+}
