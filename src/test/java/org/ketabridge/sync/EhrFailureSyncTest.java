@@ -201,6 +201,10 @@ class EhrFailureSyncTest extends BridgeTestSupport {
             body.append(patient(p + "-" + i)).append('\n');
         }
         assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/x-ndjson", body.toString()).statusCode()).isEqualTo(202);
+        // The outage counts from the first failed call (a busy machine may take a while to make
+        // it); the upper bound is one-sided, so a slow machine only makes it easier to meet.
+        await().atMost(SYNCED).until(() -> FakeEhr.writes(ALPHA_EHR).stream()
+                .anyMatch(w -> w.identifier() != null && w.identifier().contains(p)));
         try {
             Thread.sleep(3_000);
         } catch (InterruptedException e) {
