@@ -1,5 +1,11 @@
 package org.ketabridge.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * A request refused whole, before any record is looked at (unknown clinic, not JSON, too large,
  * wrong media type): answered with its HTTP status and a problem+json body (RFC 9457).
@@ -25,4 +31,20 @@ public class HttpProblem extends RuntimeException {
     }
 
     public static HttpProblem badRequest(String detail) { return new HttpProblem(400, "Bad Request", detail); }
+
+    /** The problem+json body (RFC 9457): status, title, detail. */
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("title", title);
+        body.put("detail", detail());
+        return body;
+    }
+
+    /** Answers a servlet request with this problem (for filters, which answer before Camel sees the request). */
+    public void writeTo(ObjectMapper json, HttpServletResponse response) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/problem+json");
+        json.writeValue(response.getOutputStream(), body());
+    }
 }

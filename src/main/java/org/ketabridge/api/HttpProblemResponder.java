@@ -1,7 +1,5 @@
 package org.ketabridge.api;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.springframework.stereotype.Component;
@@ -21,10 +19,6 @@ public class HttpProblemResponder implements Processor {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         HttpProblem problem = caught instanceof HttpProblem p ? p
                 : new HttpProblem(500, "Internal Server Error", "The bridge could not process the request; nothing of it was stored.");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", problem.status());
-        body.put("title", problem.title());
-        body.put("detail", problem.detail());
-        responses.write(exchange, problem.status(), "application/problem+json", body);
+        responses.write(exchange, problem.status(), "application/problem+json", problem.body());
     }
 }

@@ -15,8 +15,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.ketabridge.config.BridgeProperties;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
 import org.springframework.core.annotation.Order;
@@ -87,16 +85,9 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletResponse response) throws IOException {
-        HttpProblem problem = tooLarge(maxBodyBytes);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", problem.status());
-        body.put("title", problem.title());
-        body.put("detail", problem.detail());
-        response.setStatus(problem.status());
-        response.setContentType("application/problem+json");
         // The rest of the upload is not wanted: say so, and let the server close instead of draining it.
         response.setHeader("Connection", "close");
-        response.getOutputStream().write(json.writeValueAsBytes(body));
+        tooLarge(maxBodyBytes).writeTo(json, response);
         response.flushBuffer();
     }
 

@@ -5,10 +5,9 @@ import com.nimbusds.jose.JOSEException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.time.Clock;
+import org.ketabridge.api.HttpProblem;
 import org.ketabridge.audit.AccessAuditFilter;
 import org.ketabridge.audit.AccessAuditLog;
 import org.ketabridge.config.BridgeProperties;
@@ -123,12 +122,6 @@ public class SecurityConfig {
     }
 
     static void problem(ObjectMapper json, HttpServletResponse response, int status, String title, String detail) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("title", title);
-        body.put("detail", detail);
-        response.setStatus(status);
-        response.setContentType("application/problem+json");
-        json.writeValue(response.getOutputStream(), body);
+        new HttpProblem(status, title, detail).writeTo(json, response);
     }
 }

@@ -1,6 +1,5 @@
 package org.ketabridge.e2e;
 
-import org.ketabridge.support.TestTokens;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,9 +8,6 @@ import static org.ketabridge.support.TestRecords.patient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ketabridge.support.BridgeClient;
 import org.ketabridge.support.BridgeProcess;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.FakeEhr.Write;
@@ -37,7 +34,6 @@ class CrashRecoveryTest {
 
     private static final int RECORDS = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final WireMockServer ehr = new WireMockServer(wireMockConfig().dynamicPort()
             .extensions(new org.ketabridge.support.TransactionResponder()));
     private Process bridge;
@@ -61,6 +57,7 @@ class CrashRecoveryTest {
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/fhir/.*"))
                 .willReturn(FakeEhr.stored().withFixedDelay(150)));
         int port = BridgeProcess.freePort();
+        BridgeClient bridgeClient = new BridgeClient(port);
         Path clinics = work.resolve("clinics.yaml");
         Files.writeString(clinics, """
                 bridge:
@@ -77,14 +74,14 @@ class CrashRecoveryTest {
                 """.formatted(ehr.baseUrl()));
 
         bridge = startBridge(port, clinics);
-        awaitUp(port);
+        bridgeClient.awaitUp(Duration.ofSeconds(90));
         List<String> receipts = new ArrayList<>();
         for (int batch = 0; batch < 4; batch++) {
             StringBuilder body = new StringBuilder();
             for (int i = 0; i < RECORDS / 4; i++) {
                 body.append(patient("C-" + batch + "-" + i)).append('\n');
             }
-            HttpResponse<String> response = post(port, body.toString());
+            HttpResponse<String> response = bridgeClient.postPatients("crash", body.toString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             receipts.add(JSON.readTree(response.body()).get("receiptId").asText());
         }
@@ -97,10 +94,10 @@ class CrashRecoveryTest {
         ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/fhir/.*")).willReturn(FakeEhr.stored()));
         bridge = startBridge(port, clinics);
-        awaitUp(port);
+        bridgeClient.awaitUp(Duration.ofSeconds(90));
         await().atMost(Duration.ofSeconds(60)).until(() -> stored().size() == RECORDS);
         for (String receipt : receipts) {
-            JsonNode status = JSON.readTree(get(port, "/api/v1/clinics/crash/receipts/" + receipt).body());
+            JsonNode status = JSON.readTree(bridgeClient.get("/api/v1/clinics/crash/receipts/" + receipt).body());
             assertThat(status.get("records")).hasSize(RECORDS / 4)
                     .allSatisfy(r -> assertThat(r.get("stage").asText()).isEqualTo("sent"));
         }
@@ -122,22 +119,4 @@ class CrashRecoveryTest {
         // The auditors' store is not what this test is about: its minute-long start would only slow it.
         return BridgeProcess.start(work, port, clinics, "--bridge.auditor-store.enabled=false");
     }
-
-    private void awaitUp(int port) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> get(port, "/actuator/health").statusCode() == 200);
-    }
-
-    private HttpResponse<String> post(int port, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/crash/patients"))
-                .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + TestTokens.admin()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Bearer " + TestTokens.admin()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
 }

@@ -8,9 +8,6 @@ import static org.awaitility.Awaitility.await;
 import static org.ketabridge.support.TestRecords.patient;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,10 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
+import org.ketabridge.support.BridgeClient;
 import org.ketabridge.support.BridgeProcess;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.FakeEhr.Write;
-import org.ketabridge.support.TestTokens;
 
 /**
  * The bridge is stopped as an operator stops it (SIGTERM) while it is writing to a slow EHR:
@@ -42,7 +39,6 @@ import org.ketabridge.support.TestTokens;
 class GracefulShutdownTest {
 
     private static final int RECORDS = 30;
-    private final HttpClient http = HttpClient.newHttpClient();
     private final WireMockServer ehr = new WireMockServer(wireMockConfig().dynamicPort()
             .extensions(new org.ketabridge.support.TransactionResponder()));
     private Process bridge;
@@ -65,6 +61,7 @@ class GracefulShutdownTest {
         // A slow EHR: each write takes 300 ms, so writes are in flight when the stop comes.
         ehr.stubFor(put(urlPathMatching("/fhir/.*")).willReturn(FakeEhr.stored().withFixedDelay(300)));
         int port = BridgeProcess.freePort();
+        BridgeClient bridgeClient = new BridgeClient(port);
         Path clinics = work.resolve("clinics.yaml");
         Files.writeString(clinics, """
                 bridge:
@@ -88,12 +85,12 @@ class GracefulShutdownTest {
                 """.formatted(ehr.baseUrl(), ehr.baseUrl()));
 
         bridge = BridgeProcess.start(work, port, clinics, "--bridge.auditor-store.enabled=false");
-        awaitUp(port);
+        bridgeClient.awaitUp(Duration.ofSeconds(240));
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < RECORDS; i++) {
             body.append(patient("G-" + i)).append('\n');
         }
-        HttpResponse<String> accepted = post(port, "stopping", body.toString());
+        HttpResponse<String> accepted = bridgeClient.postPatients("stopping", body.toString());
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         // The validator loads its definitions once the bridge is up: the first writes may take a while.
         await().atMost(Duration.ofSeconds(180)).until(() -> stored().size() >= 3);
@@ -112,7 +109,7 @@ class GracefulShutdownTest {
                 .containsExactlyInAnyOrderElementsOf(storedAtStop.stream().map(id -> id.substring(id.indexOf('|') + 1)).toList());
 
         bridge = BridgeProcess.start(work, port, clinics, "--bridge.auditor-store.enabled=false");
-        awaitUp(port);
+        bridgeClient.awaitUp(Duration.ofSeconds(240));
         // Generous: the validator loads its definitions again first (minutes on a loaded machine).
         await().atMost(Duration.ofSeconds(300)).until(() -> stored().size() == RECORDS);
         assertThat(FakeEhr.writes(ehr)).allSatisfy(w -> assertThat(w.identifier()).as("conditional write").isNotNull());
@@ -141,23 +138,5 @@ class GracefulShutdownTest {
             Path log = files.filter(p -> p.getFileName().toString().startsWith("bridge-")).findFirst().orElseThrow();
             return Files.readAllLines(log);
         }
-    }
-
-    private void awaitUp(int port) {
-        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> get(port, "/actuator/health").statusCode() == 200);
-    }
-
-    private HttpResponse<String> post(int port, String clinic, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/" + clinic + "/patients"))
-                        .header("Content-Type", "application/x-ndjson").header("Authorization", "Bearer " + TestTokens.admin())
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Bearer " + TestTokens.admin()).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }
