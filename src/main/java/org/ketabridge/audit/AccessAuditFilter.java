@@ -13,9 +13,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.db.AccessAuditLog;
+import org.ketabridge.db.AccessRecord;
 import org.ketabridge.security.Caller;
 import org.ketabridge.security.ClinicPaths;
 import org.ketabridge.security.Role;
+import org.ketabridge.web.RequestIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -32,7 +35,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class AccessAuditFilter extends OncePerRequestFilter {
 
-    public static final String REQUEST_ID = "X-Request-Id";
     private static final Pattern WELL_FORMED_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Logger log = LoggerFactory.getLogger(AccessAuditFilter.class);
 
@@ -55,9 +57,9 @@ public class AccessAuditFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String sent = request.getHeader(REQUEST_ID);
+        String sent = request.getHeader(RequestIds.HEADER);
         String requestId = sent != null && WELL_FORMED_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
-        response.setHeader(REQUEST_ID, requestId);
+        response.setHeader(RequestIds.HEADER, requestId);
         boolean failed = false;
         try {
             chain.doFilter(request, response);

@@ -5,14 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAgentNetworkType;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventOutcome;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
+import org.ketabridge.db.AccessRecord;
 import org.springframework.stereotype.Component;
 
 /**

@@ -2,6 +2,7 @@ package org.ketabridge.audit;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.ketabridge.db.AccessAuditLog;
 import org.springframework.stereotype.Component;
 
 /**

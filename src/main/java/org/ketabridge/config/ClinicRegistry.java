@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.ketabridge.record.RecordIds;
 import org.springframework.stereotype.Component;
 
 /**

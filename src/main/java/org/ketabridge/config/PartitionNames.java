@@ -2,6 +2,7 @@ package org.ketabridge.config;
 
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.ketabridge.record.RecordIds;
 
 /**
  * The auditors' store partition of a clinic: the one rule that names it, used by everything that

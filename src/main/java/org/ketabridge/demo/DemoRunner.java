@@ -12,7 +12,7 @@ import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.intake.InboundLine;
 import org.ketabridge.intake.Receipt;
 import org.ketabridge.intake.RecordIntake;
-import org.ketabridge.intake.RecordKind;
+import org.ketabridge.record.RecordKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Set;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 @Component

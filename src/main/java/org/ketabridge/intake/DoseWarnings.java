@@ -8,7 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ketabridge.store.StoredVersion;
+import org.ketabridge.db.StoredVersion;
 import org.springframework.stereotype.Component;
 
 /**

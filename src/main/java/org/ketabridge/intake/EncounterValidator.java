@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 @Component

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Set;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 @Component

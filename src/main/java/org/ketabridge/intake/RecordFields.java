@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.ketabridge.config.RecordIds;
+import org.ketabridge.record.RecordIds;
 
 /**
  * Reads the fields of one inbound JSON object by the contract's types, collecting every error

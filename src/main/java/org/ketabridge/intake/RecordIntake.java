@@ -9,19 +9,20 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.ketabridge.config.Clinic;
-import org.ketabridge.store.ReceiptStore;
-import org.ketabridge.store.RecordStore;
-import org.ketabridge.store.StoredVersion;
-import org.ketabridge.store.StoreQueue;
-import org.ketabridge.store.SyncQueue;
+import org.ketabridge.db.Receipts;
+import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.StoreQueue;
+import org.ketabridge.db.StoredVersion;
+import org.ketabridge.db.SyncQueue;
+import org.ketabridge.record.RecordKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -40,14 +41,14 @@ public class RecordIntake {
 
     private final RecordValidators validators;
     private final DoseWarnings doseWarnings;
-    private final RecordStore records;
-    private final ReceiptStore receipts;
+    private final RecordVersions records;
+    private final Receipts receipts;
     private final SyncQueue syncQueue;
     private final StoreQueue storeQueue;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public RecordIntake(RecordValidators validators, DoseWarnings doseWarnings, RecordStore records, ReceiptStore receipts,
+    public RecordIntake(RecordValidators validators, DoseWarnings doseWarnings, RecordVersions records, Receipts receipts,
                         SyncQueue syncQueue, StoreQueue storeQueue, ObjectMapper json, Clock clock) {
         this.validators = validators;
         this.doseWarnings = doseWarnings;
@@ -72,7 +73,7 @@ public class RecordIntake {
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, checked.accepted().size(),
                 checked.rejections().size(), toJson(checked.rejections()));
         List<Receipt.LineWarning> warnings = new ArrayList<>();
-        List<ReceiptStore.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.encounters(), warnings, now);
+        List<Receipts.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.encounters(), warnings, now);
         int unchanged = (int) stored.stream().filter(l -> l.outcome().equals(UNCHANGED)).count();
         receipts.complete(receiptId, stored, unchanged, toJson(warnings));
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
@@ -146,13 +147,13 @@ public class RecordIntake {
      *
      * @return each accepted line's outcome and version
      */
-    private List<ReceiptStore.Line> store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
+    private List<Receipts.Line> store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
                       Map<String, StoredVersion> encounters, List<Receipt.LineWarning> warnings, Instant now) {
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), kind.name(),
                 accepted.stream().map(a -> a.record().recordId()).toList());
         Map<String, Latest> latest = new HashMap<>();
         stored.forEach((id, v) -> latest.put(id, new Latest(v.version(), v.contentHash(), v.id(), -1)));
-        List<RecordStore.NewVersion> versions = new ArrayList<>();
+        List<RecordVersions.NewVersion> versions = new ArrayList<>();
         List<PlannedItem> items = new ArrayList<>();
         for (Accepted a : accepted) {
             ValidatedRecord r = a.record();
@@ -167,7 +168,7 @@ public class RecordIntake {
                 continue;
             }
             int version = before == null ? 1 : before.version() + 1;
-            versions.add(new RecordStore.NewVersion(clinic.id(), kind.name(), r.recordId(), version, r.patientMrn(),
+            versions.add(new RecordVersions.NewVersion(clinic.id(), kind.name(), r.recordId(), version, r.patientMrn(),
                     r.encounterId(), content, contentHash, receiptId, now, found.isEmpty() ? null : toJson(found)));
             latest.put(r.recordId(), new Latest(version, contentHash, -1, versions.size() - 1));
             items.add(new PlannedItem(a, version == 1 ? "CREATED" : "UPDATED", -1, versions.size() - 1));
@@ -181,7 +182,7 @@ public class RecordIntake {
             }
             syncQueue.enqueueAll(tasks, clinic.id(), now);
         }
-        return items.stream().map(i -> new ReceiptStore.Line(i.accepted().line(), i.outcome(),
+        return items.stream().map(i -> new Receipts.Line(i.accepted().line(), i.outcome(),
                 i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList();
     }
 
@@ -190,7 +191,7 @@ public class RecordIntake {
             return null;
         }
         JsonNode id = line.json().get(kind.idField());
-        return id != null && id.isTextual() && org.ketabridge.config.RecordIds.isValid(id.asText()) ? id.asText() : null;
+        return id != null && id.isTextual() && org.ketabridge.record.RecordIds.isValid(id.asText()) ? id.asText() : null;
     }
 
     static String hash(String content) {

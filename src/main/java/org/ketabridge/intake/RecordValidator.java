@@ -3,6 +3,7 @@ package org.ketabridge.intake;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.record.RecordKind;
 
 /** The contract's rules for one record kind, applied to one JSON object. */
 interface RecordValidator {

@@ -3,6 +3,7 @@ package org.ketabridge.intake;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 /** The validator of each record kind. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Instant;
 import java.util.Set;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 @Component

@@ -1,6 +1,7 @@
 package org.ketabridge.intake;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.ketabridge.record.RecordKind;
 
 /**
  * A record that passed every rule of the contract, in normalized form: times carry their offset

@@ -7,9 +7,9 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Medication;
-import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationDosageComponent;
 import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus;
+import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
@@ -28,7 +28,7 @@ final class DoseMapper {
         this.terms = terms;
     }
 
-    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs, JsonNode warnings) {
+    MappedRecord map(Clinic clinic, JsonNode r, TargetReferences refs, JsonNode warnings) {
         Identifier id = Identity.dose(clinic, r.get("doseId").asText());
         MedicationAdministration ma = new MedicationAdministration();
         ma.getMeta().addProfile(Codes.PROFILE_ADMINISTRATION);
@@ -129,7 +129,7 @@ final class DoseMapper {
         return new Reference().setIdentifier(new Identifier().setSystem(Codes.NPI).setValue(npi));
     }
 
-    private MappedResource weight(Clinic clinic, JsonNode r, EhrReferences refs) {
+    private MappedResource weight(Clinic clinic, JsonNode r, TargetReferences refs) {
         Identifier id = Identity.doseWeight(clinic, r.get("doseId").asText());
         org.hl7.fhir.r4.model.Observation o = new org.hl7.fhir.r4.model.Observation();
         o.getMeta().addProfile(Codes.VITALS + "bodyweight");

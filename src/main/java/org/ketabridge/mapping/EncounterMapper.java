@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.Period;
@@ -25,7 +25,7 @@ final class EncounterMapper {
         this.vitals = new VitalSignsMapper(terms);
     }
 
-    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs) {
+    MappedRecord map(Clinic clinic, JsonNode r, TargetReferences refs) {
         String encounterId = r.get("encounterId").asText();
         Identifier id = Identity.encounter(clinic, encounterId);
         Encounter e = new Encounter();

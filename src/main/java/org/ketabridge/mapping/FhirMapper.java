@@ -31,7 +31,7 @@ public class FhirMapper {
     public MappedRecord map(MappingInput in) {
         JsonNode record = read(in.content());
         JsonNode warnings = in.warnings() == null ? json.createArrayNode() : read(in.warnings());
-        EhrReferences refs = in.references();
+        TargetReferences refs = in.references();
         MappedRecord mapped = switch (in.kind()) {
             case PATIENT -> patients.map(in.clinic(), record);
             case ENCOUNTER -> encounters.map(in.clinic(), record, refs);
@@ -49,7 +49,7 @@ public class FhirMapper {
      * brings any; the other kinds are not mapped for it.
      */
     public List<MappedResource> sharedResources(MappingInput in) {
-        if (in.kind() != org.ketabridge.intake.RecordKind.ENCOUNTER) {
+        if (in.kind() != org.ketabridge.record.RecordKind.ENCOUNTER) {
             return List.of();
         }
         return encounters.map(in.clinic(), read(in.content()), in.references()).resources().stream()

@@ -2,8 +2,8 @@ package org.ketabridge.mapping;
 
 import java.time.OffsetDateTime;
 import org.ketabridge.config.Clinic;
-import org.ketabridge.intake.RecordKind;
 import org.ketabridge.outcome.Outcome;
+import org.ketabridge.record.RecordKind;
 
 /**
  * Everything a record version becomes FHIR from: the stored content and where it came from, the
@@ -19,6 +19,6 @@ public record MappingInput(
         String warnings,
         String receiptId,
         OffsetDateTime receivedAt,
-        EhrReferences references,
+        TargetReferences references,
         Outcome outcome) {
 }

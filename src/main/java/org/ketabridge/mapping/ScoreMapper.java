@@ -5,20 +5,20 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.Flag;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Quantity;
-import org.ketabridge.outcome.Outcome;
-import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Observation.ObservationStatus;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.outcome.Outcome;
 
 /**
  * score record → survey Observation: the total as valueInteger, the items as components (one
@@ -34,7 +34,7 @@ final class ScoreMapper {
         this.terms = terms;
     }
 
-    MappedRecord map(Clinic clinic, JsonNode r, EhrReferences refs, Outcome outcome) {
+    MappedRecord map(Clinic clinic, JsonNode r, TargetReferences refs, Outcome outcome) {
         Identifier id = Identity.score(clinic, r.get("scoreId").asText());
         String instrument = r.get("instrument").asText();
         Observation o = new Observation();
@@ -77,7 +77,7 @@ final class ScoreMapper {
 
 
     /** Where this score stands against its baseline, derived from both (derivedFrom). */
-    private MappedResource outcome(Clinic clinic, JsonNode r, EhrReferences refs, Outcome outcome, String scorePlaceholder) {
+    private MappedResource outcome(Clinic clinic, JsonNode r, TargetReferences refs, Outcome outcome, String scorePlaceholder) {
         Identifier id = Identity.scoreOutcome(clinic, r.get("scoreId").asText());
         Observation o = new Observation();
         o.addIdentifier(id);
@@ -103,7 +103,7 @@ final class ScoreMapper {
     }
 
     /** PHQ-9 item 9 above 0: thoughts of self-harm, a flag clinicians must see, sent with the score. */
-    private MappedResource selfHarmFlag(Clinic clinic, JsonNode r, EhrReferences refs) {
+    private MappedResource selfHarmFlag(Clinic clinic, JsonNode r, TargetReferences refs) {
         Identifier id = Identity.scoreFlag(clinic, r.get("scoreId").asText());
         Flag flag = new Flag();
         flag.addIdentifier(id);

@@ -6,8 +6,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.ketabridge.store.RecordStore;
-import org.ketabridge.store.StoredVersion;
+import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.StoredVersion;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,11 +18,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class ScoreOutcomes {
 
-    private final RecordStore records;
+    private final RecordVersions records;
     private final OutcomeRules rules;
     private final ObjectMapper json;
 
-    public ScoreOutcomes(RecordStore records, OutcomeRules rules, ObjectMapper json) {
+    public ScoreOutcomes(RecordVersions records, OutcomeRules rules, ObjectMapper json) {
         this.records = records;
         this.rules = rules;
         this.json = json;

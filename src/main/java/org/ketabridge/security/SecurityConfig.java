@@ -5,13 +5,10 @@ import com.nimbusds.jose.JOSEException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Supplier;
-import java.time.Clock;
-import org.ketabridge.api.HttpProblem;
-import org.ketabridge.audit.AccessAuditFilter;
-import org.ketabridge.audit.AccessAuditLog;
 import org.ketabridge.config.BridgeProperties;
-import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.web.HttpProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -31,7 +28,6 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
-import org.springframework.security.web.context.SecurityContextHolderFilter;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
@@ -54,10 +50,10 @@ public class SecurityConfig {
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
     @Bean
-    public SecurityFilterChain securityFilterChain(HttpSecurity http, ObjectMapper json, AccessAuditLog trail,
-                                                   ClinicRegistry clinics, Clock clock) throws Exception {
-        // First inside the chain: every request to /api and /fhir is audited, refused ones included.
-        http.addFilterAfter(new AccessAuditFilter(trail, clinics, clock), SecurityContextHolderFilter.class);
+    public SecurityFilterChain securityFilterChain(HttpSecurity http, ObjectMapper json,
+                                                   List<SecurityChainAddition> additions) throws Exception {
+        // The access audit's filter, first inside the chain (audit.AccessAuditChain).
+        additions.forEach(a -> a.addTo(http));
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a

@@ -1,6 +1,6 @@
 package org.ketabridge.sync;
 
-import org.ketabridge.intake.RecordKind;
+import org.ketabridge.record.RecordKind;
 
 /**
  * What a task must wait for: another record (its patient, its encounter, a baseline score) to

@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrType;
+import org.ketabridge.ehr.fhir.FhirEhrClient;
 import org.springframework.stereotype.Component;
 
 /** One EHR client per clinic that syncs over FHIR, each with its own connections and timeouts. */

@@ -3,11 +3,11 @@ package org.ketabridge.sync;
 import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.ketabridge.db.SyncQueue;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingInput;
-import org.ketabridge.mapping.VersionValidation;
-import org.ketabridge.store.SyncQueue;
+import org.ketabridge.validation.VersionValidation;
 import org.springframework.stereotype.Component;
 
 /** The mapping step of a sync route: the stored record, with its resolved references, becomes valid FHIR. */

@@ -3,10 +3,10 @@ package org.ketabridge.sync;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.ketabridge.intake.RecordKind;
-import org.ketabridge.mapping.EhrReferences;
-import org.ketabridge.store.EhrLinks;
-import org.ketabridge.store.StoredVersion;
+import org.ketabridge.db.EhrLinks;
+import org.ketabridge.db.StoredVersion;
+import org.ketabridge.mapping.TargetReferences;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 /**
@@ -35,7 +35,7 @@ public class ReferenceResolver implements Processor {
         StoredVersion v = work.version();
         String clinicId = v.clinicId();
         if (work.kind() == RecordKind.PATIENT) {
-            work.references(new EhrReferences(null, null));
+            work.references(new TargetReferences(null, null));
             return;
         }
         Optional<String> patient = links.find(clinicId, RecordKind.PATIENT.name(), v.patientMrn());
@@ -66,7 +66,7 @@ public class ReferenceResolver implements Processor {
                 baseline = found.get();
             }
         }
-        work.references(new EhrReferences(patient.get(), encounter, baseline));
+        work.references(new TargetReferences(patient.get(), encounter, baseline));
         // The clinic's Organization and the series' EpisodeOfCare: referred to by the EHR's id,
         // or written by this task alone, or waited for while another task writes them.
         shared.claim(work);

@@ -1,7 +1,7 @@
 package org.ketabridge.sync;
 
 import java.util.Map;
-import org.ketabridge.store.SharedResources;
+import org.ketabridge.db.SharedResources;
 
 /**
  * The shared resources of one task's record: {@code known}, the EHR's id of each the EHR holds

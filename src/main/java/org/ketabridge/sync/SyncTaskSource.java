@@ -8,10 +8,10 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.store.RecordStore;
-import org.ketabridge.store.SharedResources;
-import org.ketabridge.store.SyncQueue;
-import org.ketabridge.store.SyncTask;
+import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.SharedResources;
+import org.ketabridge.db.SyncQueue;
+import org.ketabridge.db.SyncTask;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
 public class SyncTaskSource {
 
     private final SyncQueue queue;
-    private final RecordStore records;
+    private final RecordVersions records;
     private final ClinicRegistry clinics;
     private final CredentialHolds credentials;
     private final BridgeStopping bridge;
@@ -31,7 +31,7 @@ public class SyncTaskSource {
     private final int batchSize;
     private final SharedResources shared;
 
-    public SyncTaskSource(SyncQueue queue, RecordStore records, ClinicRegistry clinics, CredentialHolds credentials,
+    public SyncTaskSource(SyncQueue queue, RecordVersions records, ClinicRegistry clinics, CredentialHolds credentials,
                           BridgeStopping bridge, Clock clock, BridgeProperties properties, SharedResources shared) {
         this.shared = shared;
         this.queue = queue;

@@ -1,11 +1,12 @@
 package org.ketabridge.sync;
 
 import org.ketabridge.config.Clinic;
-import org.ketabridge.intake.RecordKind;
-import org.ketabridge.mapping.EhrReferences;
+import org.ketabridge.db.StoredVersion;
+import org.ketabridge.db.SyncTask;
+import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
-import org.ketabridge.store.StoredVersion;
-import org.ketabridge.store.SyncTask;
+import org.ketabridge.mapping.TargetReferences;
+import org.ketabridge.record.RecordKind;
 
 /** One task as it moves through a clinic's sync route; each step fills in its part. */
 public class SyncWork {
@@ -13,7 +14,7 @@ public class SyncWork {
     private final SyncTask task;
     private final Clinic clinic;
     private final StoredVersion version;
-    private EhrReferences references;
+    private TargetReferences references;
     private Dependency waitingFor;
     private MappedRecord mapped;
     private org.ketabridge.outcome.Outcome outcome;
@@ -30,8 +31,8 @@ public class SyncWork {
     public Clinic clinic() { return clinic; }
     public StoredVersion version() { return version; }
     public RecordKind kind() { return RecordKind.valueOf(task.kind()); }
-    public EhrReferences references() { return references; }
-    public void references(EhrReferences references) { this.references = references; }
+    public TargetReferences references() { return references; }
+    public void references(TargetReferences references) { this.references = references; }
 
     /** Set when the task must wait for another record to reach the EHR first. */
     public Dependency waitingFor() { return waitingFor; }

@@ -14,8 +14,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.db.AccessRecord;
 import org.ketabridge.mapping.Terminology;
+import org.ketabridge.validation.ResourceValidator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 

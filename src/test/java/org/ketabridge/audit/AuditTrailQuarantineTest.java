@@ -12,13 +12,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.ketabridge.mapping.ResourceValidator;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.TestTokens;
+import org.ketabridge.validation.ResourceValidator;
+import org.ketabridge.web.RequestIds;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -111,7 +112,7 @@ class AuditTrailQuarantineTest extends BridgeTestSupport {
             request.header("Authorization", "Bearer " + token);
         }
         if (requestId != null) {
-            request.header(AccessAuditFilter.REQUEST_ID, requestId);
+            request.header(RequestIds.HEADER, requestId);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

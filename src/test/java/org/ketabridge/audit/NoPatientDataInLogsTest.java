@@ -21,10 +21,11 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.ketabridge.mapping.ResourceValidator;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.TestRecords;
 import org.ketabridge.support.TestTokens;
+import org.ketabridge.validation.ResourceValidator;
+import org.ketabridge.web.RequestIds;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -130,7 +131,7 @@ class NoPatientDataInLogsTest extends BridgeTestSupport {
             request.header("Authorization", "Bearer " + token);
         }
         if (requestId != null) {
-            request.header(AccessAuditFilter.REQUEST_ID, requestId);
+            request.header(RequestIds.HEADER, requestId);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

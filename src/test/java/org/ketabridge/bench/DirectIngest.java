@@ -21,14 +21,14 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.intake.RecordKind;
 import org.ketabridge.intake.RecordValidators;
 import org.ketabridge.intake.ValidatedRecord;
-import org.ketabridge.mapping.EhrReferences;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
+import org.ketabridge.record.RecordKind;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -70,7 +70,7 @@ final class DirectIngest {
             for (String line : b.lines()) {
                 ValidatedRecord r = validators.validate(kind, json.readTree(line), clinic, Instant.now()).record();
                 String base = clinic.identifierSystemBase();
-                EhrReferences refs = kind == RecordKind.PATIENT ? new EhrReferences(null, null) : new EhrReferences(
+                TargetReferences refs = kind == RecordKind.PATIENT ? new TargetReferences(null, null) : new TargetReferences(
                         "Patient?identifier=" + enc(base + "/mrn|" + r.patientMrn()),
                         r.encounterId() == null || kind == RecordKind.ENCOUNTER ? null
                                 : "Encounter?identifier=" + enc(base + "/encounter|" + r.encounterId()));

@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.intake.RecordKind;
-import org.ketabridge.mapping.EhrReferences;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingInput;
-import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
+import org.ketabridge.record.RecordKind;
+import org.ketabridge.validation.ResourceValidator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -66,7 +66,7 @@ public class MappingBenchmark {
                 Files.readString(Path.of("src/test/resources/golden", record, "record.json"))).toString();
         RecordKind kind = RecordKind.valueOf(record.substring(0, record.indexOf('-')).toUpperCase());
         input = new MappingInput(clinic, kind, "R-1", 1, content, null, "receipt-1",
-                OffsetDateTime.parse("2026-10-06T20:00:00Z"), new EhrReferences("Patient/1", "Encounter/2"), null);
+                OffsetDateTime.parse("2026-10-06T20:00:00Z"), new TargetReferences("Patient/1", "Encounter/2"), null);
         validator.check(mapper.map(input)); // warm the validator's caches before measuring
     }
 

@@ -8,12 +8,12 @@ import java.time.OffsetDateTime;
 import java.util.Map;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.intake.RecordKind;
-import org.ketabridge.mapping.EhrReferences;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappingInput;
-import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
+import org.ketabridge.record.RecordKind;
+import org.ketabridge.validation.ResourceValidator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -38,7 +38,7 @@ public final class ValidatorRetention {
         String content = new ObjectMapper().readTree(Files.readString(
                 Path.of("src/test/resources/golden/encounter-iv-infusion-with-vitals/record.json"))).toString();
         MappingInput input = new MappingInput(clinics.find("bench").orElseThrow(), RecordKind.ENCOUNTER, "R-1", 1, content,
-                null, "receipt-1", OffsetDateTime.parse("2026-10-06T20:00:00Z"), new EhrReferences("Patient/1", "Encounter/2"), null);
+                null, "receipt-1", OffsetDateTime.parse("2026-10-06T20:00:00Z"), new TargetReferences("Patient/1", "Encounter/2"), null);
         System.out.println("| validations | heap in use after GC |");
         System.out.println("|---|---|");
         for (int i = 1; i <= validations; i++) {

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.mapping.EhrReferences;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappingInput;
-import org.ketabridge.mapping.ResourceValidator;
+import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
+import org.ketabridge.record.RecordKind;
+import org.ketabridge.validation.ResourceValidator;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.io.ClassPathResource;
@@ -53,8 +54,8 @@ class SampleDataValidationTest {
                     ValidationResult result = validators.of(kind).validate(json, demo, Instant.now());
                     assertThat(result.errors()).as(kind + " " + result.recordId()).isEmpty();
                     ValidatedRecord r = result.record();
-                    EhrReferences refs = kind == RecordKind.PATIENT ? new EhrReferences(null, null)
-                            : new EhrReferences("Patient/1", r.encounterId() == null ? null : "Encounter/2");
+                    TargetReferences refs = kind == RecordKind.PATIENT ? new TargetReferences(null, null)
+                            : new TargetReferences("Patient/1", r.encounterId() == null ? null : "Encounter/2");
                     validator.check(mapper.map(new MappingInput(demo, kind, r.recordId(), 1, r.content().toString(), null,
                             "demo-receipt", OffsetDateTime.now(), refs, null)));
                     records++;

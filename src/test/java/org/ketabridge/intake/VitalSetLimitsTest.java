@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.record.RecordKind;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 

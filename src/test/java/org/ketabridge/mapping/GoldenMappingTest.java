@@ -10,19 +10,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ketabridge.config.BridgeProperties;
-import org.ketabridge.config.Clinic;
-import org.ketabridge.config.ClinicRegistry;
-import org.ketabridge.intake.RecordKind;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.ketabridge.support.GoldenCases;
 
 /**
  * Golden tests: in {@code src/test/resources/golden/}, one folder per case, the record as stored
@@ -37,71 +31,14 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  */
 class GoldenMappingTest {
 
-    private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final FhirContext FHIR = FhirContext.forR4Cached();
-    static final Clinic CLINIC;
-    static final Terminology TERMS;
-    static final FhirMapper MAPPER;
-
-    static {
-        BridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "bridge.clinics[0].id", "golden",
-                "bridge.clinics[0].time-zone", "America/Denver",
-                "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class);
-        ClinicRegistry clinics = new ClinicRegistry(properties);
-        CLINIC = clinics.find("golden").orElseThrow();
-        try {
-            TERMS = new Terminology(FHIR, clinics);
-            MAPPER = new FhirMapper(new ObjectMapper(), TERMS);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static Stream<String> cases() throws IOException {
-        try (Stream<Path> dirs = Files.list(GOLDEN)) {
-            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).sorted().toList().stream();
-        }
-    }
-
-    static RecordKind kindOf(String caseName) {
-        return RecordKind.valueOf(caseName.substring(0, caseName.indexOf('-')).toUpperCase());
-    }
-
-    static Bundle mapToBundle(String caseName) throws IOException {
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        map(caseName).resources().forEach(r -> bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource()));
-        return bundle;
-    }
-
-    /** A golden case's record as the mapper turns it into FHIR, with EHR-style references. */
-    static MappedRecord map(String caseName) throws IOException {
-        String record = Files.readString(GOLDEN.resolve(caseName).resolve("record.json"));
-        RecordKind kind = kindOf(caseName);
-        String encounter = kind == RecordKind.ENCOUNTER || kind == RecordKind.PATIENT
-                || (kind == RecordKind.SCORE && !record.contains("\"encounterId\"")) ? null : "Encounter/e1";
-        EhrReferences refs = kind == RecordKind.PATIENT ? new EhrReferences(null, null) : new EhrReferences("Patient/p1", encounter);
-        Path warnings = GOLDEN.resolve(caseName).resolve("warnings.json");
-        Path outcomeFile = GOLDEN.resolve(caseName).resolve("outcome.json");
-        org.ketabridge.outcome.Outcome outcome = null;
-        if (Files.exists(outcomeFile)) {
-            var o = new ObjectMapper().readTree(Files.readString(outcomeFile));
-            outcome = new org.ketabridge.outcome.Outcome(org.ketabridge.outcome.Outcome.Status.valueOf(o.get("status").asText()),
-                    o.get("baselineScoreId").asText(), o.get("percentChange").asDouble());
-            refs = new EhrReferences(refs.patient(), refs.encounter(), "Observation/baseline1");
-        }
-        String recordId = new ObjectMapper().readTree(record).get(kind.idField()).asText();
-        return MAPPER.map(new MappingInput(CLINIC, kind, recordId, 1,
-                new ObjectMapper().readTree(record).toString(), Files.exists(warnings) ? Files.readString(warnings) : null,
-                "R-golden", java.time.OffsetDateTime.parse("2026-10-06T20:00:00Z"), refs, outcome));
-    }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("org.ketabridge.support.GoldenCases#cases")
     void eachRecordBecomesExactlyItsExpectedFhir(String caseName) throws IOException {
         IParser json = FHIR.newJsonParser().setPrettyPrint(true);
-        String actual = json.encodeResourceToString(mapToBundle(caseName)) + "\n";
-        compareOrRewrite(GOLDEN.resolve(caseName).resolve("expected.json"), actual, Boolean.getBoolean("golden.update"));
+        String actual = json.encodeResourceToString(GoldenCases.mapToBundle(caseName)) + "\n";
+        compareOrRewrite(GoldenCases.GOLDEN.resolve(caseName).resolve("expected.json"), actual, Boolean.getBoolean("golden.update"));
     }
 
     /**
@@ -122,10 +59,10 @@ class GoldenMappingTest {
     /** Issue 11, item 3: the route of a dose not done reached the EHR nowhere (no dosage at all). */
     @Test
     void aDoseNotDoneKeepsItsRouteAndEveryOtherFact() throws IOException {
-        var notDone = (org.hl7.fhir.r4.model.MedicationAdministration) map("dose-not-done").primary().resource();
+        var notDone = (org.hl7.fhir.r4.model.MedicationAdministration) GoldenCases.map("dose-not-done").primary().resource();
         assertThat(notDone.getDosage().getRoute().getCoding()).extracting(c -> c.getCode()).contains("intranasal");
 
-        var planned = (org.hl7.fhir.r4.model.MedicationAdministration) map("dose-not-done-iv-with-every-fact").primary().resource();
+        var planned = (org.hl7.fhir.r4.model.MedicationAdministration) GoldenCases.map("dose-not-done-iv-with-every-fact").primary().resource();
         assertThat(planned.getDosage().getRoute().getCoding()).extracting(c -> c.getCode()).contains("IV");
         assertThat(planned.getDosage().getRateQuantity().getValue()).isEqualByComparingTo("0.75");
         assertThat(planned.getDosage().getText()).isEqualTo("0.5 mg/kg");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.support.GoldenCases;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -50,7 +51,7 @@ class TerminologyTest {
     @Test
     void codesAndUnitsComeFromTheFiles() {
         Terminology terms = termsForGolden();
-        Clinic clinic = GoldenMappingTest.CLINIC;
+        Clinic clinic = GoldenCases.CLINIC;
         assertThat(terms.translate(clinic, "score-code", "PHQ-9")).extracting(Coding::getCode).containsExactly("44261-6");
         assertThat(terms.translate(clinic, "score-code", "MADRS")).as("no LOINC code for MADRS").isEmpty();
         assertThat(terms.local("instrument", "MADRS").getSystem()).isEqualTo("http://ketabridge.org/fhir/CodeSystem/instrument");

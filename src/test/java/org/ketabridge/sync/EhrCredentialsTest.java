@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.ketabridge.auditorstore.AuditorStore;
+import org.ketabridge.auditor.server.AuditorStore;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.FakeEhr;
 import org.springframework.beans.factory.annotation.Autowired;

@@ -1,0 +1,121 @@
+package org.ketabridge.auditor.feed;
+
+import java.time.Clock;
+import java.util.List;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Provenance;
+import org.ketabridge.auditor.server.AuditorStore;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.StoreQueue.StoreTask;
+import org.ketabridge.db.StoredVersion;
+import org.ketabridge.mapping.FhirMapper;
+import org.ketabridge.mapping.Identity;
+import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.mapping.MappingException;
+import org.ketabridge.mapping.MappingInput;
+import org.ketabridge.mapping.TargetReferences;
+import org.ketabridge.outcome.Outcome;
+import org.ketabridge.outcome.ScoreOutcomes;
+import org.ketabridge.record.RecordKind;
+import org.ketabridge.validation.ResourceValidator;
+import org.ketabridge.validation.VersionValidation;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts one record version into the auditors' store: the same FHIR the EHR receives (the same
+ * mapper; validated once per version, by whichever path maps it first: {@link VersionValidation}),
+ * with the store's own ids in place of the EHR's, written as one transaction into the clinic's
+ * partition. Each resource goes to the id its identifier
+ * determines ({@link StoreIds}), so references need no lookup and a retry changes nothing.
+ * Once the version has reached its EHR, a {@link DeliveryProvenance} says when and as what.
+ */
+@Component("storeRecordWriter")
+public class StoreRecordWriter implements Processor {
+
+    private final RecordVersions records;
+    private final ClinicRegistry clinics;
+    private final ScoreOutcomes outcomes;
+    private final FhirMapper mapper;
+    private final VersionValidation validation;
+    private final ResourceValidator validator;
+    private final AuditorStore store;
+    private final Clock clock;
+
+    public StoreRecordWriter(RecordVersions records, ClinicRegistry clinics, ScoreOutcomes outcomes, FhirMapper mapper,
+                             VersionValidation validation, ResourceValidator validator, AuditorStore store, Clock clock) {
+        this.records = records;
+        this.clinics = clinics;
+        this.outcomes = outcomes;
+        this.mapper = mapper;
+        this.validation = validation;
+        this.validator = validator;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        StoreTask task = exchange.getIn().getBody(StoreTask.class);
+        StoredVersion v = records.byId(task.recordVersionId());
+        Clinic clinic = clinics.find(v.clinicId()).orElseThrow(() ->
+                new IllegalStateException("clinic " + v.clinicId() + " is no longer configured"));
+        RecordKind kind = RecordKind.valueOf(v.kind());
+        Bundle transaction;
+        if (task.storedBefore() && task.isDelivered()) {
+            // Stored already; what is new is that it reached the EHR.
+            transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        } else {
+            Outcome outcome = kind == RecordKind.SCORE ? outcomes.of(v).orElse(null) : null;
+            MappedRecord mapped = mapper.map(new MappingInput(clinic, kind, v.recordId(), v.version(), v.content(),
+                    v.warnings(), v.receiptId(), v.receivedAt(),
+                    references(clinic, kind, v.recordId(), v.patientMrn(), v.encounterId(), outcome), outcome));
+            validation.check(v.id(), mapped);
+            transaction = transaction(mapped);
+        }
+        if (task.isDelivered()) {
+            Provenance delivery = DeliveryProvenance.of(clinic, kind, v.recordId(), v.version(), task.ehrReference(),
+                    task.sentAt().toInstant(), clock.instant());
+            List<String> errors = validator.errors(delivery);
+            if (!errors.isEmpty()) {
+                throw new MappingException("the delivery Provenance of " + kind + " " + v.recordId() + " fails FHIR validation: "
+                        + String.join("; ", errors));
+            }
+            transaction.addEntry().setResource(delivery).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                    .setUrl("Provenance/" + delivery.getIdElement().getIdPart());
+        }
+        store.storeRecord(clinic.id(), transaction);
+    }
+
+    /** What a record refers to, as the store knows it: at the ids their identifiers determine. */
+    public static TargetReferences references(Clinic clinic, RecordKind kind, String recordId, String patientMrn,
+                                           String encounterId, Outcome outcome) {
+        if (kind == RecordKind.PATIENT) {
+            return new TargetReferences(null, null);
+        }
+        String patient = "Patient/" + StoreIds.of(Identity.patient(clinic, patientMrn));
+        String encounter = kind != RecordKind.ENCOUNTER && encounterId != null
+                ? "Encounter/" + StoreIds.of(Identity.encounter(clinic, encounterId)) : null;
+        String baseline = outcome != null && !outcome.baselineScoreId().equals(recordId)
+                ? "Observation/" + StoreIds.of(Identity.score(clinic, outcome.baselineScoreId())) : null;
+        return new TargetReferences(patient, encounter, baseline);
+    }
+
+    /** A record's resources as one store transaction: each PUT to the id its identifier determines. */
+    public static Bundle transaction(MappedRecord mapped) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (MappedResource r : mapped.resources()) {
+            String id = r.writtenById() ? r.resource().getIdElement().getIdPart() : StoreIds.of(r.identifierSystem(), r.identifierValue());
+            r.resource().setId(id);
+            bundle.addEntry()
+                    .setFullUrl(r.placeholder())
+                    .setResource(r.resource())
+                    .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(r.resourceType() + "/" + id);
+        }
+        return bundle;
+    }
+}

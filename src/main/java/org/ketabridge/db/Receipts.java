@@ -1,0 +1,124 @@
+package org.ketabridge.db;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Receipts and, per accepted record, where it stands now (read through its sync task). Which
+ * line became which version is kept in the receipt as one JSON document (its {@link Line}s):
+ * written once per request, read only as a whole receipt (V7 says why).
+ */
+@Repository
+public class Receipts {
+
+    private static final RowMapper<ReceiptRow> RECEIPT_ROW = Rows.of(ReceiptRow.class);
+    private static final RowMapper<VersionStatus> VERSION_STATUS = Rows.of(VersionStatus.class);
+    private static final TypeReference<List<Line>> LINES = new TypeReference<>() { };
+    private static final int IN_LIST_SIZE = 500;
+
+    private final JdbcClient jdbc;
+    private final ObjectMapper json;
+
+    public Receipts(JdbcTemplate template, ObjectMapper json) {
+        this.jdbc = JdbcClient.create(template);
+        this.json = json;
+    }
+
+    public void insert(String receiptId, String clinicId, String kind, String channel, Instant receivedAt,
+                       int accepted, int rejected, String rejectionsJson) {
+        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count,"
+                        + " unchanged_count, rejected_count, rejections, items) values (?, ?, ?, ?, ?, ?, ?, ?, ?, '[]')")
+                .params(receiptId, clinicId, kind, channel, OffsetDateTime.ofInstant(receivedAt, ZoneOffset.UTC),
+                        accepted, 0, rejected, rejectionsJson)
+                .update();
+    }
+
+    /** Once its records are stored: which line became which version, how many were unchanged, the warnings. */
+    public void complete(String receiptId, List<Line> lines, int unchanged, String warningsJson) {
+        jdbc.sql("update receipt set items = ?, unchanged_count = ?, warnings = ? where receipt_id = ?")
+                .params(toJson(lines), unchanged, warningsJson, receiptId).update();
+    }
+
+    /**
+     * Which accepted line became which version (CREATED, UPDATED) or was found unchanged
+     * (UNCHANGED). Its JSON names are stored data (V7 writes them too): fixed here, whatever the
+     * application's JSON naming.
+     */
+    public record Line(@JsonProperty("line") int line, @JsonProperty("outcome") String outcome,
+                       @JsonProperty("recordVersionId") long recordVersionId) {
+    }
+
+    public Optional<ReceiptRow> find(String clinicId, String receiptId) {
+        return jdbc.sql("select receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
+                        + " rejected_count, rejections, warnings, items from receipt where clinic_id = ? and receipt_id = ?")
+                .params(clinicId, receiptId)
+                .query(RECEIPT_ROW)
+                .optional();
+    }
+
+    /** Each accepted line of a receipt (as {@link #find} read it), in line order, with where its version stands now. */
+    public List<ReceiptItemStatus> itemStatuses(ReceiptRow receipt) {
+        List<Line> lines = lines(receipt.items());
+        List<Long> ids = lines.stream().map(Line::recordVersionId).distinct().toList();
+        Map<Long, VersionStatus> versions = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
+            jdbc.sql("select v.id, v.kind, v.record_id, v.version, t.status, t.waiting_for, t.attempts, t.last_error,"
+                            + " t.mapped_at, t.sent_at, t.ehr_reference"
+                            + " from record_version v left join sync_task t on t.record_version_id = v.id where v.id in (:ids)")
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST_SIZE)))
+                    .query(VERSION_STATUS)
+                    .list()
+                    .forEach(v -> versions.put(v.id(), v));
+        }
+        return lines.stream().map(l -> {
+            VersionStatus v = versions.get(l.recordVersionId());
+            return new ReceiptItemStatus(l.line(), v.kind(), v.recordId(), l.outcome(), v.version(), v.status(),
+                    v.waitingFor(), v.attempts(), v.lastError(), v.mappedAt(), v.sentAt(), v.ehrReference());
+        }).toList();
+    }
+
+    private List<Line> lines(String document) {
+        try {
+            return json.readValue(document, LINES);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("receipt lines are not readable", e);
+        }
+    }
+
+    private String toJson(List<Line> lines) {
+        try {
+            return json.writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record version and its sync task, if it has one. */
+    record VersionStatus(long id, String kind, String recordId, int version, String status, String waitingFor,
+                                 Integer attempts, String lastError, OffsetDateTime mappedAt, OffsetDateTime sentAt,
+                                 String ehrReference) {
+    }
+
+    public record ReceiptRow(String receiptId, String clinicId, String kind, String channel, OffsetDateTime receivedAt,
+                             int acceptedCount, int unchangedCount, int rejectedCount, String rejections,
+                             String warnings, String items) {
+    }
+
+    public record ReceiptItemStatus(int line, String kind, String recordId, String outcome, int version, String status,
+                                    String waitingFor, Integer attempts, String lastError, OffsetDateTime mappedAt,
+                                    OffsetDateTime sentAt, String ehrReference) {
+    }
+}

@@ -1,0 +1,251 @@
+package org.ketabridge.db;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The durable work queue towards the EHRs. A task lives here from the moment its record is
+ * accepted until the EHR holds it or it is dead-lettered, so a crash or restart loses nothing:
+ * whatever was due is due again at start.
+ */
+@Repository
+public class SyncQueue {
+
+    public static final String PENDING = "PENDING";
+    public static final String WAITING = "WAITING";
+    public static final String SENT = "SENT";
+    public static final String DEAD = "DEAD";
+
+    private static final RowMapper<SyncTask> SYNC_TASK = Rows.of(SyncTask.class);
+    private static final RowMapper<DeadLetter> DEAD_LETTER = Rows.of(DeadLetter.class);
+
+    private final JdbcTemplate template;
+    private final JdbcClient jdbc;
+
+    public SyncQueue(JdbcTemplate template) {
+        this.template = template;
+        this.jdbc = JdbcClient.create(template);
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    /** A version to send, by its stored id and its record's. */
+    public record NewTask(long recordVersionId, String kind, String recordId) {
+    }
+
+    public void enqueueAll(List<NewTask> tasks, String clinicId, Instant now) {
+        template.batchUpdate("insert into sync_task (record_version_id, clinic_id, kind, record_id, status, attempts,"
+                + " next_attempt_at, created_at, updated_at) values (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)", tasks.stream()
+                .map(t -> new Object[] {t.recordVersionId(), clinicId, t.kind(), t.recordId(), utc(now), utc(now), utc(now)})
+                .toList());
+    }
+
+    /**
+     * Due tasks of one clinic, oldest first. A version waits while an older version of the same
+     * record is unfinished, so the EHR sees a record's versions in the order they were accepted.
+     */
+    public List<SyncTask> due(String clinicId, Instant now, int limit) {
+        return jdbc.sql("select t.id, t.record_version_id, t.clinic_id, t.kind, t.record_id, t.attempts from sync_task t"
+                        + " where t.clinic_id = ? and t.status = 'PENDING' and t.next_attempt_at <= ?"
+                        + " and not exists (select 1 from sync_task o where o.clinic_id = t.clinic_id and o.kind = t.kind"
+                        + "   and o.record_id = t.record_id and o.id < t.id and o.status in ('PENDING', 'WAITING'))"
+                        + " order by t.id fetch first " + limit + " rows only")
+                .params(clinicId, utc(now))
+                .query(SYNC_TASK)
+                .list();
+    }
+
+    public void markMapped(long taskId, Instant now) {
+        jdbc.sql("update sync_task set mapped_at = ?, updated_at = ? where id = ? and mapped_at is null")
+                .params(utc(now), utc(now), taskId)
+                .update();
+    }
+
+    public void markSent(long taskId, String ehrReference, Instant now) {
+        jdbc.sql("update sync_task set status = 'SENT', sent_at = ?, ehr_reference = ?, waiting_for = null,"
+                        + " last_error = null, updated_at = ? where id = ?")
+                .params(utc(now), ehrReference, utc(now), taskId)
+                .update();
+    }
+
+    /** The task cannot go before {@code waitingFor} (e.g. {@code patient:MRN1}) is in the EHR. */
+    public void markWaiting(long taskId, String waitingFor, Instant now) {
+        jdbc.sql("update sync_task set status = 'WAITING', waiting_for = ?, updated_at = ? where id = ?")
+                .params(waitingFor, utc(now), taskId)
+                .update();
+    }
+
+    /** What was waiting for {@code waitingFor} is due now. */
+    public int wake(String clinicId, String waitingFor, Instant now) {
+        return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
+                        + " where clinic_id = ? and status = 'WAITING' and waiting_for = ?")
+                .params(utc(now), utc(now), clinicId, waitingFor)
+                .update();
+    }
+
+    /**
+     * Wakes every waiting task of a clinic whose dependency the EHR now holds. The wake-up when a
+     * dependency is sent can miss a task parked at the same moment by a concurrent transaction
+     * (neither sees the other's uncommitted row); this sweep, run at every poll, repairs that.
+     */
+    public int wakeSatisfied(String clinicId, Instant now) {
+        return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
+                        + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from ehr_link l"
+                        // waiting_for is "KIND:recordId": split it, so that each task is one lookup of
+                        // ehr_link's key rather than a comparison with every link of the clinic.
+                        + " where l.clinic_id = sync_task.clinic_id"
+                        + " and l.kind = substring(sync_task.waiting_for from 1 for position(':' in sync_task.waiting_for) - 1)"
+                        + " and l.record_id = substring(sync_task.waiting_for from position(':' in sync_task.waiting_for) + 1))")
+                .params(utc(now), utc(now), clinicId)
+                .update();
+    }
+
+    public void scheduleRetry(long taskId, int attempts, Instant nextAttemptAt, String error, Instant now) {
+        jdbc.sql("update sync_task set status = 'PENDING', attempts = ?, next_attempt_at = ?, last_error = ?,"
+                        + " updated_at = ? where id = ?")
+                .params(attempts, utc(nextAttemptAt), truncate(error), utc(now), taskId)
+                .update();
+    }
+
+    public void deadLetter(long taskId, int attempts, String error, Instant now) {
+        jdbc.sql("update sync_task set status = 'DEAD', attempts = ?, last_error = ?, updated_at = ? where id = ?")
+                .params(attempts, truncate(error), utc(now), taskId)
+                .update();
+    }
+
+    public List<DeadLetter> deadLetters(String clinicId) {
+        return jdbc.sql(DEAD_LETTERS + " order by t.id")
+                .param(clinicId)
+                .query(DEAD_LETTER)
+                .list();
+    }
+
+    private java.util.Optional<DeadLetter> deadLetter(String clinicId, long taskId) {
+        return jdbc.sql(DEAD_LETTERS + " and t.id = ?")
+                .params(clinicId, taskId)
+                .query(DEAD_LETTER)
+                .optional();
+    }
+
+    /**
+     * A newer version of task {@code t}'s record that is in the EHR or on its way there (SENT,
+     * PENDING, WAITING): once one exists, {@code t}'s content is history, and sending it would
+     * make the EHR go back in time. (A newer version that is dead supersedes nothing: it never
+     * reached the EHR.)
+     */
+    private static final String NEWER_UNDEAD_VERSION = "n.clinic_id = t.clinic_id and n.kind = t.kind"
+            + " and n.record_id = t.record_id and n.id > t.id and n.status <> 'DEAD'";
+
+    /** What a replay of one dead letter did. */
+    public sealed interface Replay {
+        /** Due again, with a fresh retry budget. */
+        record Replayed(long taskId) implements Replay {
+        }
+
+        /** No dead letter of the clinic by that id. */
+        record NotFound(long taskId) implements Replay {
+        }
+
+        /** Left dead: a newer version of its record is in the EHR or on its way there. */
+        record Superseded(long taskId, String kind, String recordId, int version,
+                          long newerTaskId, int newerVersion, String newerStatus) implements Replay {
+        }
+    }
+
+    /** Public: {@code Rows} builds it by reflection. */
+    public record Newer(long newerTaskId, int newerVersion, String newerStatus) {
+    }
+
+    private static final RowMapper<Newer> NEWER = Rows.of(Newer.class);
+
+    private static final String DEAD_LETTERS = "select t.id, t.kind, t.record_id, v.version, t.attempts, t.last_error,"
+            + " t.updated_at, t.alarm, (select min(n.id) from sync_task n where " + NEWER_UNDEAD_VERSION + ") as superseded_by"
+            + " from sync_task t join record_version v on v.id = t.record_version_id"
+            + " where t.clinic_id = ? and t.status = 'DEAD'";
+
+    /**
+     * Puts a dead letter back in the queue with a fresh retry budget, unless it is superseded. The
+     * check is part of the update (one statement), so a newer version that enters the queue at
+     * the same moment either makes the replay refused or waits behind the replayed one (a version
+     * is not due while an older one is unfinished): the EHR never gets the older after the newer.
+     */
+    public Replay replay(String clinicId, long taskId, Instant now) {
+        int updated = jdbc.sql("update sync_task t set status = 'PENDING', attempts = 0, next_attempt_at = ?,"
+                        + " updated_at = ? where t.clinic_id = ? and t.id = ? and t.status = 'DEAD'"
+                        + " and not exists (select 1 from sync_task n where " + NEWER_UNDEAD_VERSION + ")")
+                .params(utc(now), utc(now), clinicId, taskId)
+                .update();
+        if (updated == 1) {
+            return new Replay.Replayed(taskId);
+        }
+        var dead = deadLetter(clinicId, taskId);
+        if (dead.isEmpty() || dead.get().supersededBy() == null) {
+            return new Replay.NotFound(taskId);
+        }
+        DeadLetter d = dead.get();
+        Newer newer = jdbc.sql("select t.id as newer_task_id, v.version as newer_version, t.status as newer_status"
+                        + " from sync_task t join record_version v on v.id = t.record_version_id where t.id = ?")
+                .param(d.supersededBy())
+                .query(NEWER)
+                .single();
+        return new Replay.Superseded(taskId, d.kind(), d.recordId(), d.version(), newer.newerTaskId(),
+                newer.newerVersion(), newer.newerStatus());
+    }
+
+    /**
+     * Replays every dead letter of a clinic that is not superseded, oldest first (so that of two
+     * dead versions of one record, the older is due again before the newer is looked at, and goes
+     * first); the superseded ones stay dead and are returned.
+     */
+    public ReplayAll replayAll(String clinicId, Instant now) {
+        int replayed = 0;
+        List<Replay.Superseded> superseded = new java.util.ArrayList<>();
+        for (DeadLetter dead : deadLetters(clinicId)) {
+            Replay replay = replay(clinicId, dead.id(), now);
+            if (replay instanceof Replay.Replayed) {
+                replayed++;
+            } else if (replay instanceof Replay.Superseded s) {
+                superseded.add(s);
+            }
+            // NotFound: replayed by someone else meanwhile, nothing to do.
+        }
+        return new ReplayAll(replayed, superseded);
+    }
+
+    public record ReplayAll(int replayed, List<Replay.Superseded> superseded) {
+    }
+
+    /** How many tasks of a clinic are in each status. */
+    public java.util.Map<String, Integer> countsByStatus(String clinicId) {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (String status : java.util.List.of(PENDING, WAITING, SENT, DEAD)) {
+            counts.put(status.toLowerCase(), 0);
+        }
+        jdbc.sql("select status, count(*) as n from sync_task where clinic_id = ? group by status")
+                .param(clinicId)
+                .query((rs, i) -> java.util.Map.entry(rs.getString(1).toLowerCase(), rs.getInt(2)))
+                .list()
+                .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return counts;
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
+    }
+
+    /**
+     * {@code alarm}: set when the dead letter says the EHR needs clinic IT (EhrAlarms), null otherwise.
+     * {@code supersededBy}: the task of a newer version in the EHR or on its way there (replay refused), else null.
+     */
+    public record DeadLetter(long id, String kind, String recordId, int version, int attempts, String lastError,
+                             OffsetDateTime updatedAt, String alarm, Long supersededBy) {
+    }
+}

@@ -1,0 +1,56 @@
+package org.ketabridge.ehr;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the EHR answered a write that reached it: it holds the record ({@code reference} of the
+ * main resource, e.g. {@code Encounter/42}, and {@code written}: the id it gave each resource
+ * written, by placeholder); it refused it for good ({@code refusal}, from its status and
+ * OperationOutcome), so retrying the same content cannot help; or it asked the bridge to slow
+ * down (429, {@code throttled}, with its Retry-After when given). A 429 is an answer, not a
+ * failure: it neither spends the record's retry budget nor counts against the circuit breaker.
+ * A refusal with {@code duplicates} says the EHR holds several resources a conditional write
+ * matched: not the record's fault, an alarm for clinic IT. Or it refused the bridge's
+ * credentials (401 or 403, {@code credentialsRefused}): the record is not at fault, so it is
+ * neither dead-lettered nor charged an attempt; the clinic's sync is held.
+ */
+public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
+                          Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
+
+    /**
+     * Which resource of the write matched several in the EHR: its type, and its placeholder
+     * (null when the EHR's answer did not say which of the transaction's resources it was).
+     */
+    public record Duplicates(String resourceType, String placeholder) {
+    }
+
+    public static WriteResult stored(String reference, Map<String, String> written) {
+        return new WriteResult(reference, null, false, null, Map.copyOf(written), null, 0);
+    }
+
+    public static WriteResult refused(String refusal) {
+        return new WriteResult(null, refusal, false, null, Map.of(), null, 0);
+    }
+
+    public static WriteResult duplicates(String refusal, Duplicates duplicates) {
+        return new WriteResult(null, refusal, false, null, Map.of(), duplicates, 0);
+    }
+
+    public static WriteResult throttled(Duration retryAfter) {
+        return new WriteResult(null, null, true, retryAfter, Map.of(), null, 0);
+    }
+
+    /** The EHR answered {@code httpStatus} (401 or 403) to the bridge's credentials. */
+    public static WriteResult credentialsRefused(int httpStatus) {
+        return new WriteResult(null, null, false, null, Map.of(), null, httpStatus);
+    }
+
+    public boolean isCredentialsRefused() {
+        return credentialsRefused != 0;
+    }
+
+    public boolean isStored() {
+        return reference != null;
+    }
+}

@@ -1,0 +1,95 @@
+package org.ketabridge.operations;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.db.Receipts.ReceiptItemStatus;
+import org.ketabridge.db.Receipts.ReceiptRow;
+import org.ketabridge.db.Receipts;
+import org.ketabridge.web.HttpProblem;
+import org.ketabridge.web.JsonResponses;
+import org.springframework.stereotype.Component;
+
+/** {@code GET /api/v1/clinics/{clinicId}/receipts/{receiptId}}: where each accepted record stands now. */
+@Component("receiptStatusResponder")
+public class ReceiptStatusResponder implements Processor {
+
+    private final ClinicRegistry clinics;
+    private final Receipts receipts;
+    private final JsonResponses responses;
+    private final ObjectMapper json;
+
+    public ReceiptStatusResponder(ClinicRegistry clinics, Receipts receipts, JsonResponses responses, ObjectMapper json) {
+        this.clinics = clinics;
+        this.receipts = receipts;
+        this.responses = responses;
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        String clinicId = exchange.getIn().getHeader("clinicId", String.class);
+        String receiptId = exchange.getIn().getHeader("receiptId", String.class);
+        clinics.find(clinicId).orElseThrow(() -> HttpProblem.unknownClinic(clinicId));
+        ReceiptRow receipt = receipts.find(clinicId, receiptId)
+                .orElseThrow(() -> HttpProblem.notFound("No receipt '" + receiptId + "' for clinic '" + clinicId + "'"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("receiptId", receipt.receiptId());
+        body.put("clinicId", receipt.clinicId());
+        body.put("kind", receipt.kind());
+        body.put("channel", receipt.channel());
+        body.put("receivedAt", receipt.receivedAt().toString());
+        body.put("accepted", receipt.acceptedCount());
+        body.put("unchanged", receipt.unchangedCount());
+        body.put("rejected", receipt.rejectedCount());
+        body.put("rejections", json.readTree(receipt.rejections()));
+        body.put("warnings", receipt.warnings() == null ? List.of() : json.readTree(receipt.warnings()));
+        body.put("records", receipts.itemStatuses(receipt).stream().map(ReceiptStatusResponder::describe).toList());
+        responses.write(exchange, 200, body);
+    }
+
+    private static Map<String, Object> describe(ReceiptItemStatus item) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("line", item.line());
+        m.put("recordId", item.recordId());
+        m.put("version", item.version());
+        m.put("outcome", item.outcome().toLowerCase());
+        m.put("stage", stage(item));
+        if (item.waitingFor() != null) {
+            m.put("waitingFor", item.waitingFor());
+        }
+        if (item.attempts() != null && item.attempts() > 0) {
+            m.put("attempts", item.attempts());
+        }
+        if (item.lastError() != null) {
+            m.put("error", item.lastError());
+        }
+        if (item.ehrReference() != null) {
+            m.put("ehrReference", item.ehrReference());
+            m.put("sentAt", item.sentAt().toString());
+        }
+        return m;
+    }
+
+    /**
+     * stored: kept, nothing to send (store-only clinic); queued: due for its EHR; waiting: for a
+     * record it refers to; mapped: became FHIR, on its way (retrying if attempts > 0); sent: the
+     * EHR holds it; failed: dead-lettered, with why.
+     */
+    static String stage(ReceiptItemStatus item) {
+        if (item.status() == null) {
+            return "stored";
+        }
+        return switch (item.status()) {
+            case "SENT" -> "sent";
+            case "DEAD" -> "failed";
+            case "WAITING" -> "waiting";
+            default -> item.mappedAt() != null ? "mapped" : "queued";
+        };
+    }
+}

@@ -1,0 +1,36 @@
+package org.ketabridge.validation;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * The FHIR validator's definitions load once the bridge accepts records (not during start-up,
+ * where they competed with it for the cores), and its health says when they are there:
+ * UNKNOWN while loading (records are accepted meanwhile; syncing waits), UP, or DOWN if the
+ * loading failed.
+ */
+@Component("fhirValidatorHealthIndicator")
+public class ValidatorReadiness implements ApplicationListener<ApplicationReadyEvent>, HealthIndicator {
+
+    private final ResourceValidator validator;
+
+    public ValidatorReadiness(ResourceValidator validator) {
+        this.validator = validator;
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent event) {
+        validator.prepare();
+    }
+
+    @Override
+    public Health health() {
+        if (validator.hasFailed()) {
+            return Health.down().withDetail("validator", "the FHIR definitions failed to load").build();
+        }
+        return validator.isReady() ? Health.up().build() : Health.unknown().withDetail("validator", "loading").build();
+    }
+}
