@@ -109,10 +109,10 @@ public class SharedResources {
     public int wakeWaitersOfFree(String clinicId, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
                         + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from shared_resource s"
-                        // waiting_for is "ResourceType:identifierValue": one lookup of the row's key.
+                        // waiting_for split into resource type and identifier value: one lookup of the row's key.
                         + " where s.clinic_id = sync_task.clinic_id"
-                        + " and s.resource_type = substring(sync_task.waiting_for from 1 for position(':' in sync_task.waiting_for) - 1)"
-                        + " and s.identifier_value = substring(sync_task.waiting_for from position(':' in sync_task.waiting_for) + 1)"
+                        + " and s.resource_type = " + WaitingFor.KIND_SQL
+                        + " and s.identifier_value = " + WaitingFor.ID_SQL
                         + " and " + FREE + ")")
                 .params(utc(now), utc(now), clinicId)
                 .update();
@@ -121,7 +121,7 @@ public class SharedResources {
     /** How many tasks wait for this shared resource. */
     public int waiting(Key key) {
         return jdbc.sql("select count(*) from sync_task where clinic_id = ? and status = 'WAITING' and waiting_for = ?")
-                .params(key.clinicId(), key.resourceType() + ":" + key.identifierValue())
+                .params(key.clinicId(), WaitingFor.key(key.resourceType(), key.identifierValue()))
                 .query(Integer.class).single();
     }
 

@@ -76,18 +76,22 @@ public class SyncQueue {
                 .update();
     }
 
-    /** The task cannot go before {@code waitingFor} (e.g. {@code patient:MRN1}) is in the EHR. */
-    public void markWaiting(long taskId, String waitingFor, Instant now) {
+    /**
+     * The task cannot go before another record ({@code kind} {@code PATIENT}, id {@code MRN1}) is in
+     * the EHR, or a shared resource ({@code EpisodeOfCare}, {@code S-1}) is free: stored as
+     * {@link WaitingFor}, {@code PATIENT:MRN1}.
+     */
+    public void markWaiting(long taskId, String kind, String id, Instant now) {
         jdbc.sql("update sync_task set status = 'WAITING', waiting_for = ?, updated_at = ? where id = ?")
-                .params(waitingFor, utc(now), taskId)
+                .params(WaitingFor.key(kind, id), utc(now), taskId)
                 .update();
     }
 
-    /** What was waiting for {@code waitingFor} is due now. */
-    public int wake(String clinicId, String waitingFor, Instant now) {
+    /** What was waiting for that record (or shared resource) is due now. */
+    public int wake(String clinicId, String kind, String id, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
                         + " where clinic_id = ? and status = 'WAITING' and waiting_for = ?")
-                .params(utc(now), utc(now), clinicId, waitingFor)
+                .params(utc(now), utc(now), clinicId, WaitingFor.key(kind, id))
                 .update();
     }
 
@@ -99,11 +103,11 @@ public class SyncQueue {
     public int wakeSatisfied(String clinicId, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
                         + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from ehr_link l"
-                        // waiting_for is "KIND:recordId": split it, so that each task is one lookup of
+                        // waiting_for split into kind and record id, so that each task is one lookup of
                         // ehr_link's key rather than a comparison with every link of the clinic.
                         + " where l.clinic_id = sync_task.clinic_id"
-                        + " and l.kind = substring(sync_task.waiting_for from 1 for position(':' in sync_task.waiting_for) - 1)"
-                        + " and l.record_id = substring(sync_task.waiting_for from position(':' in sync_task.waiting_for) + 1))")
+                        + " and l.kind = " + WaitingFor.KIND_SQL
+                        + " and l.record_id = " + WaitingFor.ID_SQL + ")")
                 .params(utc(now), utc(now), clinicId)
                 .update();
     }

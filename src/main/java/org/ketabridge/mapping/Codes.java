@@ -5,27 +5,47 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 
 /**
- * FHIR's own structural codes (categories, classes, functions) and KetaBridge's extension urls.
- * Clinical vocabulary is not here: it is in fhir-mapping/, read through {@link Terminology}.
+ * Every code system, identifier system, profile and extension url the bridge writes into FHIR,
+ * or reads back from what it wrote: FHIR's own structural codes (categories, classes, functions)
+ * and KetaBridge's extension urls. Public so that a reader of the bridge's FHIR (the
+ * controlled-substance record, the delivery Provenance) names the very urls the mappers write,
+ * never a copy. Clinical vocabulary is not here: it is in fhir-mapping/, read through
+ * {@link Terminology}; the few of its system urls a report looks for are named below.
  */
-final class Codes {
+public final class Codes {
 
-    static final String NPI = "http://hl7.org/fhir/sid/us-npi";
-    static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
-    static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
-    static final String PERFORM_FUNCTION = "http://terminology.hl7.org/CodeSystem/med-admin-perform-function";
-    static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
+    /** Where KetaBridge's own definitions live: profiles, extensions, CodeSystems, ConceptMaps. */
+    public static final String BASE = "http://ketabridge.org/fhir";
 
-    static final String EXTENSIONS = Terminology.BASE + "/StructureDefinition/";
-    static final String PROFILE_ENCOUNTER = EXTENSIONS + "ketabridge-encounter";
-    static final String PROFILE_ADMINISTRATION = EXTENSIONS + "ketabridge-medication-administration";
-    static final String PROFILE_SCORE = EXTENSIONS + "ketabridge-score";
+    public static final String NPI = "http://hl7.org/fhir/sid/us-npi";
+    public static final String UCUM = "http://unitsofmeasure.org";
+    public static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+    public static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";
+    public static final String ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+    public static final String PERFORM_FUNCTION = "http://terminology.hl7.org/CodeSystem/med-admin-perform-function";
+    public static final String IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
+    public static final String PROVENANCE_PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
+    public static final String US_CORE_PROVENANCE_PARTICIPANT_TYPE =
+            "http://hl7.org/fhir/us/core/CodeSystem/us-core-provenance-participant-type";
+    public static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
+    /** ISO 21089 record lifecycle events: the activity of a delivery Provenance (transmit). */
+    public static final String LIFECYCLE = "http://terminology.hl7.org/CodeSystem/iso-21089-lifecycle";
+
+    /** RxNorm, a target system of fhir-mapping/ConceptMap-medication.json. */
+    public static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+    /** The url of fhir-mapping/CodeSystem-medication.json: the contract's own medication words. */
+    public static final String CONTRACT_MEDICATION = BASE + "/CodeSystem/medication";
+
+    public static final String EXTENSIONS = BASE + "/StructureDefinition/";
+    public static final String PROFILE_ENCOUNTER = EXTENSIONS + "ketabridge-encounter";
+    public static final String PROFILE_ADMINISTRATION = EXTENSIONS + "ketabridge-medication-administration";
+    public static final String PROFILE_SCORE = EXTENSIONS + "ketabridge-score";
     /** FHIR R4's own vital-signs profiles, by measure. */
-    static final String VITALS = "http://hl7.org/fhir/StructureDefinition/";
-    static final String KB_WASTED_AMOUNT = EXTENSIONS + "wasted-amount";
-    static final String KB_SCORE_TIMING = EXTENSIONS + "score-timing";
-    static final String KB_SESSION_NUMBER = EXTENSIONS + "session-number";
-    static final String KB_MONITORING_MINUTES = EXTENSIONS + "monitoring-minutes";
+    public static final String VITALS = "http://hl7.org/fhir/StructureDefinition/";
+    public static final String KB_WASTED_AMOUNT = EXTENSIONS + "wasted-amount";
+    public static final String KB_SCORE_TIMING = EXTENSIONS + "score-timing";
+    public static final String KB_SESSION_NUMBER = EXTENSIONS + "session-number";
+    public static final String KB_MONITORING_MINUTES = EXTENSIONS + "monitoring-minutes";
 
     private Codes() {
     }

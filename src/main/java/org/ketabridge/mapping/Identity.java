@@ -3,10 +3,9 @@ package org.ketabridge.mapping;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.UUID;
-import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.Identifier;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.record.RecordKind;
 
 /**
  * Which resource a record is: the one rule, from the contract, that names every resource the
@@ -20,20 +19,25 @@ public final class Identity {
     private Identity() {
     }
 
+    /** A record's main resource: {@code {base}/{kind's identifier suffix}|{record id}}. */
+    public static Identifier of(Clinic clinic, RecordKind kind, String recordId) {
+        return identifier(clinic.identifierSystem(kind.identifierSuffix()), recordId);
+    }
+
     public static Identifier patient(Clinic clinic, String mrn) {
-        return identifier(clinic.identifierSystem("mrn"), mrn);
+        return of(clinic, RecordKind.PATIENT, mrn);
     }
 
     public static Identifier encounter(Clinic clinic, String encounterId) {
-        return identifier(clinic.identifierSystem("encounter"), encounterId);
+        return of(clinic, RecordKind.ENCOUNTER, encounterId);
     }
 
     public static Identifier dose(Clinic clinic, String doseId) {
-        return identifier(clinic.identifierSystem("dose"), doseId);
+        return of(clinic, RecordKind.DOSE, doseId);
     }
 
     public static Identifier score(Clinic clinic, String scoreId) {
-        return identifier(clinic.identifierSystem("score"), scoreId);
+        return of(clinic, RecordKind.SCORE, scoreId);
     }
 
     /** The clinic itself, as an Organization. */
@@ -55,9 +59,8 @@ public final class Identity {
      * The id of the Provenance of one record version: FHIR R4 gives Provenance no identifier, so
      * the write is idempotent by id. Derived from clinic, kind, record id and version.
      */
-    public static String provenanceId(Clinic clinic, String kind, String recordId, int version) {
-        String key = clinic.identifierSystemBase() + "|" + kind + "|" + recordId + "|" + version;
-        return "kb-" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
+    public static DerivedId provenance(Clinic clinic, RecordKind kind, String recordId, int version) {
+        return DerivedId.of(clinic.identifierSystemBase() + "|" + kind.name() + "|" + recordId + "|" + version);
     }
 
     /** The outcome KetaBridge derives from a score (not in the contract's table: one per score). */
@@ -81,8 +84,20 @@ public final class Identity {
      * so that the same record always produces the same request.
      */
     public static String placeholder(Identifier identifier) {
-        String key = identifier.getSystem() + "|" + identifier.getValue();
-        return "urn:uuid:" + UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+        return derived(identifier).placeholder();
+    }
+
+    /**
+     * The name-based id of a resource with this identifier: the auditors' store holds each
+     * resource at {@code derived(identifier).id()}, and within one record's write it is
+     * {@code derived(identifier).placeholder()} (the same UUID).
+     */
+    public static DerivedId derived(Identifier identifier) {
+        return derived(identifier.getSystem(), identifier.getValue());
+    }
+
+    public static DerivedId derived(String system, String value) {
+        return DerivedId.of(system + "|" + value);
     }
 
     private static Identifier identifier(String system, String value) {

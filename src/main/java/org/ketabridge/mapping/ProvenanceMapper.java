@@ -14,31 +14,26 @@ import org.hl7.fhir.r4.model.Reference;
  */
 final class ProvenanceMapper {
 
-    private static final String PARTICIPANT_TYPE = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
-    private static final String US_CORE_PARTICIPANT_TYPE = "http://hl7.org/fhir/us/core/CodeSystem/us-core-provenance-participant-type";
-    private static final String DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation";
-
     MappedResource map(MappingInput in, List<MappedResource> resources) {
+        DerivedId id = Identity.provenance(in.clinic(), in.kind(), in.recordId(), in.version());
         Provenance p = new Provenance();
-        p.setId(Identity.provenanceId(in.clinic(), in.kind().name(), in.recordId(), in.version()));
+        p.setId(id.id());
         resources.forEach(r -> p.addTarget(new Reference(r.placeholder())));
         p.setRecorded(Date.from(in.receivedAt().toInstant()));
         p.setActivity(new CodeableConcept().addCoding(in.version() == 1
-                ? new Coding(DATA_OPERATION, "CREATE", "create")
-                : new Coding(DATA_OPERATION, "UPDATE", "revise")));
+                ? new Coding(Codes.DATA_OPERATION, "CREATE", "create")
+                : new Coding(Codes.DATA_OPERATION, "UPDATE", "revise")));
         p.addAgent()
-                .setType(new CodeableConcept().addCoding(new Coding(PARTICIPANT_TYPE, "author", "Author")))
+                .setType(new CodeableConcept().addCoding(new Coding(Codes.PROVENANCE_PARTICIPANT_TYPE, "author", "Author")))
                 .setWho(new Reference().setIdentifier(Identity.clinic(in.clinic())).setDisplay(in.clinic().name()));
         p.addAgent()
-                .setType(new CodeableConcept().addCoding(new Coding(US_CORE_PARTICIPANT_TYPE, "transmitter", "Transmitter")))
+                .setType(new CodeableConcept().addCoding(new Coding(Codes.US_CORE_PROVENANCE_PARTICIPANT_TYPE, "transmitter", "Transmitter")))
                 .setWho(new Reference().setDisplay("KetaBridge"));
         p.addEntity()
                 .setRole(Provenance.ProvenanceEntityRole.SOURCE)
                 .setWhat(new Reference()
                         .setIdentifier(new Identifier().setSystem(in.clinic().identifierSystem("receipt")).setValue(in.receiptId()))
                         .setDisplay(in.kind().collection() + " record " + in.recordId() + ", version " + in.version()));
-        String hex = p.getIdElement().getIdPart().substring("kb-".length());
-        String uuid = hex.replaceFirst("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5");
-        return new MappedResource(p, null, p.getIdElement().getIdPart(), "urn:uuid:" + uuid);
+        return new MappedResource(p, null, id.id(), id.placeholder());
     }
 }

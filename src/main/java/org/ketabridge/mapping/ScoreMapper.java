@@ -26,8 +26,6 @@ import org.ketabridge.outcome.Outcome;
  */
 final class ScoreMapper {
 
-    private static final String FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category";
-
     private final Terminology terms;
 
     ScoreMapper(Terminology terms) {
@@ -93,7 +91,7 @@ final class ScoreMapper {
         if (outcome.percentChange() != null) {
             o.addComponent().setCode(Codes.concept(List.of(), terms.local("outcome", "percent-change")))
                     .setValue(new Quantity().setValue(BigDecimal.valueOf(outcome.percentChange()).setScale(1, RoundingMode.HALF_UP))
-                            .setUnit("%").setSystem("http://unitsofmeasure.org").setCode("%"));
+                            .setUnit("%").setSystem(Codes.UCUM).setCode("%"));
         }
         if (refs.baselineScore() != null) {
             o.addDerivedFrom(new Reference(refs.baselineScore()));
@@ -108,7 +106,7 @@ final class ScoreMapper {
         Flag flag = new Flag();
         flag.addIdentifier(id);
         flag.setStatus(Flag.FlagStatus.ACTIVE);
-        flag.addCategory(new CodeableConcept().addCoding(new Coding(FLAG_CATEGORY, "clinical", "Clinical")));
+        flag.addCategory(new CodeableConcept().addCoding(new Coding(Codes.FLAG_CATEGORY, "clinical", "Clinical")));
         flag.setCode(Codes.concept(List.of(), terms.local("outcome", "phq9-item9-positive")));
         flag.setSubject(new Reference(refs.patient()));
         if (refs.encounter() != null) {

@@ -31,8 +31,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class Terminology {
 
-    static final String BASE = "http://ketabridge.org/fhir";
-
     private final Map<String, CodeSystem> codeSystems = new HashMap<>();
     private final List<org.hl7.fhir.r4.model.StructureDefinition> structureDefinitions = new ArrayList<>();
     private final Map<String, MapTable> maps = new HashMap<>();
@@ -69,8 +67,8 @@ public class Terminology {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     if (parser.parseResource(in) instanceof ConceptMap cm) {
-                        String id = cm.getUrl() != null && cm.getUrl().startsWith(BASE + "/ConceptMap/")
-                                ? cm.getUrl().substring((BASE + "/ConceptMap/").length()) : cm.getIdElement().getIdPart();
+                        String id = cm.getUrl() != null && cm.getUrl().startsWith(Codes.BASE + "/ConceptMap/")
+                                ? cm.getUrl().substring((Codes.BASE + "/ConceptMap/").length()) : cm.getIdElement().getIdPart();
                         overrides.put(id, MapTable.of(cm));
                     }
                 }

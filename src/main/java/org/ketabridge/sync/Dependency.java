@@ -6,7 +6,7 @@ import org.ketabridge.record.RecordKind;
  * What a task must wait for: another record (its patient, its encounter, a baseline score) to
  * reach the EHR, or a resource several records share (the clinic's Organization, a series'
  * EpisodeOfCare, by resource type and identifier value) to be free: written by no other task now,
- * and with no alarm on it.
+ * and with no alarm on it. The queue stores it by kind and id ({@code SyncQueue.markWaiting}).
  */
 public record Dependency(String kind, String recordId, boolean shared) {
 
@@ -16,10 +16,5 @@ public record Dependency(String kind, String recordId, boolean shared) {
 
     public static Dependency sharedResource(String resourceType, String identifierValue) {
         return new Dependency(resourceType, identifierValue, true);
-    }
-
-    /** How the queue names it in {@code sync_task.waiting_for}: {@code PATIENT:MRN1}, {@code EpisodeOfCare:S-1}. */
-    public String key() {
-        return kind + ":" + recordId;
     }
 }

@@ -141,7 +141,7 @@ public class SharedResourceClaims {
                         .filter(m -> m.placeholder().equals(claim.getKey())).findFirst().orElseThrow();
                 store.written(key, reference, contentHash(r.resource(), result.written()), now);
             }
-            queue.wake(key.clinicId(), Dependency.sharedResource(key.resourceType(), key.identifierValue()).key(), now);
+            queue.wake(key.clinicId(), key.resourceType(), key.identifierValue(), now);
         }
     }
 

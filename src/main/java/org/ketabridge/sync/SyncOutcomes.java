@@ -62,11 +62,11 @@ public class SyncOutcomes {
         SyncTask task = work.task();
         Dependency dependency = work.waitingFor();
         Instant now = clock.instant();
-        queue.markWaiting(task.id(), dependency.key(), now);
+        queue.markWaiting(task.id(), dependency.kind(), dependency.recordId(), now);
         boolean there = dependency.shared() ? shared.isFree(task.clinicId(), dependency)
                 : links.find(task.clinicId(), dependency.kind(), dependency.recordId()).isPresent();
         if (there) {
-            queue.wake(task.clinicId(), dependency.key(), now);
+            queue.wake(task.clinicId(), dependency.kind(), dependency.recordId(), now);
         }
     }
 
@@ -108,7 +108,7 @@ public class SyncOutcomes {
         storeQueue.deliveryPending(task.recordVersionId(), now);
         links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
         // Whatever waited for this record (its patient, encounter, or baseline score) can go now.
-        queue.wake(task.clinicId(), new Dependency(work.kind(), task.recordId()).key(), now);
+        queue.wake(task.clinicId(), work.kind().name(), task.recordId(), now);
         // The shared resources it wrote: their EHR ids recorded, their claims ended, their waiters woken.
         shared.written(work, result, now);
     }

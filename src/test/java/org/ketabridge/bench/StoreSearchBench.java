@@ -32,6 +32,7 @@ import org.ketabridge.mapping.Identity;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingInput;
 import org.ketabridge.record.RecordKind;
+import org.ketabridge.record.RecordReferences;
 import org.ketabridge.support.TestTokens;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -171,7 +172,8 @@ public final class StoreSearchBench {
                 ValidatedRecord r = validators.validate(kind, JSON.readTree(line), clinic, Instant.now()).record();
                 MappedRecord mapped = mapper.map(new MappingInput(clinic, kind, r.recordId(), 1, r.content().toString(), null,
                         "bench", OffsetDateTime.now(),
-                        StoreRecordWriter.references(clinic, kind, r.recordId(), r.patientMrn(), r.encounterId(), null), null));
+                        StoreRecordWriter.references(clinic, RecordReferences.of(kind, r.recordId(), r.patientMrn(), r.encounterId(), null)),
+                        null));
                 // Resources shared by records (the clinic, a series) go into a combined transaction once.
                 StoreRecordWriter.transaction(mapped).getEntry().stream()
                         .filter(e -> tx.getEntry().stream().noneMatch(x -> x.getFullUrl().equals(e.getFullUrl())))

@@ -17,8 +17,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A record parked until what it refers to reaches the EHR is woken by the sweep at every poll
- * exactly when the EHR holds that dependency: the sweep reads "KIND:recordId" and looks the link
- * up by its key. And the intake's lookup of latest versions by record id finds exactly the
+ * exactly when the EHR holds that dependency: the queue stores it as "KIND:recordId" ({@link WaitingFor})
+ * and the sweep splits it to look the link up by its key. And the intake's lookup of latest versions by record id finds exactly the
  * latest version of each record asked for. On both databases.
  */
 class WaitingTasksSweepTest {
@@ -54,8 +54,8 @@ class WaitingTasksSweepTest {
                 new SyncQueue.NewTask(ids.get(3), "ENCOUNTER", "E-3")), "demo", NOW);
         long waitsForHeldPatient = taskOf(jdbc, ids.get(2));
         long waitsForOtherPatient = taskOf(jdbc, ids.get(3));
-        queue.markWaiting(waitsForHeldPatient, "PATIENT:MRN-2", NOW);
-        queue.markWaiting(waitsForOtherPatient, "PATIENT:MRN-1", NOW);
+        queue.markWaiting(waitsForHeldPatient, "PATIENT", "MRN-2", NOW);
+        queue.markWaiting(waitsForOtherPatient, "PATIENT", "MRN-1", NOW);
         EhrLinks links = new EhrLinks(jdbc);
         links.save("demo", "PATIENT", "MRN-2", "Patient/7", NOW);
         links.save("demo", "ENCOUNTER", "MRN-1", "Encounter/8", NOW); // same id, other kind: not the dependency
@@ -65,6 +65,9 @@ class WaitingTasksSweepTest {
         assertThat(queue.countsByStatus("demo")).containsEntry("pending", 1).containsEntry("waiting", 1);
         assertThat(jdbc.sql("select status from sync_task where id = ?").param(waitsForHeldPatient).query(String.class).single())
                 .isEqualTo(SyncQueue.PENDING);
+        // The value the receipt status shows, as WaitingFor writes it and the sweep splits it.
+        assertThat(jdbc.sql("select waiting_for from sync_task where id = ?").param(waitsForOtherPatient).query(String.class).single())
+                .isEqualTo("PATIENT:MRN-1");
 
         Map<String, StoredVersion> latest = records.latestOf("demo", "ENCOUNTER", List.of("E-1", "E-2", "E-9"));
         assertThat(latest).containsOnlyKeys("E-1", "E-2");

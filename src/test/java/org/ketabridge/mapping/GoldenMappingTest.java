@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ketabridge.record.RecordKind;
 import org.ketabridge.support.GoldenCases;
 
 /**
@@ -54,6 +55,20 @@ class GoldenMappingTest {
         }
         assertThat(expected).as(expected + " (write it with -Dgolden.update=true)").exists();
         assertThat(actual).isEqualTo(Files.readString(expected));
+    }
+
+    /**
+     * A record kind names its main resource ({@link RecordKind#resourceType}) and identifier
+     * system ({@link RecordKind#identifierSuffix}) for the whole bridge (the auditors' store refers
+     * to a record by them): they are what the mapper makes the record's primary resource.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("org.ketabridge.support.GoldenCases#cases")
+    void theMainResourceIsOfTheKindsTypeUnderTheKindsIdentifier(String caseName) throws IOException {
+        RecordKind kind = GoldenCases.kindOf(caseName);
+        MappedResource primary = GoldenCases.map(caseName).primary();
+        assertThat(primary.resourceType()).isEqualTo(kind.resourceType());
+        assertThat(primary.identifierSystem()).isEqualTo(GoldenCases.CLINIC.identifierSystem(kind.identifierSuffix()));
     }
 
     /** Issue 11, item 3: the route of a dose not done reached the EHR nowhere (no dosage at all). */

@@ -13,7 +13,6 @@ import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.StoreQueue.StoreTask;
 import org.ketabridge.db.StoredVersion;
 import org.ketabridge.mapping.FhirMapper;
-import org.ketabridge.mapping.Identity;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.mapping.MappingException;
@@ -22,6 +21,7 @@ import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.outcome.Outcome;
 import org.ketabridge.outcome.ScoreOutcomes;
 import org.ketabridge.record.RecordKind;
+import org.ketabridge.record.RecordReferences;
 import org.ketabridge.validation.ResourceValidator;
 import org.ketabridge.validation.VersionValidation;
 import org.springframework.stereotype.Component;
@@ -71,9 +71,10 @@ public class StoreRecordWriter implements Processor {
             transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         } else {
             Outcome outcome = kind == RecordKind.SCORE ? outcomes.of(v).orElse(null) : null;
+            RecordReferences refers = RecordReferences.of(kind, v.recordId(), v.patientMrn(), v.encounterId(),
+                    outcome == null ? null : outcome.baselineScoreId());
             MappedRecord mapped = mapper.map(new MappingInput(clinic, kind, v.recordId(), v.version(), v.content(),
-                    v.warnings(), v.receiptId(), v.receivedAt(),
-                    references(clinic, kind, v.recordId(), v.patientMrn(), v.encounterId(), outcome), outcome));
+                    v.warnings(), v.receiptId(), v.receivedAt(), references(clinic, refers), outcome));
             validation.check(v.id(), mapped);
             transaction = transaction(mapped);
         }
@@ -91,18 +92,12 @@ public class StoreRecordWriter implements Processor {
         store.storeRecord(clinic.id(), transaction);
     }
 
-    /** What a record refers to, as the store knows it: at the ids their identifiers determine. */
-    public static TargetReferences references(Clinic clinic, RecordKind kind, String recordId, String patientMrn,
-                                           String encounterId, Outcome outcome) {
-        if (kind == RecordKind.PATIENT) {
-            return new TargetReferences(null, null);
-        }
-        String patient = "Patient/" + StoreIds.of(Identity.patient(clinic, patientMrn));
-        String encounter = kind != RecordKind.ENCOUNTER && encounterId != null
-                ? "Encounter/" + StoreIds.of(Identity.encounter(clinic, encounterId)) : null;
-        String baseline = outcome != null && !outcome.baselineScoreId().equals(recordId)
-                ? "Observation/" + StoreIds.of(Identity.score(clinic, outcome.baselineScoreId())) : null;
-        return new TargetReferences(patient, encounter, baseline);
+    /**
+     * What a record refers to, as the store knows it: at the ids their identifiers determine
+     * (nothing to wait for: an id is known before its resource is stored).
+     */
+    public static TargetReferences references(Clinic clinic, RecordReferences refers) {
+        return TargetReferences.of(refers, ref -> StoreIds.reference(clinic, ref.kind(), ref.recordId()));
     }
 
     /** A record's resources as one store transaction: each PUT to the id its identifier determines. */

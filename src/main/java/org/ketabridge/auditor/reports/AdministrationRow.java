@@ -10,11 +10,13 @@ import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
+import org.ketabridge.mapping.Codes;
+import org.ketabridge.record.RecordKind;
 
 /**
  * One line of the controlled-substance record, read back from the MedicationAdministration the
  * bridge produced (the contained Medication's lot, the wasted-amount extension, the performer
- * and witness by NPI) and the patient's MRN.
+ * and witness by NPI) and the patient's MRN: by the urls the mappers write ({@link Codes}).
  */
 public record AdministrationRow(
         String effective,
@@ -35,21 +37,17 @@ public record AdministrationRow(
         BigDecimal wastedMg,
         String witnessNpi) {
 
-    static final String WASTED_AMOUNT = "http://ketabridge.org/fhir/StructureDefinition/wasted-amount";
-    static final String CONTRACT_MEDICATION = "http://ketabridge.org/fhir/CodeSystem/medication";
-    static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
-    static final String PERFORM_FUNCTION = "http://terminology.hl7.org/CodeSystem/med-admin-perform-function";
-
     public static AdministrationRow from(MedicationAdministration ma, Patient patient) {
         Medication medication = contained(ma);
-        Coding word = coding(medication, CONTRACT_MEDICATION);
-        Coding rxnorm = coding(medication, RXNORM);
+        Coding word = coding(medication, Codes.CONTRACT_MEDICATION);
+        Coding rxnorm = coding(medication, Codes.RXNORM);
         Identifier dose = ma.getIdentifierFirstRep();
+        String mrnSystemEnd = "/" + RecordKind.PATIENT.identifierSuffix();
         Identifier mrn = patient == null ? null : patient.getIdentifier().stream()
-                .filter(i -> i.getSystem() != null && i.getSystem().endsWith("/mrn")).findFirst().orElse(null);
+                .filter(i -> i.getSystem() != null && i.getSystem().endsWith(mrnSystemEnd)).findFirst().orElse(null);
         String effective = ma.hasEffectivePeriod() ? ma.getEffectivePeriod().getStartElement().getValueAsString()
                 : ma.getEffectiveDateTimeType().getValueAsString();
-        Extension wasted = ma.getExtensionByUrl(WASTED_AMOUNT);
+        Extension wasted = ma.getExtensionByUrl(Codes.KB_WASTED_AMOUNT);
         return new AdministrationRow(
                 effective,
                 ma.getIdElement().toUnqualifiedVersionless().getValue(),
@@ -59,7 +57,7 @@ public record AdministrationRow(
                 mrn == null ? null : mrn.getSystem(),
                 mrn == null ? null : mrn.getValue(),
                 word != null ? word.getCode() : rxnorm != null ? rxnorm.getDisplay() : "unknown",
-                rxnorm != null ? RXNORM : null,
+                rxnorm != null ? Codes.RXNORM : null,
                 rxnorm != null ? rxnorm.getCode() : null,
                 ma.getStatus() == null ? null : ma.getStatus().toCode(),
                 ma.hasStatusReason() ? reasonOf(ma) : null,
@@ -99,7 +97,7 @@ public record AdministrationRow(
 
     private static String reasonOf(MedicationAdministration ma) {
         var reason = ma.getStatusReasonFirstRep();
-        return reason.getCoding().stream().filter(c -> c.getSystem() != null && c.getSystem().startsWith("http://ketabridge.org/"))
+        return reason.getCoding().stream().filter(c -> c.getSystem() != null && c.getSystem().startsWith(Codes.BASE + "/"))
                 .map(Coding::getCode).findFirst()
                 .orElse(reason.hasText() ? reason.getText() : reason.getCodingFirstRep().getCode());
     }
@@ -107,7 +105,7 @@ public record AdministrationRow(
     private static String npiOf(MedicationAdministration ma, String function) {
         for (MedicationAdministrationPerformerComponent p : ma.getPerformer()) {
             boolean matches = p.getFunction().getCoding().stream()
-                    .anyMatch(c -> PERFORM_FUNCTION.equals(c.getSystem()) && function.equals(c.getCode()));
+                    .anyMatch(c -> Codes.PERFORM_FUNCTION.equals(c.getSystem()) && function.equals(c.getCode()));
             if (matches && p.getActor().hasIdentifier()) {
                 return p.getActor().getIdentifier().getValue();
             }

@@ -18,6 +18,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.ketabridge.mapping.Codes;
 
 /**
  * The controlled-substance record of one clinic for a period, as 21 CFR 1304 and an auditor's
@@ -27,8 +28,6 @@ import org.hl7.fhir.r4.model.StringType;
  * produced ({@link AdministrationRow#from}); given as a FHIR Parameters resource or as CSV.
  */
 public record ControlledSubstanceLog(String clinic, LocalDate start, LocalDate end, List<AdministrationRow> rows) {
-
-    static final String NPI = "http://hl7.org/fhir/sid/us-npi";
 
     public ControlledSubstanceLog {
         rows = rows.stream().sorted(Comparator.comparing(AdministrationRow::effective).thenComparing(AdministrationRow::doseId)).toList();
@@ -68,14 +67,14 @@ public record ControlledSubstanceLog(String clinic, LocalDate start, LocalDate e
                 row.addPart().setName("lot").setValue(new StringType(r.lot()));
             }
             if (r.administeredByNpi() != null) {
-                row.addPart().setName("administeredBy").setValue(new Identifier().setSystem(NPI).setValue(r.administeredByNpi()));
+                row.addPart().setName("administeredBy").setValue(new Identifier().setSystem(Codes.NPI).setValue(r.administeredByNpi()));
             }
             if (r.wastedMg() != null) {
                 row.addPart().setName("wasted").setValue(mg(r.wastedMg()));
                 row.addPart().setName("witnessed").setValue(new BooleanType(r.witnessNpi() != null));
             }
             if (r.witnessNpi() != null) {
-                row.addPart().setName("witness").setValue(new Identifier().setSystem(NPI).setValue(r.witnessNpi()));
+                row.addPart().setName("witness").setValue(new Identifier().setSystem(Codes.NPI).setValue(r.witnessNpi()));
             }
         }
         for (LotTotal t : lotTotals()) {
@@ -113,7 +112,7 @@ public record ControlledSubstanceLog(String clinic, LocalDate start, LocalDate e
     }
 
     private static Quantity mg(BigDecimal value) {
-        return new Quantity().setValue(value).setUnit("mg").setSystem("http://unitsofmeasure.org").setCode("mg");
+        return new Quantity().setValue(value).setUnit("mg").setSystem(Codes.UCUM).setCode("mg");
     }
 
     private static String plain(BigDecimal value) {
