@@ -40,9 +40,9 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
  * configuration, batch jobs (bulk export), the entity manager on a given data source (H2 or
  * PostgreSQL, told apart by its JDBC URL), paging, and a RestfulServer with HAPI's resource
  * providers and capability statement. Two servers build on it: the auditors' store
- * ({@code AuditStoreConfiguration}) and the demo EHR ({@code DemoEhrConfiguration}). Neither is a
- * {@code @Configuration} the bridge's component scan could pick up: each is the primary source of
- * a Spring context of its own.
+ * ({@code auditor.server.AuditorStoreConfiguration}) and the demo EHR
+ * ({@code demo.DemoEhrConfiguration}). Neither is a {@code @Configuration} the bridge's component
+ * scan could pick up: each is the primary source of a Spring context of its own.
  */
 @Import({JpaR4Config.class, ca.uhn.fhir.jpa.batch2.JpaBatch2Config.class, ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig.class,
         SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class})

@@ -5,20 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.AccessRecord;
 import org.ketabridge.mapping.Terminology;
+import org.ketabridge.support.TestClinics;
 import org.ketabridge.validation.ResourceValidator;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * The AuditEvent of each kind of request is valid FHIR R4 and says what an auditor needs: the
@@ -31,9 +28,7 @@ class AuditEventMapperTest {
 
     private static ResourceValidator validator() {
         try {
-            ClinicRegistry clinics = new ClinicRegistry(new Binder(new MapConfigurationPropertySource(Map.of(
-                    "bridge.clinics[0].id", "north", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none")))
-                    .bindOrCreate("bridge", BridgeProperties.class));
+            ClinicRegistry clinics = TestClinics.registry("UTC", "north");
             return new ResourceValidator(FhirContext.forR4Cached(), new Terminology(FhirContext.forR4Cached(), clinics));
         } catch (IOException e) {
             throw new IllegalStateException(e);

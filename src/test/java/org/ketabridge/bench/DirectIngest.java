@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.r4.model.Bundle;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.intake.RecordValidators;
@@ -29,8 +28,7 @@ import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.record.RecordKind;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.ketabridge.support.TestClinics;
 
 /**
  * Mode (c) of the harness: the EHR's own ingest rate. The same resources the bridge writes (one
@@ -48,14 +46,7 @@ final class DirectIngest {
     private final FhirContext fhir = FhirContext.forR4Cached();
 
     Result run(String ehrBase, List<String> clinicIds, Workload workload, int clients, int batch) throws Exception {
-        Map<String, String> props = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < clinicIds.size(); i++) {
-            props.put("bridge.clinics[" + i + "].id", clinicIds.get(i));
-            props.put("bridge.clinics[" + i + "].time-zone", "America/Denver");
-            props.put("bridge.clinics[" + i + "].ehr.type", "none");
-        }
-        ClinicRegistry clinics = new ClinicRegistry(new Binder(new MapConfigurationPropertySource(props))
-                .bindOrCreate("bridge", BridgeProperties.class));
+        ClinicRegistry clinics = TestClinics.registry("America/Denver", clinicIds.toArray(String[]::new));
         FhirMapper mapper = new FhirMapper(new ObjectMapper(), new Terminology(fhir, clinics));
         RecordValidators validators = RecordValidators.standard();
         ObjectMapper json = new ObjectMapper();

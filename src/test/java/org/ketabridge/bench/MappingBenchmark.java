@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.mapping.FhirMapper;
@@ -16,6 +14,7 @@ import org.ketabridge.mapping.MappingInput;
 import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.record.RecordKind;
+import org.ketabridge.support.TestClinics;
 import org.ketabridge.validation.ResourceValidator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -53,11 +52,7 @@ public class MappingBenchmark {
     @Setup
     public void setUp() throws Exception {
         FhirContext fhir = FhirContext.forR4Cached();
-        BridgeProperties properties = new org.springframework.boot.context.properties.bind.Binder(
-                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(Map.of(
-                        "bridge.clinics[0].id", "bench", "bridge.clinics[0].time-zone", "UTC",
-                        "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class);
-        ClinicRegistry clinics = new ClinicRegistry(properties);
+        ClinicRegistry clinics = TestClinics.registry("UTC", "bench");
         Clinic clinic = clinics.find("bench").orElseThrow();
         Terminology terms = new Terminology(fhir, clinics);
         mapper = new FhirMapper(new ObjectMapper(), terms);

@@ -5,17 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.util.Map;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappingInput;
 import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.record.RecordKind;
+import org.ketabridge.support.TestClinics;
 import org.ketabridge.validation.ResourceValidator;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * What validation keeps: the heap in use after a full GC, every 100 validations of the golden
@@ -29,9 +26,7 @@ public final class ValidatorRetention {
     public static void main(String[] args) throws Exception {
         int validations = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         FhirContext fhir = FhirContext.forR4Cached();
-        ClinicRegistry clinics = new ClinicRegistry(new Binder(new MapConfigurationPropertySource(Map.of(
-                "bridge.clinics[0].id", "bench", "bridge.clinics[0].time-zone", "UTC",
-                "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class));
+        ClinicRegistry clinics = TestClinics.registry("UTC", "bench");
         Terminology terms = new Terminology(fhir, clinics);
         FhirMapper mapper = new FhirMapper(new ObjectMapper(), terms);
         ResourceValidator validator = new ResourceValidator(fhir, terms);

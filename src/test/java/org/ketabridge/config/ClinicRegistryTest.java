@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.ketabridge.support.TestClinics;
 
 /**
  * Clinics come from configuration; every mistake stops start-up with a message naming the
@@ -20,9 +19,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 class ClinicRegistryTest {
 
     private static ClinicRegistry registry(Map<String, String> properties, Map<String, String> env) {
-        BridgeProperties bound = new Binder(new MapConfigurationPropertySource(properties))
-                .bindOrCreate("bridge", BridgeProperties.class);
-        return new ClinicRegistry(bound, env::get);
+        return new ClinicRegistry(TestClinics.properties(properties), env::get);
     }
 
     private static Map<String, String> props(String... keysAndValues) {

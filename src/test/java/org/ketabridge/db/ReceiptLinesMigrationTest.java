@@ -8,9 +8,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.OffsetDateTime;
 import java.util.List;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.ketabridge.support.TestDatabases;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -23,9 +22,7 @@ class ReceiptLinesMigrationTest {
 
     @Test
     void receiptLinesSurviveTheUpgradeOnH2() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:receipt-lines-migration;DB_CLOSE_DELAY=-1");
-        upgradeKeepsReceiptLines(h2);
+        upgradeKeepsReceiptLines(TestDatabases.h2("receipt-lines-migration"));
     }
 
     @Test
@@ -36,7 +33,7 @@ class ReceiptLinesMigrationTest {
     }
 
     private static void upgradeKeepsReceiptLines(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").target("6").load().migrate();
+        TestDatabases.migrateTo(dataSource, "6");
         JdbcClient jdbc = JdbcClient.create(dataSource);
         OffsetDateTime at = OffsetDateTime.parse("2026-11-03T09:30:00Z");
         for (String receipt : List.of("r-1", "r-2", "r-empty")) {
@@ -52,7 +49,7 @@ class ReceiptLinesMigrationTest {
         item(jdbc, "r-2", 1, "E-1", "UPDATED", second);
         item(jdbc, "r-2", 2, "E-2", "UNCHANGED", other);
 
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        TestDatabases.migrate(dataSource);
 
         // Read with another JSON naming than the default: the stored names must not depend on it.
         ObjectMapper otherNaming = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);

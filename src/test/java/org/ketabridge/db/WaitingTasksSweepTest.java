@@ -9,9 +9,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
+import org.ketabridge.support.TestDatabases;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -27,9 +26,7 @@ class WaitingTasksSweepTest {
 
     @Test
     void onH2() {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:waiting-sweep;DB_CLOSE_DELAY=-1");
-        sweepAndLookups(h2);
+        sweepAndLookups(TestDatabases.h2("waiting-sweep"));
     }
 
     @Test
@@ -40,7 +37,7 @@ class WaitingTasksSweepTest {
     }
 
     private static void sweepAndLookups(DataSource dataSource) {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        TestDatabases.migrate(dataSource);
         JdbcTemplate template = new JdbcTemplate(dataSource);
         JdbcClient jdbc = JdbcClient.create(template);
         jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"

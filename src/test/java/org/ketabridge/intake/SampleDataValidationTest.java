@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.mapping.FhirMapper;
@@ -21,9 +19,8 @@ import org.ketabridge.mapping.MappingInput;
 import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.record.RecordKind;
+import org.ketabridge.support.TestClinics;
 import org.ketabridge.validation.ResourceValidator;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.io.ClassPathResource;
 
 /**
@@ -34,9 +31,7 @@ class SampleDataValidationTest {
 
     @Test
     void theDemoSampleSetIsValidAndMapsToValidFhir() throws Exception {
-        ClinicRegistry clinics = new ClinicRegistry(new Binder(new MapConfigurationPropertySource(Map.of(
-                "bridge.clinics[0].id", "demo", "bridge.clinics[0].time-zone", "America/Denver",
-                "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class));
+        ClinicRegistry clinics = TestClinics.registry("America/Denver", "demo");
         Clinic demo = clinics.find("demo").orElseThrow();
         FhirContext fhir = FhirContext.forR4Cached();
         Terminology terms = new Terminology(fhir, clinics);

@@ -7,14 +7,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
-import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.record.RecordKind;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.ketabridge.support.TestClinics;
 
 /**
  * The bound on vital sets sits exactly where ARCHITECTURE.md puts it (one a minute over the
@@ -23,10 +19,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
  */
 class VitalSetLimitsTest {
 
-    private static final Clinic CLINIC = new ClinicRegistry(new Binder(new MapConfigurationPropertySource(Map.of(
-            "bridge.clinics[0].id", "limits", "bridge.clinics[0].time-zone", "UTC",
-            "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class))
-            .find("limits").orElseThrow();
+    private static final Clinic CLINIC = TestClinics.clinic("limits", "UTC");
     private static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
     private static final OffsetDateTime START = OffsetDateTime.parse("2026-10-05T09:00:00Z");
 

@@ -11,12 +11,10 @@ import java.util.Map;
 import org.hl7.fhir.r4.model.Coding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.support.GoldenCases;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.ketabridge.support.TestClinics;
 
 /** The mapping knowledge comes from fhir-mapping/, and a clinic's own map overrides single entries. */
 class TerminologyTest {
@@ -31,12 +29,10 @@ class TerminologyTest {
                            "element":[{"code":"TRD","target":[{"code":"F33.2","equivalence":"equivalent",
                              "display":"Major depressive disorder, recurrent severe without psychotic features"}]}]}]}
                 """);
-        BridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
+        ClinicRegistry clinics = TestClinics.registry(Map.of(
                 "bridge.clinics[0].id", "north", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
                 "bridge.clinics[0].mapping-overrides", overrides.toString(),
-                "bridge.clinics[1].id", "south", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none")))
-                .bindOrCreate("bridge", BridgeProperties.class);
-        ClinicRegistry clinics = new ClinicRegistry(properties);
+                "bridge.clinics[1].id", "south", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none"));
         Terminology terms = new Terminology(FhirContext.forR4Cached(), clinics);
         Clinic north = clinics.find("north").orElseThrow();
         Clinic south = clinics.find("south").orElseThrow();
@@ -63,10 +59,7 @@ class TerminologyTest {
 
     private static Terminology termsForGolden() {
         try {
-            BridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                    "bridge.clinics[0].id", "golden", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none")))
-                    .bindOrCreate("bridge", BridgeProperties.class);
-            return new Terminology(FhirContext.forR4Cached(), new ClinicRegistry(properties));
+            return new Terminology(FhirContext.forR4Cached(), TestClinics.registry("UTC", "golden"));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
-import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.mapping.FhirMapper;
@@ -19,8 +17,6 @@ import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.outcome.Outcome;
 import org.ketabridge.record.RecordKind;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /**
  * The golden cases of {@code src/test/resources/golden/} (one folder per case: the record as
@@ -38,11 +34,7 @@ public final class GoldenCases {
     public static final FhirMapper MAPPER;
 
     static {
-        BridgeProperties properties = new Binder(new MapConfigurationPropertySource(Map.of(
-                "bridge.clinics[0].id", "golden",
-                "bridge.clinics[0].time-zone", "America/Denver",
-                "bridge.clinics[0].ehr.type", "none"))).bindOrCreate("bridge", BridgeProperties.class);
-        ClinicRegistry clinics = new ClinicRegistry(properties);
+        ClinicRegistry clinics = TestClinics.registry("America/Denver", "golden");
         CLINIC = clinics.find("golden").orElseThrow();
         try {
             TERMS = new Terminology(FHIR, clinics);

@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +18,7 @@ import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.mapping.MappingException;
 import org.ketabridge.support.GoldenCases;
+import org.ketabridge.support.TestDatabases;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -38,10 +37,7 @@ class VersionValidationTest {
 
     @BeforeAll
     static void database() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:version-validation;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
-        template = new JdbcTemplate(h2);
+        template = new JdbcTemplate(TestDatabases.migratedH2("version-validation"));
         jdbc = JdbcClient.create(template);
         new Receipts(template, new com.fasterxml.jackson.databind.ObjectMapper()).insert("receipt-1", "golden", "encounters", "http", NOW, 2, 0, "[]");
         FhirContext fhir = FhirContext.forR4Cached();

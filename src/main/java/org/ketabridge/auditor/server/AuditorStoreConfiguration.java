@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Lazy;
 /**
  * The auditors' FHIR store: HAPI FHIR's JPA server on the bridge's own database (its tables
  * beside the bridge's), one partition per clinic, read-only. Its Spring context is started by
- * {@link AuditorStore}, off the bridge's start-up path, and has no web server of its own: the
+ * {@link JpaServerLauncher}, off the bridge's start-up path, and has no web server of its own: the
  * bridge's {@link FhirEndpointServlet} hands it the /fhir requests. What it adds to HAPI: the
  * clinic scope ({@link ClinicScopeInterceptor}, {@link ClinicExportInterceptor},
  * {@link ExportPollScope}, {@link PageLinkScope}), what may be asked at all

@@ -11,12 +11,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.ketabridge.config.BridgeProperties;
-import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.support.TestClinics;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.mock.env.MockEnvironment;
 
 /**
  * A store that cannot start is never silently broken: health says DOWN and why (so
@@ -30,34 +29,35 @@ class AuditorStoreStartTest {
     void aStoreThatCannotStartIsDownSaysWhyAndKeepsTrying(CapturedOutput output) throws Exception {
         AtomicInteger attempts = new AtomicInteger();
         CountDownLatch mayStart = new CountDownLatch(1);
-        AuditorStore store = new AuditorStore(new ClinicRegistry(new BridgeProperties()), new MockEnvironment(), new BridgeProperties(),
-                null, java.time.Clock.systemUTC(),
+        StoreLifecycle lifecycle = new StoreLifecycle(TestClinics.none(), new BridgeProperties(),
                 () -> {
                     if (attempts.incrementAndGet() <= 2) {
                         throw new IllegalArgumentException("HAPI-1312: Partition name \"x.y\" is not valid");
                     }
                     awaitRelease(mayStart);
-                    return new AuditorStore.Running(mock(ConfigurableApplicationContext.class), null, null, null, null);
+                    return new RunningStore(mock(ConfigurableApplicationContext.class), null, null, null, null);
                 },
-                new AuditorStore.Retry(Duration.ofMillis(10), Duration.ofMillis(20)));
-        assertThat(store.health().getStatus()).as("not started yet: starting").isEqualTo(Status.UNKNOWN);
+                new StoreLifecycle.Retry(Duration.ofMillis(10), Duration.ofMillis(20)));
+        AuditorStore store = new AuditorStore(lifecycle, null, java.time.Clock.systemUTC());
+        AuditorStoreHealth health = new AuditorStoreHealth(lifecycle);
+        assertThat(health.health().getStatus()).as("not started yet: starting").isEqualTo(Status.UNKNOWN);
 
-        store.onApplicationEvent(null);
+        lifecycle.onApplicationEvent(null);
         await().atMost(Duration.ofMinutes(1)).until(() -> attempts.get() == 3);
         // The third attempt is held until released: what health says now is what it says after two failures.
-        var health = store.health();
-        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-        assertThat(health.getDetails().get("error")).asString().contains("HAPI-1312");
-        assertThat(health.getDetails()).containsEntry("failedAttempts", 2);
+        var down = health.health();
+        assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(down.getDetails().get("error")).asString().contains("HAPI-1312");
+        assertThat(down.getDetails()).containsEntry("failedAttempts", 2);
         assertThat(store.isReady()).isFalse();
         assertThat(output.getOut()).contains("The auditors' FHIR store failed to start (attempt 1)", "HAPI-1312")
                 .contains("failed to start (attempt 2)");
 
         mayStart.countDown();
         await().atMost(Duration.ofMinutes(1)).until(store::isReady);
-        assertThat(store.health().getStatus()).isEqualTo(Status.UP);
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
         assertThat(attempts).hasValue(3);
-        store.stop();
+        lifecycle.stop();
     }
 
     private static void awaitRelease(CountDownLatch latch) {
