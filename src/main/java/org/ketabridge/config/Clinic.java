@@ -9,8 +9,6 @@ public record Clinic(
         String name,
         ZoneId zone,
         String identifierSystemBase,
-        String hl7Facility,
-        Path inbox,
         Path mappingOverrides,
         EhrConnection ehr) {
 

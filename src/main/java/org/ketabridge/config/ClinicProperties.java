@@ -7,8 +7,6 @@ public class ClinicProperties {
     private String name;
     private String timeZone;
     private String identifierSystemBase;
-    private String hl7Facility;
-    private String inbox;
     private String mappingOverrides;
     private EhrProperties ehr = new EhrProperties();
 
@@ -20,10 +18,6 @@ public class ClinicProperties {
     public void setTimeZone(String timeZone) { this.timeZone = timeZone; }
     public String getIdentifierSystemBase() { return identifierSystemBase; }
     public void setIdentifierSystemBase(String identifierSystemBase) { this.identifierSystemBase = identifierSystemBase; }
-    public String getHl7Facility() { return hl7Facility; }
-    public void setHl7Facility(String hl7Facility) { this.hl7Facility = hl7Facility; }
-    public String getInbox() { return inbox; }
-    public void setInbox(String inbox) { this.inbox = inbox; }
     /** A folder of ConceptMaps (same url as fhir-mapping/'s) whose entries replace the standard ones for this clinic. */
     public String getMappingOverrides() { return mappingOverrides; }
     public void setMappingOverrides(String mappingOverrides) { this.mappingOverrides = mappingOverrides; }

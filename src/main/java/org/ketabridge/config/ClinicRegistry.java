@@ -126,8 +126,7 @@ public class ClinicRegistry {
                 return null;
             }
             String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
-            Path inbox = p.getInbox() == null ? null : Path.of(p.getInbox());
-            return new Clinic(p.getId(), name, zone, systemBase, p.getHl7Facility(), inbox, overrides, ehr);
+            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr);
         }
 
         private EhrConnection checkEhr(EhrProperties e) {

@@ -1,12 +1,9 @@
 package org.ketabridge.demo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.io.InputStream;
 import java.util.List;
+import org.ketabridge.channel.http.NdjsonLines;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.intake.InboundLine;
@@ -40,15 +37,14 @@ public class DemoRunner {
 
     private final ClinicRegistry clinics;
     private final RecordIntake intake;
-    private final ObjectMapper json;
+    private final NdjsonLines ndjson = new NdjsonLines();
     private final String clinicId;
     private final int ehrPort;
 
-    public DemoRunner(ClinicRegistry clinics, RecordIntake intake, ObjectMapper json,
+    public DemoRunner(ClinicRegistry clinics, RecordIntake intake,
                       @Value("${demo.clinic-id}") String clinicId, @Value("${demo.ehr-port}") int ehrPort) {
         this.clinics = clinics;
         this.intake = intake;
-        this.json = json;
         this.clinicId = clinicId;
         this.ehrPort = ehrPort;
     }
@@ -69,19 +65,10 @@ public class DemoRunner {
         }
     }
 
+    /** A sample file, read as the HTTP channel reads an NDJSON body. */
     private List<InboundLine> read(String resource) throws IOException {
-        List<InboundLine> lines = new ArrayList<>();
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                new ClassPathResource(resource).getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (!line.isBlank()) {
-                    lines.add(InboundLine.of(number, json.readTree(line)));
-                }
-            }
+        try (InputStream in = new ClassPathResource(resource).getInputStream()) {
+            return ndjson.read(in.readAllBytes(), 0);
         }
-        return lines;
     }
 }

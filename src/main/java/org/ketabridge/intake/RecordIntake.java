@@ -9,12 +9,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.db.Receipts;
@@ -40,7 +40,7 @@ public class RecordIntake {
     private static final String UNCHANGED = "UNCHANGED";
 
     private final RecordValidators validators;
-    private final DoseWarnings doseWarnings;
+    private final Map<RecordKind, KindRules> kindRules = new EnumMap<>(RecordKind.class);
     private final RecordVersions records;
     private final Receipts receipts;
     private final SyncQueue syncQueue;
@@ -48,10 +48,10 @@ public class RecordIntake {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public RecordIntake(RecordValidators validators, DoseWarnings doseWarnings, RecordVersions records, Receipts receipts,
+    public RecordIntake(RecordValidators validators, List<KindRules> kindRules, RecordVersions records, Receipts receipts,
                         SyncQueue syncQueue, StoreQueue storeQueue, ObjectMapper json, Clock clock) {
         this.validators = validators;
-        this.doseWarnings = doseWarnings;
+        kindRules.forEach(r -> this.kindRules.put(r.kind(), r));
         this.records = records;
         this.receipts = receipts;
         this.syncQueue = syncQueue;
@@ -73,7 +73,7 @@ public class RecordIntake {
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, checked.accepted().size(),
                 checked.rejections().size(), toJson(checked.rejections()));
         List<Receipt.LineWarning> warnings = new ArrayList<>();
-        List<Receipts.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.encounters(), warnings, now);
+        List<Receipts.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.rules(), warnings, now);
         int unchanged = (int) stored.stream().filter(l -> l.outcome().equals(UNCHANGED)).count();
         receipts.complete(receiptId, stored, unchanged, toJson(warnings));
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
@@ -83,7 +83,7 @@ public class RecordIntake {
                 checked.rejections().size(), List.copyOf(checked.rejections()), List.copyOf(warnings));
     }
 
-    /** Every line against the contract, and each dose against its encounter as stored (all of them in one lookup). */
+    /** Every line against the contract, then the valid ones against what is stored (the kind's {@link KindRules}). */
     private Checked checkAll(Clinic clinic, RecordKind kind, List<InboundLine> lines, Instant now) {
         List<ValidatedRecord> valid = new ArrayList<>();
         List<List<FieldError>> errorsOfLine = new ArrayList<>();
@@ -92,18 +92,17 @@ public class RecordIntake {
             valid.add(check(clinic, kind, line, now, errors));
             errorsOfLine.add(errors);
         }
-        Map<String, StoredVersion> encounters = kind == RecordKind.DOSE
-                ? records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(),
-                        valid.stream().filter(Objects::nonNull).map(ValidatedRecord::encounterId).filter(Objects::nonNull).toList())
-                : Map.of();
+        KindRules rules = kindRules.get(kind);
+        KindRules.Checks checks = rules == null ? KindRules.Checks.NONE
+                : rules.prepare(clinic, valid.stream().filter(Objects::nonNull).toList());
         List<Rejection> rejections = new ArrayList<>();
         List<Accepted> accepted = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             InboundLine line = lines.get(i);
             ValidatedRecord record = valid.get(i);
             List<FieldError> errors = errorsOfLine.get(i);
-            if (record != null && kind == RecordKind.DOSE) {
-                checkDosePatientMatchesEncounter(record, encounters.get(record.encounterId()), errors);
+            if (record != null) {
+                errors.addAll(checks.errors(record));
             }
             if (record == null || !errors.isEmpty()) {
                 rejections.add(new Rejection(line.line(), recordIdOf(kind, line), errors));
@@ -111,7 +110,7 @@ public class RecordIntake {
                 accepted.add(new Accepted(line.line(), record));
             }
         }
-        return new Checked(accepted, rejections, encounters);
+        return new Checked(accepted, rejections, checks);
     }
 
     private ValidatedRecord check(Clinic clinic, RecordKind kind, InboundLine line, Instant now, List<FieldError> errors) {
@@ -131,13 +130,6 @@ public class RecordIntake {
         return result.record();
     }
 
-    /** "patientMrn must match the encounter's patient once both are known." */
-    private static void checkDosePatientMatchesEncounter(ValidatedRecord dose, StoredVersion encounter, List<FieldError> errors) {
-        if (encounter != null && !encounter.patientMrn().equals(dose.patientMrn())) {
-            errors.add(new FieldError("patientMrn", "does not match the patient of encounter " + dose.encounterId()));
-        }
-    }
-
     /**
      * Stores the accepted records: a resend with the stored content adds nothing; new or changed
      * content becomes the next version, with a task for the auditors' store and, when the clinic
@@ -148,7 +140,7 @@ public class RecordIntake {
      * @return each accepted line's outcome and version
      */
     private List<Receipts.Line> store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
-                      Map<String, StoredVersion> encounters, List<Receipt.LineWarning> warnings, Instant now) {
+                      KindRules.Checks rules, List<Receipt.LineWarning> warnings, Instant now) {
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), kind.name(),
                 accepted.stream().map(a -> a.record().recordId()).toList());
         Map<String, Latest> latest = new HashMap<>();
@@ -159,8 +151,7 @@ public class RecordIntake {
             ValidatedRecord r = a.record();
             String content = r.content().toString();
             String contentHash = hash(content);
-            List<Warning> found = kind == RecordKind.DOSE
-                    ? doseWarnings.check(r, Optional.ofNullable(encounters.get(r.encounterId()))) : List.of();
+            List<Warning> found = rules.warnings(r);
             found.forEach(w -> warnings.add(new Receipt.LineWarning(a.line(), r.recordId(), w.field(), w.message())));
             Latest before = latest.get(r.recordId());
             if (before != null && before.contentHash().equals(contentHash)) {
@@ -214,8 +205,8 @@ public class RecordIntake {
     private record Accepted(int line, ValidatedRecord record) {
     }
 
-    /** A batch after the contract's checks: what is accepted, what is rejected and why, the doses' encounters as stored. */
-    private record Checked(List<Accepted> accepted, List<Rejection> rejections, Map<String, StoredVersion> encounters) {
+    /** A batch after the contract's checks: what is accepted, what is rejected and why, the kind's rules for the batch. */
+    private record Checked(List<Accepted> accepted, List<Rejection> rejections, KindRules.Checks rules) {
     }
 
     /** A record's latest version while a batch is stored: stored already (versionId) or new in it (its index). */

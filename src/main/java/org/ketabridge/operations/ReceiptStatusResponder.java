@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.Receipts.ReceiptItemStatus;
 import org.ketabridge.db.Receipts.ReceiptRow;
 import org.ketabridge.db.Receipts;
+import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.JsonResponses;
 import org.springframework.stereotype.Component;
@@ -19,12 +19,12 @@ import org.springframework.stereotype.Component;
 @Component("receiptStatusResponder")
 public class ReceiptStatusResponder implements Processor {
 
-    private final ClinicRegistry clinics;
+    private final ClinicGuard clinics;
     private final Receipts receipts;
     private final JsonResponses responses;
     private final ObjectMapper json;
 
-    public ReceiptStatusResponder(ClinicRegistry clinics, Receipts receipts, JsonResponses responses, ObjectMapper json) {
+    public ReceiptStatusResponder(ClinicGuard clinics, Receipts receipts, JsonResponses responses, ObjectMapper json) {
         this.clinics = clinics;
         this.receipts = receipts;
         this.responses = responses;
@@ -33,9 +33,8 @@ public class ReceiptStatusResponder implements Processor {
 
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
-        String clinicId = exchange.getIn().getHeader("clinicId", String.class);
+        String clinicId = clinics.require(exchange).id();
         String receiptId = exchange.getIn().getHeader("receiptId", String.class);
-        clinics.find(clinicId).orElseThrow(() -> HttpProblem.unknownClinic(clinicId));
         ReceiptRow receipt = receipts.find(clinicId, receiptId)
                 .orElseThrow(() -> HttpProblem.notFound("No receipt '" + receiptId + "' for clinic '" + clinicId + "'"));
         Map<String, Object> body = new LinkedHashMap<>();

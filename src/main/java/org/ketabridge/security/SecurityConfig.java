@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ public class SecurityConfig {
                         .anyRequest().access(role(Role.ADMIN)))
                 .oauth2ResourceServer(o -> o.jwt(j -> { })
                         .authenticationEntryPoint((request, response, e) ->
-                                problem(json, response, 401, "Unauthorized", "A valid bearer token is required"))
+                                new HttpProblem(401, "Unauthorized", "A valid bearer token is required").writeTo(json, response))
                         .accessDeniedHandler((request, response, e) -> denied(json, request, response)));
         return http.build();
     }
@@ -110,14 +111,9 @@ public class SecurityConfig {
     private static void denied(ObjectMapper json, HttpServletRequest request, HttpServletResponse response) throws IOException {
         var caller = Caller.current();
         String clinic = ClinicPaths.clinicOf(request.getRequestURI());
-        if (clinic != null && caller.isPresent() && caller.get().role() == Role.CLINIC_IT && !caller.get().covers(clinic)) {
-            problem(json, response, 404, "Not Found", "No clinic '" + clinic + "' is configured");
-        } else {
-            problem(json, response, 403, "Forbidden", "This token's role may not do this");
-        }
-    }
-
-    static void problem(ObjectMapper json, HttpServletResponse response, int status, String title, String detail) throws IOException {
-        new HttpProblem(status, title, detail).writeTo(json, response);
+        HttpProblem problem = clinic != null && caller.isPresent() && caller.get().role() == Role.CLINIC_IT && !caller.get().covers(clinic)
+                ? ClinicGuard.unknownClinic(clinic)
+                : new HttpProblem(403, "Forbidden", "This token's role may not do this");
+        problem.writeTo(json, response);
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public class HttpProblem extends RuntimeException {
 
+    public static final String MEDIA_TYPE = "application/problem+json";
+
     private final int status;
     private final String title;
 
@@ -26,9 +28,6 @@ public class HttpProblem extends RuntimeException {
     public String detail() { return getMessage(); }
 
     public static HttpProblem notFound(String detail) { return new HttpProblem(404, "Not Found", detail); }
-    public static HttpProblem unknownClinic(String clinicId) {
-        return notFound("No clinic '" + clinicId + "' is configured");
-    }
 
     public static HttpProblem badRequest(String detail) { return new HttpProblem(400, "Bad Request", detail); }
 
@@ -44,7 +43,7 @@ public class HttpProblem extends RuntimeException {
     /** Answers a servlet request with this problem (for filters, which answer before Camel sees the request). */
     public void writeTo(ObjectMapper json, HttpServletResponse response) throws IOException {
         response.setStatus(status);
-        response.setContentType("application/problem+json");
+        response.setContentType(MEDIA_TYPE);
         json.writeValue(response.getOutputStream(), body());
     }
 }

@@ -19,6 +19,6 @@ public class HttpProblemResponder implements Processor {
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         HttpProblem problem = caught instanceof HttpProblem p ? p
                 : new HttpProblem(500, "Internal Server Error", "The bridge could not process the request; nothing of it was stored.");
-        responses.write(exchange, problem.status(), "application/problem+json", problem.body());
+        responses.write(exchange, problem.status(), HttpProblem.MEDIA_TYPE, problem.body());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
@@ -12,10 +11,10 @@ import org.apache.camel.Processor;
 import org.ketabridge.channel.http.RecordJsonReader.UnreadableJson;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
-import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.intake.InboundLine;
 import org.ketabridge.intake.IntakeBatch;
 import org.ketabridge.record.RecordKind;
+import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.RequestBodyLimitFilter;
 import org.springframework.stereotype.Component;
@@ -33,20 +32,19 @@ public class HttpBatchReader implements Processor {
 
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final ClinicRegistry clinics;
+    private final ClinicGuard clinics;
     private final RecordJsonReader json = new RecordJsonReader();
+    private final NdjsonLines ndjson = new NdjsonLines();
     private final long maxBodyBytes;
 
-    public HttpBatchReader(ClinicRegistry clinics, BridgeProperties properties) {
+    public HttpBatchReader(ClinicGuard clinics, BridgeProperties properties) {
         this.clinics = clinics;
         this.maxBodyBytes = properties.getIntake().getMaxBodyBytes();
     }
 
     @Override
     public void process(Exchange exchange) throws IOException {
-        String clinicId = exchange.getIn().getHeader("clinicId", String.class);
-        Clinic clinic = clinics.find(clinicId)
-                .orElseThrow(() -> HttpProblem.unknownClinic(clinicId));
+        Clinic clinic = clinics.require(exchange);
         String collection = exchange.getIn().getHeader("kind", String.class);
         RecordKind kind = RecordKind.fromCollection(collection)
                 .orElseThrow(() -> HttpProblem.notFound("Unknown record kind '" + collection
@@ -135,41 +133,13 @@ public class HttpBatchReader implements Processor {
         }
     }
 
-    /** Lines end at LF (a CR before it is dropped); 0x0A never occurs inside a UTF-8 multi-byte character. */
+    /** In NDJSON an unreadable line rejects that line only, unless no line at all can be read. */
     private List<InboundLine> ndjsonLines(byte[] body, int start) {
-        List<InboundLine> lines = new ArrayList<>();
-        int number = 0;
-        int unreadable = 0;
-        int from = start;
-        while (from < body.length) {
-            int lf = indexOf(body, (byte) '\n', from);
-            int end = lf < 0 ? body.length : lf;
-            int to = end > from && body[end - 1] == '\r' ? end - 1 : end;
-            number++;
-            try {
-                JsonNode node = json.read(body, from, to);
-                if (node != null) {
-                    lines.add(InboundLine.of(number, node));
-                }
-            } catch (UnreadableJson e) {
-                unreadable++;
-                lines.add(InboundLine.unreadable(number, e.getMessage()));
-            }
-            from = end + 1;
-        }
-        if (!lines.isEmpty() && unreadable == lines.size()) {
+        List<InboundLine> lines = ndjson.read(body, start);
+        if (!lines.isEmpty() && lines.stream().allMatch(line -> line.json() == null)) {
             throw HttpProblem.badRequest("No line of the body is JSON in UTF-8");
         }
         return lines;
-    }
-
-    private static int indexOf(byte[] bytes, byte b, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == b) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static boolean startsWith(byte[] bytes, byte[] prefix) {
