@@ -1,8 +1,11 @@
 package org.ketabridge.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -32,10 +35,10 @@ public class BridgeProperties {
      * jwk-set-uri) set, against that issuer; otherwise against a local key kept in this folder.
      */
     public static class Security {
-        private java.nio.file.Path localKeyDir = java.nio.file.Path.of("./data/keys");
+        private Path localKeyDir = Path.of("./data/keys");
 
-        public java.nio.file.Path getLocalKeyDir() { return localKeyDir; }
-        public void setLocalKeyDir(java.nio.file.Path localKeyDir) { this.localKeyDir = localKeyDir; }
+        public Path getLocalKeyDir() { return localKeyDir; }
+        public void setLocalKeyDir(Path localKeyDir) { this.localKeyDir = localKeyDir; }
     }
 
     /**
@@ -60,13 +63,13 @@ public class BridgeProperties {
          * 5, GAD-7 below 5, MADRS at most 12; some studies use 10 for MADRS). Instruments not named
          * here have response but no remission.
          */
-        private java.util.Map<String, Integer> remissionAtMost = new java.util.HashMap<>(
-                java.util.Map.of("PHQ-9", 4, "GAD-7", 4, "MADRS", 12));
+        private Map<String, Integer> remissionAtMost = new HashMap<>(
+                Map.of("PHQ-9", 4, "GAD-7", 4, "MADRS", 12));
 
         public double getResponseFraction() { return responseFraction; }
         public void setResponseFraction(double responseFraction) { this.responseFraction = responseFraction; }
-        public java.util.Map<String, Integer> getRemissionAtMost() { return remissionAtMost; }
-        public void setRemissionAtMost(java.util.Map<String, Integer> remissionAtMost) { this.remissionAtMost = remissionAtMost; }
+        public Map<String, Integer> getRemissionAtMost() { return remissionAtMost; }
+        public void setRemissionAtMost(Map<String, Integer> remissionAtMost) { this.remissionAtMost = remissionAtMost; }
     }
 
     public static class Intake {

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.ketabridge.record.RecordIds;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +30,7 @@ public class ClinicRegistry {
 
     private final Map<String, Clinic> clinicsById;
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public ClinicRegistry(BridgeProperties properties) {
         this(properties, System::getenv);
     }
@@ -98,7 +100,7 @@ public class ClinicRegistry {
                 // Its partition in the auditors' store would be one kept for something else: HAPI's
                 // default partition (the admins' audit trail) or the always-empty one.
                 problems.add("id", "'" + p.getId() + "' is reserved (its auditors' store partition, '" + PartitionNames.of(p.getId())
-                        + "', is one of " + new java.util.TreeSet<>(PartitionNames.RESERVED) + "); choose another id");
+                        + "', is one of " + new TreeSet<>(PartitionNames.RESERVED) + "); choose another id");
             }
             ZoneId zone = null;
             if (p.getTimeZone() == null || p.getTimeZone().isBlank()) {
@@ -118,7 +120,7 @@ public class ClinicRegistry {
             Path overrides = null;
             if (p.getMappingOverrides() != null && !p.getMappingOverrides().isBlank()) {
                 overrides = Path.of(p.getMappingOverrides());
-                if (!java.nio.file.Files.isDirectory(overrides)) {
+                if (!Files.isDirectory(overrides)) {
                     problems.add("mapping-overrides", "'" + p.getMappingOverrides() + "' is not a folder");
                 }
             }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -85,7 +86,7 @@ public class StoreQueue {
                 .param(clinicId)
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
                 .list()
-                .forEach(e -> counts.put(e.getKey().toLowerCase(java.util.Locale.ROOT), e.getValue()));
+                .forEach(e -> counts.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
         return counts;
     }
 
@@ -94,7 +95,7 @@ public class StoreQueue {
      * missing), and whether, and as what, it has reached its EHR.
      */
     public record StoreTask(long recordVersionId, String clinicId, int attempts, boolean storedBefore, Boolean delivered,
-                            String ehrReference, java.time.OffsetDateTime sentAt) {
+                            String ehrReference, OffsetDateTime sentAt) {
 
         public boolean isDelivered() {
             return Boolean.TRUE.equals(delivered);

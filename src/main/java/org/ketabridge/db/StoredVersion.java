@@ -1,5 +1,7 @@
 package org.ketabridge.db;
 
+import java.time.OffsetDateTime;
+
 /** One stored version of a record. */
 public record StoredVersion(
         long id,
@@ -13,5 +15,5 @@ public record StoredVersion(
         String contentHash,
         String receiptId,
         String warnings,
-        java.time.OffsetDateTime receivedAt) {
+        OffsetDateTime receivedAt) {
 }

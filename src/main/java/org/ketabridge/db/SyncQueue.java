@@ -3,7 +3,11 @@ package org.ketabridge.db;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -132,7 +136,7 @@ public class SyncQueue {
                 .list();
     }
 
-    private java.util.Optional<DeadLetter> deadLetter(String clinicId, long taskId) {
+    private Optional<DeadLetter> deadLetter(String clinicId, long taskId) {
         return jdbc.sql(DEAD_LETTERS + " and t.id = ?")
                 .params(clinicId, taskId)
                 .query(DEAD_LETTER)
@@ -211,7 +215,7 @@ public class SyncQueue {
      */
     public ReplayAll replayAll(String clinicId, Instant now) {
         int replayed = 0;
-        List<Replay.Superseded> superseded = new java.util.ArrayList<>();
+        List<Replay.Superseded> superseded = new ArrayList<>();
         for (DeadLetter dead : deadLetters(clinicId)) {
             Replay replay = replay(clinicId, dead.id(), now);
             if (replay instanceof Replay.Replayed) {
@@ -228,14 +232,14 @@ public class SyncQueue {
     }
 
     /** How many tasks of a clinic are in each status. */
-    public java.util.Map<String, Integer> countsByStatus(String clinicId) {
-        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
-        for (String status : java.util.List.of(PENDING, WAITING, SENT, DEAD)) {
+    public Map<String, Integer> countsByStatus(String clinicId) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (String status : List.of(PENDING, WAITING, SENT, DEAD)) {
             counts.put(status.toLowerCase(), 0);
         }
         jdbc.sql("select status, count(*) as n from sync_task where clinic_id = ? group by status")
                 .param(clinicId)
-                .query((rs, i) -> java.util.Map.entry(rs.getString(1).toLowerCase(), rs.getInt(2)))
+                .query((rs, i) -> Map.entry(rs.getString(1).toLowerCase(), rs.getInt(2)))
                 .list()
                 .forEach(e -> counts.put(e.getKey(), e.getValue()));
         return counts;

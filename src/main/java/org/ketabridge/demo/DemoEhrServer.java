@@ -4,6 +4,7 @@ import java.util.Map;
 import org.ketabridge.hapi.HapiJpaServerSupport;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -25,7 +26,7 @@ public final class DemoEhrServer implements AutoCloseable {
                 "demo-ehr", Map.of("demo-ehr.port", String.valueOf(port), "demo-ehr.database", "demo-ehr-" + port));
         app.setRegisterShutdownHook(true);
         ConfigurableApplicationContext context = app.run("--spring.config.name=demo-ehr-none");
-        int actualPort = ((org.springframework.boot.web.context.WebServerApplicationContext) context).getWebServer().getPort();
+        int actualPort = ((WebServerApplicationContext) context).getWebServer().getPort();
         return new DemoEhrServer(context, actualPort);
     }
 

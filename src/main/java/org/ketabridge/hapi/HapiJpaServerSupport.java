@@ -1,11 +1,13 @@
 package org.ketabridge.hapi;
 
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
 import ca.uhn.fhir.jpa.binary.api.IBinaryStorageSvc;
 import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
 import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
@@ -24,13 +26,20 @@ import ca.uhn.fhir.rest.api.IResourceSupportedSvc;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.provider.ResourceProviderFactory;
 import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
+import com.zaxxer.hikari.HikariDataSource;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.Banner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
+import org.springframework.context.support.PropertySourcesPlaceholderConfigurer;
 import org.springframework.orm.jpa.JpaTransactionManager;
 import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 import org.springframework.transaction.annotation.EnableTransactionManagement;
@@ -44,7 +53,7 @@ import org.springframework.transaction.annotation.EnableTransactionManagement;
  * ({@code demo.DemoEhrConfiguration}). Neither is a {@code @Configuration} the bridge's component
  * scan could pick up: each is the primary source of a Spring context of its own.
  */
-@Import({JpaR4Config.class, ca.uhn.fhir.jpa.batch2.JpaBatch2Config.class, ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig.class,
+@Import({JpaR4Config.class, JpaBatch2Config.class, Batch2JobsConfig.class,
         SubscriptionChannelConfig.class, ThreadPoolFactoryConfig.class})
 @EnableTransactionManagement
 public abstract class HapiJpaServerSupport {
@@ -54,13 +63,13 @@ public abstract class HapiJpaServerSupport {
      * circular references; its properties are only those given (never the bridge's
      * application.yaml: {@code name} is a config name no file has).
      */
-    public static org.springframework.boot.SpringApplication application(Class<? extends HapiJpaServerSupport> configuration,
-            org.springframework.boot.WebApplicationType type, String name, java.util.Map<String, Object> properties) {
-        org.springframework.boot.SpringApplication app = new org.springframework.boot.SpringApplication(configuration);
+    public static SpringApplication application(Class<? extends HapiJpaServerSupport> configuration,
+            WebApplicationType type, String name, Map<String, Object> properties) {
+        SpringApplication app = new SpringApplication(configuration);
         app.setWebApplicationType(type);
         app.setAllowCircularReferences(true);
-        app.setBannerMode(org.springframework.boot.Banner.Mode.OFF);
-        java.util.Map<String, Object> all = new java.util.HashMap<>(properties);
+        app.setBannerMode(Banner.Mode.OFF);
+        Map<String, Object> all = new HashMap<>(properties);
         all.put("spring.config.name", name + "-none");
         all.put("spring.application.name", name);
         app.setDefaultProperties(all);
@@ -82,8 +91,8 @@ public abstract class HapiJpaServerSupport {
 
     /** Resolves ${...} placeholders: these contexts have no auto-configuration to do it. */
     @Bean
-    public static org.springframework.context.support.PropertySourcesPlaceholderConfigurer placeholders() {
-        return new org.springframework.context.support.PropertySourcesPlaceholderConfigurer();
+    public static PropertySourcesPlaceholderConfigurer placeholders() {
+        return new PropertySourcesPlaceholderConfigurer();
     }
 
     @Bean
@@ -111,7 +120,7 @@ public abstract class HapiJpaServerSupport {
     }
 
     private static String jdbcUrl(DataSource dataSource) {
-        return dataSource instanceof com.zaxxer.hikari.HikariDataSource hikari ? hikari.getJdbcUrl() : "jdbc:h2:";
+        return dataSource instanceof HikariDataSource hikari ? hikari.getJdbcUrl() : "jdbc:h2:";
     }
 
     static String dialectFor(String jdbcUrl) {

@@ -22,6 +22,7 @@ import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.StoreQueue;
 import org.ketabridge.db.StoredVersion;
 import org.ketabridge.db.SyncQueue;
+import org.ketabridge.record.RecordIds;
 import org.ketabridge.record.RecordKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,7 +183,7 @@ public class RecordIntake {
             return null;
         }
         JsonNode id = line.json().get(kind.idField());
-        return id != null && id.isTextual() && org.ketabridge.record.RecordIds.isValid(id.asText()) ? id.asText() : null;
+        return id != null && id.isTextual() && RecordIds.isValid(id.asText()) ? id.asText() : null;
     }
 
     static String hash(String content) {

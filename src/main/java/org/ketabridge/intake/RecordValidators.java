@@ -1,8 +1,11 @@
 package org.ketabridge.intake;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.ketabridge.config.Clinic;
 import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +29,8 @@ public class RecordValidators {
     }
 
     /** The contract's rules for one record, outside any channel (tools such as the load harness). */
-    public ValidationResult validate(RecordKind kind, com.fasterxml.jackson.databind.JsonNode record,
-                                     org.ketabridge.config.Clinic clinic, java.time.Instant now) {
+    public ValidationResult validate(RecordKind kind, JsonNode record,
+                                     Clinic clinic, Instant now) {
         return of(kind).validate(record, clinic, now);
     }
 

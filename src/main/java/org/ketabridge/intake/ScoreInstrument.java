@@ -2,6 +2,8 @@ package org.ketabridge.intake;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The instruments of the contract with their score ranges (item count 0 when items are not taken). */
 public enum ScoreInstrument {
@@ -35,7 +37,7 @@ public enum ScoreInstrument {
         return Arrays.stream(values()).filter(i -> i.code.equals(code)).findFirst();
     }
 
-    public static java.util.Set<String> codes() {
-        return Arrays.stream(values()).map(ScoreInstrument::code).collect(java.util.stream.Collectors.toSet());
+    public static Set<String> codes() {
+        return Arrays.stream(values()).map(ScoreInstrument::code).collect(Collectors.toSet());
     }
 }

@@ -10,6 +10,7 @@ import org.hl7.fhir.r4.model.Medication;
 import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationDosageComponent;
 import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus;
 import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
@@ -131,10 +132,10 @@ final class DoseMapper {
 
     private MappedResource weight(Clinic clinic, JsonNode r, TargetReferences refs) {
         Identifier id = Identity.doseWeight(clinic, r.get("doseId").asText());
-        org.hl7.fhir.r4.model.Observation o = new org.hl7.fhir.r4.model.Observation();
+        Observation o = new Observation();
         o.getMeta().addProfile(Codes.VITALS + "bodyweight");
         o.addIdentifier(id);
-        o.setStatus(org.hl7.fhir.r4.model.Observation.ObservationStatus.FINAL);
+        o.setStatus(Observation.ObservationStatus.FINAL);
         o.addCategory(Codes.category("vital-signs"));
         o.setCode(Codes.concept(terms.translate(clinic, "vital-sign", "weightKg"), null));
         o.setSubject(new Reference(refs.patient()));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Duration;
 import org.hl7.fhir.r4.model.Encounter.EncounterStatus;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
@@ -58,7 +59,7 @@ final class EncounterMapper {
         }
         if (r.hasNonNull("monitoringMinutes")) {
             // Observed time after the last dose: not the encounter's length, so an extension of its own.
-            org.hl7.fhir.r4.model.Duration minutes = new org.hl7.fhir.r4.model.Duration();
+            Duration minutes = new Duration();
             Coding unit = terms.unit(clinic, "monitoringMinutes");
             minutes.setValue(r.get("monitoringMinutes").asInt()).setUnit(unit.getDisplay()).setSystem(unit.getSystem())
                     .setCode(unit.getCode());

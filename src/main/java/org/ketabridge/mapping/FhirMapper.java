@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
+import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,7 +50,7 @@ public class FhirMapper {
      * brings any; the other kinds are not mapped for it.
      */
     public List<MappedResource> sharedResources(MappingInput in) {
-        if (in.kind() != org.ketabridge.record.RecordKind.ENCOUNTER) {
+        if (in.kind() != RecordKind.ENCOUNTER) {
             return List.of();
         }
         return encounters.map(in.clinic(), read(in.content()), in.references()).resources().stream()

@@ -1,20 +1,26 @@
 package org.ketabridge.mapping;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.StructureDefinition;
+import org.hl7.fhir.r4.model.Type;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.springframework.core.io.Resource;
@@ -32,7 +38,7 @@ import org.springframework.stereotype.Component;
 public class Terminology {
 
     private final Map<String, CodeSystem> codeSystems = new HashMap<>();
-    private final List<org.hl7.fhir.r4.model.StructureDefinition> structureDefinitions = new ArrayList<>();
+    private final List<StructureDefinition> structureDefinitions = new ArrayList<>();
     private final Map<String, MapTable> maps = new HashMap<>();
     private final Map<String, Map<String, MapTable>> clinicOverrides = new HashMap<>();
 
@@ -46,7 +52,7 @@ public class Terminology {
                     codeSystems.put(cs.getIdElement().getIdPart(), cs);
                 } else if (parsed instanceof ConceptMap cm) {
                     maps.put(cm.getIdElement().getIdPart(), MapTable.of(cm));
-                } else if (parsed instanceof org.hl7.fhir.r4.model.StructureDefinition sd) {
+                } else if (parsed instanceof StructureDefinition sd) {
                     structureDefinitions.add(sd);
                 }
             }
@@ -61,7 +67,7 @@ public class Terminology {
         }
     }
 
-    private Map<String, MapTable> loadOverrides(ca.uhn.fhir.parser.IParser parser, Path folder) throws IOException {
+    private Map<String, MapTable> loadOverrides(IParser parser, Path folder) throws IOException {
         Map<String, MapTable> overrides = new HashMap<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
@@ -78,13 +84,13 @@ public class Terminology {
     }
 
     /** KetaBridge's extensions and profiles (fhir-mapping/profiles/), for the validator. */
-    public List<org.hl7.fhir.r4.model.StructureDefinition> structureDefinitions() {
-        return java.util.Collections.unmodifiableList(structureDefinitions);
+    public List<StructureDefinition> structureDefinitions() {
+        return Collections.unmodifiableList(structureDefinitions);
     }
 
     /** KetaBridge's own CodeSystems, for the validator (and, later, for auditors). */
-    public java.util.Collection<CodeSystem> codeSystems() {
-        return java.util.Collections.unmodifiableCollection(codeSystems.values());
+    public Collection<CodeSystem> codeSystems() {
+        return Collections.unmodifiableCollection(codeSystems.values());
     }
 
     /** A code of KetaBridge's own vocabulary, with its display; an unknown code is a mapping error. */
@@ -118,10 +124,10 @@ public class Terminology {
      * The severity band of an instrument's total, from CodeSystem-severity (its concepts carry
      * instrument, low and high); empty for instruments without bands.
      */
-    public java.util.Optional<Coding> severity(String instrument, int total) {
+    public Optional<Coding> severity(String instrument, int total) {
         CodeSystem cs = codeSystems.get("severity");
         if (cs == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return cs.getConcept().stream()
                 .filter(c -> instrument.equals(property(c, "instrument").map(v -> v.primitiveValue()).orElse(null)))
@@ -131,7 +137,7 @@ public class Terminology {
                 .map(c -> new Coding(cs.getUrl(), c.getCode(), c.getDisplay()));
     }
 
-    private static java.util.Optional<org.hl7.fhir.r4.model.Type> property(
+    private static Optional<Type> property(
             CodeSystem.ConceptDefinitionComponent concept, String code) {
         return concept.getProperty().stream().filter(p -> code.equals(p.getCode())).findFirst().map(p -> p.getValue());
     }

@@ -5,13 +5,14 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
-import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Observation.ObservationStatus;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.ketabridge.config.Clinic;
@@ -20,7 +21,7 @@ import org.ketabridge.config.Clinic;
 final class VitalSignsMapper {
 
     /** The FHIR R4 vital-signs profile of each simple measure. */
-    private static final java.util.Map<String, String> VITAL_PROFILES = java.util.Map.of(
+    private static final Map<String, String> VITAL_PROFILES = Map.of(
             "heartRate", "heartrate", "respiratoryRate", "resprate", "spo2", "oxygensat");
 
     private final Terminology terms;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 
@@ -35,7 +36,7 @@ public final class LocalSigningKey {
             Path temporary = Files.createTempFile(directory, "signing-key", ".tmp");
             restrictToOwner(temporary);
             Files.writeString(temporary, key.toJSONString());
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             return key;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the local signing key in " + directory, e);

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.web.ClinicGuard;
@@ -13,6 +14,7 @@ import org.ketabridge.web.HttpProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -79,7 +81,7 @@ public class SecurityConfig {
      */
     @Bean
     @ConditionalOnMissingBean(JwtDecoder.class)
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+    @ConditionalOnProperty(
             prefix = "spring.security.oauth2.resourceserver.jwt", name = {"issuer-uri", "jwk-set-uri", "public-key-location"},
             matchIfMissing = true, havingValue = "__never__")
     public JwtDecoder localKeyDecoder(BridgeProperties properties, OAuth2TokenValidator<Jwt> bridgeTokenRules)
@@ -103,7 +105,7 @@ public class SecurityConfig {
                 .orElse(false));
     }
 
-    private static java.util.Optional<Caller> caller(Supplier<Authentication> authentication) {
+    private static Optional<Caller> caller(Supplier<Authentication> authentication) {
         return Caller.of(authentication.get());
     }
 

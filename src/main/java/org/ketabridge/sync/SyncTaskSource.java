@@ -2,6 +2,7 @@ package org.ketabridge.sync;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -46,7 +47,7 @@ public class SyncTaskSource {
     public Iterator<SyncWork> due(String clinicId) {
         var clinic = clinics.find(clinicId).orElseThrow();
         if (bridge.isStopping()) {
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
         queue.wakeSatisfied(clinicId, clock.instant());
         shared.wakeWaitersOfFree(clinicId, clock.instant());
@@ -54,7 +55,7 @@ public class SyncTaskSource {
         // when one is due, else none; a hold that begins during a poll ends what it hands out.
         boolean probing = credentials.isHeld(clinicId);
         if (probing && !credentials.claimProbe(clinicId, clock.instant())) {
-            return java.util.Collections.emptyIterator();
+            return Collections.emptyIterator();
         }
         return new Iterator<>() {
             private final ArrayDeque<SyncTask> batch = new ArrayDeque<>();

@@ -6,6 +6,7 @@ import org.ketabridge.db.SyncTask;
 import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.TargetReferences;
+import org.ketabridge.outcome.Outcome;
 import org.ketabridge.record.RecordKind;
 
 /** One task as it moves through a clinic's sync route; each step fills in its part. */
@@ -17,7 +18,7 @@ public class SyncWork {
     private TargetReferences references;
     private Dependency waitingFor;
     private MappedRecord mapped;
-    private org.ketabridge.outcome.Outcome outcome;
+    private Outcome outcome;
     private WriteResult result;
     private SharedWrites sharedWrites = SharedWrites.NONE;
 
@@ -40,8 +41,8 @@ public class SyncWork {
     public boolean isWaiting() { return waitingFor != null; }
 
     /** For a score of an outcome instrument: where it stands against its baseline. */
-    public org.ketabridge.outcome.Outcome outcome() { return outcome; }
-    public void outcome(org.ketabridge.outcome.Outcome outcome) { this.outcome = outcome; }
+    public Outcome outcome() { return outcome; }
+    public void outcome(Outcome outcome) { this.outcome = outcome; }
 
     /** The shared resources this task writes itself, and those it refers to by the EHR's id. */
     public SharedWrites sharedWrites() { return sharedWrites; }

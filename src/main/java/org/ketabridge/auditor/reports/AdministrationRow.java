@@ -72,11 +72,11 @@ public record AdministrationRow(
      * The dose, except the 0 mg that stands beside the route of a dose not done (FHIR wants a
      * dose or a rate in a dosage): nothing was given, and the log shows no amount for it.
      */
-    private static java.math.BigDecimal amountGiven(MedicationAdministration ma) {
+    private static BigDecimal amountGiven(MedicationAdministration ma) {
         if (!ma.getDosage().hasDose()) {
             return null;
         }
-        java.math.BigDecimal dose = ma.getDosage().getDose().getValue();
+        BigDecimal dose = ma.getDosage().getDose().getValue();
         boolean notDone = ma.getStatus() == MedicationAdministration.MedicationAdministrationStatus.NOTDONE;
         return notDone && dose != null && dose.signum() == 0 ? null : dose;
     }

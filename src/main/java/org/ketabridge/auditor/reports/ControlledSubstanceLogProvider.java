@@ -16,6 +16,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public class ControlledSubstanceLogProvider {
      * limit is refused, never cut short.
      */
     private static List<IBaseResource> all(IBundleProvider result) {
-        List<IBaseResource> all = new java.util.ArrayList<>();
+        List<IBaseResource> all = new ArrayList<>();
         while (true) {
             List<IBaseResource> page = result.getResources(all.size(), all.size() + 500);
             if (page.isEmpty()) {

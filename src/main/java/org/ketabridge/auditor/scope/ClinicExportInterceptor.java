@@ -3,11 +3,13 @@ package org.ketabridge.auditor.scope;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.bulk.BulkExportJobParameters;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
 import org.ketabridge.security.Caller;
@@ -41,10 +43,10 @@ public class ClinicExportInterceptor {
     }
 
     private final Set<String> clinics;
-    private final java.util.function.Function<String, Integer> partitionIdOf;
+    private final Function<String, Integer> partitionIdOf;
 
     /** @param partitionIdOf a clinic's partition id (HAPI's partition lookup) */
-    public ClinicExportInterceptor(Set<String> clinics, java.util.function.Function<String, Integer> partitionIdOf) {
+    public ClinicExportInterceptor(Set<String> clinics, Function<String, Integer> partitionIdOf) {
         this.clinics = Set.copyOf(clinics);
         this.partitionIdOf = partitionIdOf;
     }
@@ -61,7 +63,7 @@ public class ClinicExportInterceptor {
             return false;
         }
         Integer wanted = partitionIdOf.apply(clinic);
-        return ca.uhn.fhir.interceptor.model.RequestPartitionId.getPartitionIfAssigned(resource)
+        return RequestPartitionId.getPartitionIfAssigned(resource)
                 .map(p -> p.hasPartitionIds() && p.getPartitionIds().size() == 1 && wanted.equals(p.getFirstPartitionIdOrNull()))
                 .orElse(false);
     }

@@ -9,6 +9,7 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import java.util.Optional;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.ketabridge.config.PartitionNames;
 import org.ketabridge.security.Caller;
 
@@ -44,7 +45,7 @@ public class ClinicScopeInterceptor {
     }
 
     @Hook(Pointcut.STORAGE_PARTITION_IDENTIFY_CREATE)
-    public RequestPartitionId createScope(RequestDetails request, org.hl7.fhir.instance.model.api.IBaseResource resource) {
+    public RequestPartitionId createScope(RequestDetails request, IBaseResource resource) {
         if (request instanceof SystemRequestDetails system) {
             if (system.getRequestPartitionId() != null) {
                 return system.getRequestPartitionId();

@@ -22,6 +22,7 @@ import org.ketabridge.auditor.scope.ClinicExportInterceptor;
 import org.ketabridge.auditor.scope.ClinicScopeInterceptor;
 import org.ketabridge.auditor.scope.ExportPollScope;
 import org.ketabridge.auditor.scope.PageLinkScope;
+import org.ketabridge.config.PartitionNames;
 import org.ketabridge.hapi.HapiJpaServerSupport;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -102,7 +103,7 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
         // Registered with the storage layer, not only the REST server: partition hooks are storage hooks.
         interceptors.registerInterceptor(scope);
         interceptors.registerInterceptor(new ClinicExportInterceptor(new HashSet<>(clinics),
-                clinic -> partitionLookup.getPartitionByName(org.ketabridge.config.PartitionNames.of(clinic)).getId()));
+                clinic -> partitionLookup.getPartitionByName(PartitionNames.of(clinic)).getId()));
         return scope;
     }
 

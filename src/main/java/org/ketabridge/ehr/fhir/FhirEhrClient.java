@@ -4,12 +4,15 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -171,7 +174,7 @@ public class FhirEhrClient {
         try {
             pacer.awaitTurn();
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             throw new EhrUnavailableException("EHR did not answer within " + ehr.requestTimeout().toMillis() + " ms", null);
         } catch (IOException e) {
             throw new EhrUnavailableException("EHR connection failed: " + e.getClass().getSimpleName()
@@ -209,7 +212,7 @@ public class FhirEhrClient {
             return false;
         }
         String url = writeUrl(r);
-        return body.contains(url) || body.contains(java.net.URLDecoder.decode(url, StandardCharsets.UTF_8));
+        return body.contains(url) || body.contains(URLDecoder.decode(url, StandardCharsets.UTF_8));
     }
 
     private WriteResult refused(HttpResponse<String> response) {
@@ -280,7 +283,7 @@ public class FhirEhrClient {
             } catch (NumberFormatException notSeconds) {
                 try {
                     ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                    return Optional.of(Duration.between(java.time.Instant.now(), at.toInstant()));
+                    return Optional.of(Duration.between(Instant.now(), at.toInstant()));
                 } catch (DateTimeParseException notDate) {
                     return Optional.empty();
                 }
