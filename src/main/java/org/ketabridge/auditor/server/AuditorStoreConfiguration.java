@@ -115,6 +115,7 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
     protected void customize(RestfulServer server) {
         server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
         server.registerProvider(bulkExport);
+        server.registerInterceptor(new PagingParameters());
         server.registerInterceptor(new ExportPollScope());
         server.registerInterceptor(new AllowedInteractions(new HashSet<>(clinics)));
         // Kept twice as long as HAPI keeps an unused search: a binding never goes before its search does.

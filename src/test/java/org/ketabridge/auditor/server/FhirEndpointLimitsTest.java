@@ -176,6 +176,34 @@ class FhirEndpointLimitsTest extends BridgeTestSupport {
         soft.assertAll();
     }
 
+    /**
+     * A paging parameter that is not a whole number is the caller's mistake: 400 with an
+     * OperationOutcome naming the parameter, never echoing the value, and never a 500. Before:
+     * {@code $everything?_count=abc} and {@code _offset=x} answered 500 (a NumberFormatException
+     * quoting the value), a search's {@code _offset=-3} 500 from the database, a history's
+     * {@code _count=abc} 200 (ignored), a search's {@code _count=abc} 400 quoting the value.
+     */
+    @Test
+    void aMalformedPagingParameterIsABadRequestNamingTheParameter() throws Exception {
+        String patientId = JSON.readTree(send("GET", patientSearch(), TestTokens.admin(), null).body())
+                .path("entry").get(0).path("resource").path("id").asText();
+        SoftAssertions soft = new SoftAssertions();
+        for (String path : List.of(
+                "/fhir/Patient/" + patientId + "/$everything?_count=abc",
+                "/fhir/Patient/" + patientId + "/$everything?_count=-1",
+                "/fhir/Patient/" + patientId + "/$everything?_offset=x",
+                patientSearch() + "&_count=abc",
+                patientSearch() + "&_count=1.5",
+                patientSearch() + "&_offset=-3",
+                "/fhir/Patient/" + patientId + "/_history?_count=abc",
+                "/fhir?_getpagesoffset=abc&_getpages=x")) {
+            HttpResponse<String> r = send("GET", path, TestTokens.auditor("gamma"), null);
+            soft.assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(400);
+            soft.assertThat(r.body()).as(path).containsAnyOf("_count", "_offset", "_getpagesoffset").doesNotContain("abc");
+        }
+        soft.assertAll();
+    }
+
     /** What an answer tells about stored resources: entries, non-zero totals or counts, tags and profiles. */
     private static List<String> revealed(String body) throws Exception {
         JsonNode json = JSON.readTree(body);
