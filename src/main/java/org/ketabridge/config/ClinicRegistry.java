@@ -148,8 +148,9 @@ public class ClinicRegistry {
             if (e.getRatePerSecond() != null && e.getRatePerSecond() <= 0) {
                 problems.add("ehr.rate-per-second", "must be greater than 0 when set");
             }
+            Map<String, WriteStrategy> resourceStrategies = resourceStrategies(e);
             return new EhrConnection(type, baseUrl, authorization, writeMode, e.getMaxInFlight(),
-                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout());
+                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout(), resourceStrategies);
         }
 
         private EhrType parseType(String type) {
@@ -192,8 +193,9 @@ public class ClinicRegistry {
             switch (m) {
                 case "transaction": return WriteMode.TRANSACTION;
                 case "per-resource": return WriteMode.PER_RESOURCE;
+                case "auto": return WriteMode.AUTO;
                 default:
-                    problems.add("ehr.write-mode", "unknown write mode '" + mode + "'; expected transaction or per-resource");
+                    problems.add("ehr.write-mode", "unknown write mode '" + mode + "'; expected transaction, per-resource or auto");
                     return null;
             }
         }
@@ -225,6 +227,42 @@ public class ClinicRegistry {
                     problems.add("ehr.auth", "unknown auth '" + e.getAuth() + "'; expected none, basic or bearer");
                     return Optional.empty();
             }
+        }
+
+        // Issue 13 (write plan): ehr.resources.<ResourceType>: <strategy>.
+        /**
+         * The operator's write strategy per resource type: a type the bridge writes (any case, as an
+         * environment variable gives it) and one of {@link WriteStrategy}'s names; {@code match} for
+         * Patient only (the bridge finds the EHR's patient; it matches nothing else).
+         */
+        private Map<String, WriteStrategy> resourceStrategies(EhrProperties e) {
+            if (e.getResources() == null) {
+                return Map.of();
+            }
+            Map<String, WriteStrategy> strategies = new LinkedHashMap<>();
+            e.getResources().forEach((name, value) -> {
+                String property = "ehr.resources." + name;
+                Optional<String> type = EhrResourceTypes.canonical(name);
+                Optional<WriteStrategy> strategy = WriteStrategy.fromConfigName(value);
+                if (type.isEmpty()) {
+                    problems.add(property, "unknown resource type '" + name + "'; the bridge writes "
+                            + String.join(", ", EhrResourceTypes.WRITTEN));
+                }
+                if (strategy.isEmpty()) {
+                    problems.add(property, "unknown write strategy '" + value + "'; expected one of " + WriteStrategy.configNames());
+                }
+                if (type.isEmpty() || strategy.isEmpty()) {
+                    return;
+                }
+                if (strategy.get() == WriteStrategy.MATCH && !"Patient".equals(type.get())) {
+                    problems.add(property, "match is for Patient only (the bridge finds the EHR's own patient; it matches nothing else)");
+                } else if (strategies.containsKey(type.get())) {
+                    problems.add(property, type.get() + " is given more than once");
+                } else {
+                    strategies.put(type.get(), strategy.get());
+                }
+            });
+            return Map.copyOf(strategies);
         }
 
         /** A secret comes from an environment variable or a file the operator names, never from the clinics file itself. */

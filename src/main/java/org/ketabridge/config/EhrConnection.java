@@ -2,6 +2,7 @@ package org.ketabridge.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** How to reach a clinic's EHR, and how hard the bridge may push it. */
@@ -13,7 +14,9 @@ public record EhrConnection(
         int maxInFlight,
         Double ratePerSecond,
         Duration connectTimeout,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        // Issue 13 (write plan): the operator's strategy per resource type (ehr.resources), checked.
+        Map<String, WriteStrategy> resourceStrategies) {
 
     @Override
     public String toString() {

@@ -1,6 +1,8 @@
 package org.ketabridge.config;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * {@code bridge.clinics[n].ehr}: where a clinic's records go. Secrets are never written here in
@@ -54,4 +56,11 @@ public class EhrProperties {
     public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+
+    // Issue 13 (write plan): ehr.resources.<ResourceType>: <strategy>, overriding what the EHR's
+    // CapabilityStatement says for that type (e.g. MedicationAdministration: none).
+    private Map<String, String> resources = new LinkedHashMap<>();
+
+    public Map<String, String> getResources() { return resources; }
+    public void setResources(Map<String, String> resources) { this.resources = resources; }
 }

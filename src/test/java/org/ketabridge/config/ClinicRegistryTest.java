@@ -73,7 +73,7 @@ class ClinicRegistryTest {
                 .containsExactlyInAnyOrder(
                         "bridge.clinics[0] (id 'south'): time-zone: 'Mars/Olympus' is not an IANA time zone",
                         "bridge.clinics[0] (id 'south'): ehr.base-url: required when ehr.type is fhir",
-                        "bridge.clinics[0] (id 'south'): ehr.write-mode: unknown write mode 'batch'; expected transaction or per-resource");
+                        "bridge.clinics[0] (id 'south'): ehr.write-mode: unknown write mode 'batch'; expected transaction, per-resource or auto");
     }
 
     @Test

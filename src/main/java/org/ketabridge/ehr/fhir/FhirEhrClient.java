@@ -54,9 +54,12 @@ public class FhirEhrClient {
     private final HttpClient http;
     private final FhirContext fhir;
     private final RequestPacer pacer;
+    private final EhrPlans plans;
 
-    public FhirEhrClient(Clinic clinic, FhirContext fhir) {
+    /** @param plans the clinic's write plan ({@code write-mode: auto}); null: auto writes per-resource */
+    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
         this.clinic = clinic;
+        this.plans = plans;
         this.ehr = clinic.ehr();
         this.fhir = fhir;
         this.pacer = RequestPacer.of(ehr.ratePerSecond());
@@ -68,7 +71,15 @@ public class FhirEhrClient {
     }
 
     public WriteResult write(MappedRecord record) {
-        return ehr.writeMode() == WriteMode.TRANSACTION ? writeTransaction(record) : writePerResource(record);
+        return writeMode() == WriteMode.TRANSACTION ? writeTransaction(record) : writePerResource(record);
+    }
+
+    // Issue 13 (write plan): write-mode auto writes as the plan read from the EHR's statement says.
+    private WriteMode writeMode() {
+        if (ehr.writeMode() != WriteMode.AUTO) {
+            return ehr.writeMode();
+        }
+        return plans == null ? WriteMode.PER_RESOURCE : plans.writeMode(clinic.id());
     }
 
     /** One transaction Bundle: the EHR stores all of the record's resources, or none. */

@@ -1,0 +1,222 @@
+package org.ketabridge.ehr.fhir;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.ketabridge.config.EhrConnection;
+import org.ketabridge.config.EhrResourceTypes;
+import org.ketabridge.config.WriteMode;
+import org.ketabridge.config.WriteStrategy;
+
+/**
+ * How the bridge writes each resource type to one clinic's FHIR EHR, and the write mode that
+ * follows (issue 13's design, section 3). Made from the clinic's configuration and, with
+ * {@code write-mode: auto}, the EHR's CapabilityStatement:
+ *
+ * <ul>
+ * <li>{@code ehr.resources.<Type>} wins for its type (source {@link Source#CONFIGURATION});
+ * <li>{@code write-mode: transaction} or {@code per-resource} makes every other type
+ *     {@code transaction} or {@code conditional-update} ({@link Source#WRITE_MODE}): the statement
+ *     is not consulted, as before;
+ * <li>{@code write-mode: auto} decides each other type from the statement ({@link Source#STATEMENT}):
+ *     {@code conditional-update} when it declares update and conditional update; else
+ *     {@code conditional-create} (create, conditional create); else {@code create-update} (create,
+ *     update), {@code create-patch} (create, patch), {@code create-only} (create); else {@code none}
+ *     (type absent or no create). Provenance, which the bridge writes to an id of its own
+ *     ({@code PUT Provenance/kb-...}), needs update that may create instead: update, and
+ *     {@code updateCreate} not declared false (HAPI does not state it; Oracle Health says false).
+ *     When the statement declares transaction and every type comes out {@code conditional-update},
+ *     they are {@code transaction}. Until the statement has been read every other type is assumed
+ *     {@code conditional-update} ({@link Source#ASSUMED}): today's per-resource writes.
+ * </ul>
+ *
+ * {@link #writeMode()} is what this version writes with: {@code transaction} when every type is
+ * {@code transaction}, else {@code per-resource}. Strategies other than those two are planned and
+ * reported ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
+ * configuration (Patient); the statement never makes it.
+ */
+public record WritePlan(
+        WriteMode configuredMode,
+        WriteMode writeMode,
+        Map<String, TypePlan> byType,
+        boolean statementRead,
+        Optional<String> software) {
+
+    /** Where a type's strategy came from. */
+    public enum Source {
+        /** The EHR's CapabilityStatement ({@code write-mode: auto}). */
+        STATEMENT,
+        /** The operator's {@code ehr.resources.<Type>}. */
+        CONFIGURATION,
+        /** Implied by a configured {@code write-mode: transaction} or {@code per-resource}. */
+        WRITE_MODE,
+        /** {@code write-mode: auto} before the statement could be read: today's per-resource writes. */
+        ASSUMED
+    }
+
+    /**
+     * One type's plan. {@code ifMatch}: the statement says updates must name the version they
+     * replace ({@code versioning: versioned-update}); {@code identifierSearch}: it declares the
+     * {@code identifier} search parameter for the type (a create whose answer was lost can be looked
+     * up by it). Both false when the statement was not read.
+     */
+    public record TypePlan(WriteStrategy strategy, Source source, boolean ifMatch, boolean identifierSearch) {
+    }
+
+    public WritePlan {
+        byType = Collections.unmodifiableMap(new LinkedHashMap<>(byType));
+    }
+
+    /** The plan of a clinic's EHR connection, its statement not read (or not needed: a configured write mode). */
+    public static WritePlan of(EhrConnection ehr) {
+        return of(ehr, null);
+    }
+
+    /** The plan of a clinic's EHR connection and what its EHR's CapabilityStatement says (null: not read). */
+    public static WritePlan of(EhrConnection ehr, CapabilityStatement statement) {
+        Map<String, WriteStrategy> overrides = ehr.resourceStrategies() == null ? Map.of() : ehr.resourceStrategies();
+        Optional<CapabilityStatementRestComponent> server = statement == null ? Optional.empty() : serverRest(statement);
+        Map<String, TypePlan> byType = new LinkedHashMap<>();
+        for (String type : EhrResourceTypes.WRITTEN) {
+            Optional<CapabilityStatementRestResourceComponent> declared = server.flatMap(rest -> resource(rest, type));
+            boolean ifMatch = declared.map(r -> r.getVersioning() == ResourceVersionPolicy.VERSIONEDUPDATE).orElse(false);
+            boolean identifierSearch = declared.map(r -> r.getSearchParam().stream()
+                    .anyMatch(p -> "identifier".equals(p.getName()))).orElse(false);
+            WriteStrategy strategy;
+            Source source;
+            if (overrides.containsKey(type)) {
+                strategy = overrides.get(type);
+                source = Source.CONFIGURATION;
+            } else if (ehr.writeMode() == WriteMode.TRANSACTION) {
+                strategy = WriteStrategy.TRANSACTION;
+                source = Source.WRITE_MODE;
+            } else if (ehr.writeMode() == WriteMode.PER_RESOURCE) {
+                strategy = WriteStrategy.CONDITIONAL_UPDATE;
+                source = Source.WRITE_MODE;
+            } else if (statement == null) {
+                strategy = WriteStrategy.CONDITIONAL_UPDATE;
+                source = Source.ASSUMED;
+            } else {
+                strategy = declared.map(r -> fromStatement(type, r)).orElse(WriteStrategy.NONE);
+                source = Source.STATEMENT;
+            }
+            byType.put(type, new TypePlan(strategy, source, ifMatch, identifierSearch));
+        }
+        if (ehr.writeMode() == WriteMode.AUTO && server.isPresent() && declaresTransaction(server.get())
+                && byType.values().stream().allMatch(p -> p.strategy() == WriteStrategy.CONDITIONAL_UPDATE
+                        || p.strategy() == WriteStrategy.TRANSACTION)) {
+            byType.replaceAll((type, p) -> p.source() == Source.STATEMENT
+                    ? new TypePlan(WriteStrategy.TRANSACTION, p.source(), p.ifMatch(), p.identifierSearch()) : p);
+        }
+        WriteMode writeMode = ehr.writeMode() == WriteMode.TRANSACTION
+                || ehr.writeMode() == WriteMode.AUTO && byType.values().stream().allMatch(p -> p.strategy() == WriteStrategy.TRANSACTION)
+                ? WriteMode.TRANSACTION : WriteMode.PER_RESOURCE;
+        Optional<String> software = statement == null || !statement.hasSoftware() ? Optional.empty()
+                : Optional.of(printable(String.join(" ", Stream.of(
+                        statement.getSoftware().getName(), statement.getSoftware().getVersion())
+                        .filter(part -> part != null && !part.isBlank()).toList()))).filter(name -> !name.isEmpty());
+        return new WritePlan(ehr.writeMode(), writeMode, byType, statement != null, software);
+    }
+
+    /** The strategy the statement allows for one declared type (without transaction: that is decided over all types). */
+    static WriteStrategy fromStatement(String type, CapabilityStatementRestResourceComponent r) {
+        Set<TypeRestfulInteraction> can = r.getInteraction().stream()
+                .map(CapabilityStatement.ResourceInteractionComponent::getCode)
+                .filter(code -> code != null)
+                .collect(Collectors.toSet());
+        boolean create = can.contains(TypeRestfulInteraction.CREATE);
+        boolean update = can.contains(TypeRestfulInteraction.UPDATE);
+        boolean patch = can.contains(TypeRestfulInteraction.PATCH);
+        if ("Provenance".equals(type)) {
+            // Written to the bridge's own id: an update that creates. Absent updateCreate is not a no.
+            boolean updateCreates = !r.hasUpdateCreate() || r.getUpdateCreate();
+            if (update && updateCreates) {
+                return WriteStrategy.CONDITIONAL_UPDATE;
+            }
+        } else if (update && r.getConditionalUpdate()) {
+            return WriteStrategy.CONDITIONAL_UPDATE;
+        } else if (create && r.getConditionalCreate()) {
+            return WriteStrategy.CONDITIONAL_CREATE;
+        }
+        if (create && update) {
+            return WriteStrategy.CREATE_UPDATE;
+        }
+        if (create && patch) {
+            return WriteStrategy.CREATE_PATCH;
+        }
+        return create ? WriteStrategy.CREATE_ONLY : WriteStrategy.NONE;
+    }
+
+    private static Optional<CapabilityStatementRestComponent> serverRest(CapabilityStatement statement) {
+        return statement.getRest().stream()
+                .filter(rest -> !rest.hasMode() || rest.getMode() == RestfulCapabilityMode.SERVER)
+                .findFirst();
+    }
+
+    private static Optional<CapabilityStatementRestResourceComponent> resource(CapabilityStatementRestComponent rest, String type) {
+        return rest.getResource().stream().filter(r -> type.equals(r.getType())).findFirst();
+    }
+
+    private static boolean declaresTransaction(CapabilityStatementRestComponent rest) {
+        return rest.getInteraction().stream().anyMatch(i -> i.getCode() == SystemRestfulInteraction.TRANSACTION);
+    }
+
+    public TypePlan of(String resourceType) {
+        return byType.get(resourceType);
+    }
+
+    /** The types whose strategy this version does not write with yet, as {@code Type=strategy}. */
+    public List<String> notWrittenYet() {
+        List<String> types = new ArrayList<>();
+        byType.forEach((type, p) -> {
+            if (!p.strategy().writtenToday()) {
+                types.add(type + "=" + p.strategy());
+            }
+        });
+        return types;
+    }
+
+    /**
+     * One word per type, for a log line: {@code Patient=create-patch(If-Match) Observation=create-update(If-Match,
+     * no identifier search) MedicationAdministration=none(configured)}.
+     */
+    public String summary() {
+        return byType.entrySet().stream().map(e -> e.getKey() + "=" + describe(e.getValue())).collect(Collectors.joining(" "));
+    }
+
+    private String describe(TypePlan p) {
+        List<String> notes = new ArrayList<>();
+        if (p.source() == Source.CONFIGURATION) {
+            notes.add("configured");
+        }
+        boolean versionedLater = p.strategy() == WriteStrategy.CONDITIONAL_CREATE || p.strategy() == WriteStrategy.CREATE_UPDATE
+                || p.strategy() == WriteStrategy.CREATE_PATCH;
+        if (versionedLater && p.ifMatch()) {
+            notes.add("If-Match");
+        }
+        boolean creates = versionedLater || p.strategy() == WriteStrategy.CREATE_ONLY;
+        if (creates && statementRead && !p.identifierSearch()) {
+            notes.add("no identifier search");
+        }
+        return p.strategy() + (notes.isEmpty() ? "" : "(" + String.join(", ", notes) + ")");
+    }
+
+    /** Text from the EHR, made safe for one log line. */
+    private static String printable(String s) {
+        String cleaned = s.replaceAll("\\p{Cntrl}", "?").strip();
+        return cleaned.length() > 80 ? cleaned.substring(0, 80) : cleaned;
+    }
+}
