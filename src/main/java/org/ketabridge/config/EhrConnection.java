@@ -13,7 +13,17 @@ public record EhrConnection(
         int maxInFlight,
         Double ratePerSecond,
         Duration connectTimeout,
-        Duration requestTimeout) {
+        Duration requestTimeout,
+        // Tokens (issue 13): how the bridge gets an access token for this EHR, if it does.
+        EhrAuth auth) {
+
+    /** Without tokens (none, basic or bearer, as {@code authorizationHeader} says). */
+    public EhrConnection(EhrType type, URI baseUrl, Optional<String> authorizationHeader, WriteMode writeMode, int maxInFlight,
+                         Double ratePerSecond, Duration connectTimeout, Duration requestTimeout) {
+        this(type, baseUrl, authorizationHeader, writeMode, maxInFlight, ratePerSecond, connectTimeout, requestTimeout,
+                EhrAuth.of(authorizationHeader.isEmpty() ? EhrAuthMethod.NONE
+                        : authorizationHeader.get().startsWith("Basic ") ? EhrAuthMethod.BASIC : EhrAuthMethod.BEARER));
+    }
 
     @Override
     public String toString() {

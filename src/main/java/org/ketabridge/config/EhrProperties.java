@@ -1,6 +1,8 @@
 package org.ketabridge.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code bridge.clinics[n].ehr}: where a clinic's records go. Secrets are never written here in
@@ -23,6 +25,16 @@ public class EhrProperties {
     private Double ratePerSecond;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
+
+    // Tokens (issue 13): auth smart-backend (signed client assertion) or client-secret.
+    private String clientId;
+    private String tokenUrl;
+    private List<String> scopes = new ArrayList<>();
+    private String clientSecretEnv;
+    private String clientSecretFile;
+    private String clientAuth = "basic";
+    private List<EhrKeyProperties> keys = new ArrayList<>();
+    private Duration tokenRenewBefore = Duration.ofSeconds(60);
 
     public String getType() { return type; }
     public void setType(String type) { this.type = type; }
@@ -54,4 +66,27 @@ public class EhrProperties {
     public void setConnectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; }
     public Duration getRequestTimeout() { return requestTimeout; }
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
+
+    // Tokens (issue 13).
+    public String getClientId() { return clientId; }
+    public void setClientId(String clientId) { this.clientId = clientId; }
+    /** The token endpoint; when not given, the EHR's {@code [base]/.well-known/smart-configuration} names it. */
+    public String getTokenUrl() { return tokenUrl; }
+    public void setTokenUrl(String tokenUrl) { this.tokenUrl = tokenUrl; }
+    /** The scopes asked for, e.g. {@code system/Patient.read system/Observation.write} (a list, or one space-separated value). */
+    public List<String> getScopes() { return scopes; }
+    public void setScopes(List<String> scopes) { this.scopes = scopes; }
+    public String getClientSecretEnv() { return clientSecretEnv; }
+    public void setClientSecretEnv(String clientSecretEnv) { this.clientSecretEnv = clientSecretEnv; }
+    public String getClientSecretFile() { return clientSecretFile; }
+    public void setClientSecretFile(String clientSecretFile) { this.clientSecretFile = clientSecretFile; }
+    /** For client-secret: {@code basic} (client_secret_basic) or {@code post} (client_secret_post). */
+    public String getClientAuth() { return clientAuth; }
+    public void setClientAuth(String clientAuth) { this.clientAuth = clientAuth; }
+    /** This clinic's own signing keys; without them the shared {@code bridge.ehr-keys} are used. */
+    public List<EhrKeyProperties> getKeys() { return keys; }
+    public void setKeys(List<EhrKeyProperties> keys) { this.keys = keys; }
+    /** An access token is renewed when it expires within this (as well as after a 401). */
+    public Duration getTokenRenewBefore() { return tokenRenewBefore; }
+    public void setTokenRenewBefore(Duration tokenRenewBefore) { this.tokenRenewBefore = tokenRenewBefore; }
 }

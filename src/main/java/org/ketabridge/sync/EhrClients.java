@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrType;
+import org.ketabridge.ehr.auth.EhrTokens;
 import org.ketabridge.ehr.fhir.FhirEhrClient;
 import org.springframework.stereotype.Component;
 
@@ -15,10 +16,10 @@ public class EhrClients {
 
     private final Map<String, FhirEhrClient> byClinic;
 
-    public EhrClients(ClinicRegistry clinics, FhirContext fhir) {
+    public EhrClients(ClinicRegistry clinics, FhirContext fhir, EhrTokens tokens) {
         this.byClinic = clinics.all().stream()
                 .filter(c -> c.ehr().type() == EhrType.FHIR)
-                .map(c -> new FhirEhrClient(c, fhir))
+                .map(c -> new FhirEhrClient(c, fhir, tokens.of(c)))
                 .collect(Collectors.toUnmodifiableMap(FhirEhrClient::clinicId, Function.identity()));
     }
 
