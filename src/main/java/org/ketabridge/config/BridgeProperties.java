@@ -21,6 +21,8 @@ public class BridgeProperties {
     private final Outcomes outcomes = new Outcomes();
     private final Security security = new Security();
     private final AuditorStore auditorStore = new AuditorStore();
+    /** Signing keys for SMART Backend Services shared by every clinic without keys of its own (issue 13). */
+    private List<EhrKeyProperties> ehrKeys = new ArrayList<>();
 
     public List<ClinicProperties> getClinics() { return clinics; }
     public void setClinics(List<ClinicProperties> clinics) { this.clinics = clinics; }
@@ -29,6 +31,8 @@ public class BridgeProperties {
     public Outcomes getOutcomes() { return outcomes; }
     public Security getSecurity() { return security; }
     public AuditorStore getAuditorStore() { return auditorStore; }
+    public List<EhrKeyProperties> getEhrKeys() { return ehrKeys; }
+    public void setEhrKeys(List<EhrKeyProperties> ehrKeys) { this.ehrKeys = ehrKeys; }
 
     /**
      * Where tokens are checked. With spring.security.oauth2.resourceserver.jwt.issuer-uri (or

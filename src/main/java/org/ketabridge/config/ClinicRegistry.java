@@ -1,5 +1,6 @@
 package org.ketabridge.config;
 
+import com.nimbusds.jose.jwk.JWK;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import org.springframework.stereotype.Component;
 public class ClinicRegistry {
 
     private final Map<String, Clinic> clinicsById;
+    private final List<JWK> ehrKeys;
 
     @Autowired
     public ClinicRegistry(BridgeProperties properties) {
@@ -38,11 +40,16 @@ public class ClinicRegistry {
     ClinicRegistry(BridgeProperties properties, Function<String, String> environment) {
         List<String> problems = new ArrayList<>();
         Map<String, Clinic> clinics = new LinkedHashMap<>();
+        // Signing keys for EHR tokens (issue 13): the shared ones first, each clinic's own with its clinic.
+        EhrKeyRing keyRing = new EhrKeyRing();
+        EhrAuthCheck.SharedKeys sharedKeys = new EhrAuthCheck.SharedKeys(!properties.getEhrKeys().isEmpty(),
+                properties.getEhrKeys().isEmpty() ? null
+                        : keyRing.load(properties.getEhrKeys(), "bridge.ehr-keys", "", (p, r) -> problems.add(p + ": " + r)));
         List<ClinicProperties> configured = properties.getClinics();
         for (int i = 0; i < configured.size(); i++) {
             ClinicProperties clinic = configured.get(i);
             ProblemList clinicProblems = new ProblemList(i, clinic.getId());
-            Clinic checked = new ClinicChecker(clinic, clinicProblems, environment).check();
+            Clinic checked = new ClinicChecker(clinic, clinicProblems, environment, keyRing, sharedKeys).check();
             if (checked != null && clinics.containsKey(checked.id())) {
                 clinicProblems.add("id", "duplicate clinic id '" + checked.id() + "' (also used by an earlier clinic)");
             } else if (checked != null && clinicProblems.isEmpty()) {
@@ -54,6 +61,15 @@ public class ClinicRegistry {
             throw new InvalidClinicConfigurationException(problems);
         }
         this.clinicsById = Map.copyOf(clinics);
+        this.ehrKeys = keyRing.all();
+    }
+
+    /**
+     * Every key configured for EHR tokens (issue 13), shared and per clinic, once per kid, private
+     * parts included: what the bridge's JWK Set publishes (public parts only).
+     */
+    public List<JWK> ehrKeys() {
+        return ehrKeys;
     }
 
     public Optional<Clinic> find(String clinicId) {
@@ -86,11 +102,16 @@ public class ClinicRegistry {
         private final ClinicProperties p;
         private final ProblemList problems;
         private final Function<String, String> environment;
+        private final EhrKeyRing keyRing;
+        private final EhrAuthCheck.SharedKeys sharedKeys;
 
-        ClinicChecker(ClinicProperties p, ProblemList problems, Function<String, String> environment) {
+        ClinicChecker(ClinicProperties p, ProblemList problems, Function<String, String> environment,
+                      EhrKeyRing keyRing, EhrAuthCheck.SharedKeys sharedKeys) {
             this.p = p;
             this.problems = problems;
             this.environment = environment;
+            this.keyRing = keyRing;
+            this.sharedKeys = sharedKeys;
         }
 
         Clinic check() {
@@ -149,8 +170,12 @@ public class ClinicRegistry {
                 problems.add("ehr.rate-per-second", "must be greater than 0 when set");
             }
             Map<String, WriteStrategy> resourceStrategies = resourceStrategies(e);
+            // Tokens (issue 13): smart-backend and client-secret.
+            EhrAuth auth = type == EhrType.FHIR
+                    ? new EhrAuthCheck(problems::add, this::secret, keyRing, sharedKeys, problems.where).check(e)
+                    : EhrAuth.of(EhrAuthMethod.NONE);
             return new EhrConnection(type, baseUrl, authorization, writeMode, e.getMaxInFlight(),
-                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout(), resourceStrategies);
+                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout(), resourceStrategies, auth);
         }
 
         private EhrType parseType(String type) {
@@ -221,10 +246,11 @@ public class ClinicRegistry {
                     return token == null ? Optional.empty() : Optional.of("Bearer " + token);
                 }
                 case "smart-backend":
-                    problems.add("ehr.auth", "smart-backend is part of the contract but not built in this version; use none, basic or bearer");
+                case "client-secret":
+                    // A token per request, from the EHR's token endpoint (issue 13): EhrAuthCheck.
                     return Optional.empty();
                 default:
-                    problems.add("ehr.auth", "unknown auth '" + e.getAuth() + "'; expected none, basic or bearer");
+                    problems.add("ehr.auth", "unknown auth '" + e.getAuth() + "'; expected none, basic, bearer, smart-backend or client-secret");
                     return Optional.empty();
             }
         }

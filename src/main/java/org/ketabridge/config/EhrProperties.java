@@ -1,7 +1,9 @@
 package org.ketabridge.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +27,16 @@ public class EhrProperties {
     private Double ratePerSecond;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration requestTimeout = Duration.ofSeconds(30);
+
+    // Tokens (issue 13): auth smart-backend (signed client assertion) or client-secret.
+    private String clientId;
+    private String tokenUrl;
+    private List<String> scopes = new ArrayList<>();
+    private String clientSecretEnv;
+    private String clientSecretFile;
+    private String clientAuth = "basic";
+    private List<EhrKeyProperties> keys = new ArrayList<>();
+    private Duration tokenRenewBefore = Duration.ofSeconds(60);
 
     public String getType() { return type; }
     public void setType(String type) { this.type = type; }
@@ -63,4 +75,26 @@ public class EhrProperties {
 
     public Map<String, String> getResources() { return resources; }
     public void setResources(Map<String, String> resources) { this.resources = resources; }
+    // Tokens (issue 13).
+    public String getClientId() { return clientId; }
+    public void setClientId(String clientId) { this.clientId = clientId; }
+    /** The token endpoint; when not given, the EHR's {@code [base]/.well-known/smart-configuration} names it. */
+    public String getTokenUrl() { return tokenUrl; }
+    public void setTokenUrl(String tokenUrl) { this.tokenUrl = tokenUrl; }
+    /** The scopes asked for, e.g. {@code system/Patient.read system/Observation.write} (a list, or one space-separated value). */
+    public List<String> getScopes() { return scopes; }
+    public void setScopes(List<String> scopes) { this.scopes = scopes; }
+    public String getClientSecretEnv() { return clientSecretEnv; }
+    public void setClientSecretEnv(String clientSecretEnv) { this.clientSecretEnv = clientSecretEnv; }
+    public String getClientSecretFile() { return clientSecretFile; }
+    public void setClientSecretFile(String clientSecretFile) { this.clientSecretFile = clientSecretFile; }
+    /** For client-secret: {@code basic} (client_secret_basic) or {@code post} (client_secret_post). */
+    public String getClientAuth() { return clientAuth; }
+    public void setClientAuth(String clientAuth) { this.clientAuth = clientAuth; }
+    /** This clinic's own signing keys; without them the shared {@code bridge.ehr-keys} are used. */
+    public List<EhrKeyProperties> getKeys() { return keys; }
+    public void setKeys(List<EhrKeyProperties> keys) { this.keys = keys; }
+    /** An access token is renewed when it expires within this (as well as after a 401). */
+    public Duration getTokenRenewBefore() { return tokenRenewBefore; }
+    public void setTokenRenewBefore(Duration tokenRenewBefore) { this.tokenRenewBefore = tokenRenewBefore; }
 }

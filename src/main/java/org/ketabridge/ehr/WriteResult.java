@@ -16,7 +16,14 @@ import java.util.Map;
  * neither dead-lettered nor charged an attempt; the clinic's sync is held.
  */
 public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
-                          Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
+                          Map<String, String> written, Duplicates duplicates, int credentialsRefused,
+                          // Tokens (issue 13): no access token could be had; held like refused credentials.
+                          TokenUnavailable tokenUnavailable) {
+
+    public WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
+                       Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
+        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null);
+    }
 
     /**
      * Which resource of the write matched several in the EHR: its type, and its placeholder
@@ -47,7 +54,20 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public boolean isCredentialsRefused() {
-        return credentialsRefused != 0;
+        return credentialsRefused != 0 || tokenUnavailable != null;
+    }
+
+    /**
+     * Why no access token could be had for the EHR (issue 13): the OAuth {@code error} its token
+     * endpoint answered (e.g. {@code invalid_client}) or the bridge's code for "unreachable", its
+     * description, and the token endpoint's HTTP status (0 when it did not answer). Nothing was
+     * sent to the EHR; like refused credentials it holds the clinic and spends no attempt.
+     */
+    public record TokenUnavailable(String error, String description, int httpStatus) {
+    }
+
+    public static WriteResult tokenUnavailable(TokenUnavailable why) {
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, why);
     }
 
     public boolean isStored() {

@@ -73,6 +73,10 @@ public class SyncStatusApi {
 
     /** Whether the clinic's EHR accepts the bridge's credentials; while it refuses them, the clinic's sync is held. */
     private Map<String, Object> credentialsOf(String clinicId) {
+        var tokenHold = credentials.of(clinicId).filter(hold -> hold.token() != null);
+        if (tokenHold.isPresent()) {
+            return tokenUnavailable(tokenHold.get());
+        }
         return credentials.of(clinicId).<Map<String, Object>>map(hold -> Map.of(
                         "status", "refused",
                         "since", hold.since().toString(),
@@ -81,5 +85,26 @@ public class SyncStatusApi {
                                 + hold.httpStatus() + "): sync to it is held, nothing is dead-lettered; one record is"
                                 + " tried again from " + hold.nextProbeAt() + " and the rest follow once it is accepted"))
                 .orElse(Map.of("status", "accepted"));
+    }
+
+    /**
+     * Held for want of an access token (issue 13): the OAuth error the EHR's token endpoint
+     * answered (e.g. invalid_client), or token_endpoint_unreachable; never a token or a secret.
+     */
+    private static Map<String, Object> tokenUnavailable(CredentialHolds.Hold hold) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "no-token");
+        m.put("since", hold.since().toString());
+        m.put("error", hold.token().error());
+        if (hold.token().description() != null) {
+            m.put("errorDescription", hold.token().description());
+        }
+        if (hold.httpStatus() != 0) {
+            m.put("httpStatus", hold.httpStatus());
+        }
+        m.put("detail", "The bridge gets no access token from the EHR's token endpoint since " + hold.since() + " ("
+                + hold.token().error() + "): sync to it is held, nothing is dead-lettered; one record is tried again from "
+                + hold.nextProbeAt() + " and the rest follow once a token is issued");
+        return m;
     }
 }

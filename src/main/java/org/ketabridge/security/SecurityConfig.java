@@ -34,7 +34,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
- * Who may call what. Every endpoint but health, info and the FHIR CapabilityStatement needs a
+ * Who may call what. Every endpoint but health, info, the FHIR CapabilityStatement and the
+ * bridge's public keys for EHRs ({@code /.well-known/jwks.json}) needs a
  * bearer token (a JWT) naming a {@link Role} and the clinics it covers:
  * <ul>
  *   <li>{@code /api/v1/clinics/{clinicId}/**} (records in, receipts, sync status, dead letters,
@@ -62,6 +63,8 @@ public class SecurityConfig {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
+                        // The bridge's public keys, fetched by EHRs that check its client assertions (issue 13).
+                        .requestMatchers(HttpMethod.GET, "/.well-known/jwks.json").permitAll()
                         .requestMatchers(HttpMethod.GET, "/fhir", "/fhir/**").access(role(Role.AUDITOR))
                         .requestMatchers("/fhir", "/fhir/**").access(role(Role.ADMIN))
                         .requestMatchers("/api/v1/clinics/{clinicId}/**").access(clinicIt())

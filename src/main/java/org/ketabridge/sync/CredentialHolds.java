@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.ketabridge.ehr.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,8 +26,15 @@ public class CredentialHolds {
 
     private static final Logger log = LoggerFactory.getLogger(CredentialHolds.class);
 
-    /** Since when, and with which status, the EHR refuses; when the next probe may go. */
-    public record Hold(Instant since, int httpStatus, Instant nextProbeAt) {
+    /**
+     * Since when, and with which status, the EHR refuses; when the next probe may go. When the
+     * hold is for want of an access token (issue 13), {@code token} says why and
+     * {@code httpStatus} is the token endpoint's (0 when it did not answer).
+     */
+    public record Hold(Instant since, int httpStatus, Instant nextProbeAt, WriteResult.TokenUnavailable token) {
+        public Hold(Instant since, int httpStatus, Instant nextProbeAt) {
+            this(since, httpStatus, nextProbeAt, null);
+        }
     }
 
     private final ConcurrentMap<String, Hold> holds = new ConcurrentHashMap<>();
@@ -51,6 +59,16 @@ public class CredentialHolds {
                     + " nothing is dead-lettered; trying one record every {} s until the EHR accepts them",
                     clinicId, httpStatus, probeEvery.toSeconds());
         }
+    }
+
+    /**
+     * No access token could be had from the EHR's token endpoint (issue 13): held like a refusal
+     * of the credentials (logged by the token code, which sees it first), with the OAuth error.
+     */
+    public void tokenUnavailable(String clinicId, WriteResult.TokenUnavailable why, Instant now) {
+        holds.compute(clinicId, (id, hold) -> hold == null
+                ? new Hold(now, why.httpStatus(), now.plus(probeEvery), why)
+                : new Hold(hold.since(), why.httpStatus(), hold.nextProbeAt(), why));
     }
 
     /** The EHR answered a write with anything but a refusal of the credentials: they work. */
@@ -81,7 +99,7 @@ public class CredentialHolds {
                 return hold;
             }
             claimed.set(true);
-            return new Hold(hold.since(), hold.httpStatus(), now.plus(probeEvery));
+            return new Hold(hold.since(), hold.httpStatus(), now.plus(probeEvery), hold.token());
         });
         return claimed.get();
     }

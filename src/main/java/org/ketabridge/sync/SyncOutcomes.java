@@ -79,6 +79,14 @@ public class SyncOutcomes {
         SyncTask task = work.task();
         Instant now = clock.instant();
         WriteResult result = work.result();
+        if (result.tokenUnavailable() != null) {
+            // No access token from the EHR's token endpoint (issue 13): held the same way.
+            WriteResult.TokenUnavailable why = result.tokenUnavailable();
+            credentials.tokenUnavailable(task.clinicId(), why, now);
+            queue.scheduleRetry(task.id(), task.attempts(), now, "no access token from the EHR's token endpoint ("
+                    + why.error() + "): held until it gives one, no attempt spent", now);
+            return;
+        }
         if (result.isCredentialsRefused()) {
             credentials.refused(task.clinicId(), result.credentialsRefused(), now);
             queue.scheduleRetry(task.id(), task.attempts(), now, "EHR refused the bridge's credentials (HTTP "

@@ -33,6 +33,8 @@ import org.ketabridge.config.WriteMode;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.RequestPacer;
 import org.ketabridge.ehr.WriteResult;
+import org.ketabridge.ehr.auth.EhrAuthorization;
+import org.ketabridge.ehr.auth.EhrTokenUnavailableException;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 
@@ -55,9 +57,17 @@ public class FhirEhrClient {
     private final FhirContext fhir;
     private final RequestPacer pacer;
     private final EhrPlans plans;
+    // Tokens (issue 13): where each request's Authorization header comes from.
+    private final EhrAuthorization authorization;
+
+    /** With the connection's fixed Authorization header (basic, bearer), if any. */
+    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
+        this(clinic, fhir, plans, EhrAuthorization.fixed(clinic.ehr().authorizationHeader()));
+    }
 
     /** @param plans the clinic's write plan ({@code write-mode: auto}); null: auto writes per-resource */
-    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
+    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization) {
+        this.authorization = authorization;
         this.clinic = clinic;
         this.plans = plans;
         this.ehr = clinic.ehr();
@@ -71,7 +81,12 @@ public class FhirEhrClient {
     }
 
     public WriteResult write(MappedRecord record) {
-        return writeMode() == WriteMode.TRANSACTION ? writeTransaction(record) : writePerResource(record);
+        try {
+            return writeMode() == WriteMode.TRANSACTION ? writeTransaction(record) : writePerResource(record);
+        } catch (EhrTokenUnavailableException e) {
+            // No access token (issue 13): nothing more was sent; the clinic is held like refused credentials.
+            return WriteResult.tokenUnavailable(new WriteResult.TokenUnavailable(e.error(), e.description(), e.httpStatus()));
+        }
     }
 
     // Issue 13 (write plan): write-mode auto writes as the plan read from the EHR's statement says.
@@ -176,11 +191,38 @@ public class FhirEhrClient {
                 .timeout(ehr.requestTimeout())
                 .header("Content-Type", FHIR_JSON + "; charset=utf-8")
                 .header("Accept", FHIR_JSON);
-        ehr.authorizationHeader().ifPresent(h -> b.header("Authorization", h));
         return b;
     }
 
+    /**
+     * Sends the request with the Authorization header of the moment. A 401 to an access token
+     * gets one new token and one more try of this request (issue 13); a second 401 (or a 403)
+     * is answered as refused credentials.
+     */
     private HttpResponse<String> send(HttpRequest.Builder request) {
+        String sentWith = authorize(request);
+        HttpResponse<String> response = exchange(request);
+        if (response.statusCode() == 401 && sentWith != null && authorization.rejected(sentWith)) {
+            authorize(request);
+            response = exchange(request);
+        }
+        int status = response.statusCode();
+        // 409: a concurrent conditional write of the same resource (two sessions of one series,
+        // say) made the EHR refuse one of them; a retry finds the resource and updates it.
+        if (status >= 500 || status == 408 || status == 409) {
+            throw new EhrUnavailableException("EHR answered " + status + summary(response), retryAfter(response).orElse(null));
+        }
+        return response;
+    }
+
+    /** Sets the request's Authorization header (throws EhrTokenUnavailableException when no token can be had). */
+    private String authorize(HttpRequest.Builder request) {
+        Optional<String> header = authorization.header();
+        header.ifPresent(h -> request.setHeader("Authorization", h));
+        return header.orElse(null);
+    }
+
+    private HttpResponse<String> exchange(HttpRequest.Builder request) {
         HttpResponse<String> response;
         try {
             pacer.awaitTurn();
@@ -193,12 +235,6 @@ public class FhirEhrClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EhrUnavailableException("interrupted while writing to the EHR", null);
-        }
-        int status = response.statusCode();
-        // 409: a concurrent conditional write of the same resource (two sessions of one series,
-        // say) made the EHR refuse one of them; a retry finds the resource and updates it.
-        if (status >= 500 || status == 408 || status == 409) {
-            throw new EhrUnavailableException("EHR answered " + status + summary(response), retryAfter(response).orElse(null));
         }
         return response;
     }
