@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,6 +17,9 @@ import org.springframework.stereotype.Component;
 @Component("ehrTokensHealthIndicator")
 class EhrTokensHealth implements HealthIndicator {
 
+    /** Answered 200, and ranked between DOWN and UP (application.yaml, management.endpoint.health.status). */
+    static final Status DEGRADED = new Status("DEGRADED");
+
     private final EhrTokens tokens;
 
     EhrTokensHealth(EhrTokens tokens) {
@@ -25,7 +29,10 @@ class EhrTokensHealth implements HealthIndicator {
     @Override
     public Health health() {
         List<TokenStatus> all = tokens.status();
-        Health.Builder health = all.stream().anyMatch(TokenStatus::failing) ? Health.down() : Health.up();
+        // DEGRADED, not DOWN: one clinic without a token holds that clinic's sync only; the bridge
+        // still takes every clinic's records and syncs the others, so its health must not answer
+        // 503 (a load balancer or an orchestrator would take the whole bridge away for it).
+        Health.Builder health = all.stream().anyMatch(TokenStatus::failing) ? Health.status(DEGRADED) : Health.up();
         for (TokenStatus s : all) {
             Map<String, Object> clinic = new LinkedHashMap<>();
             clinic.put("status", s.state());
