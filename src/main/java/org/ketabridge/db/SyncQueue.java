@@ -114,8 +114,9 @@ public class SyncQueue {
         return "(" + row + ".claimed_until is null or " + row + ".claimed_until < ?)";
     }
 
-    /** The row is this writer's (one parameter: the writer id); ending its claim is written {@link #ENDS_CLAIM}. */
+    /** The row is this writer's: one parameter, the writer id. Every outcome's update has it. */
     private static final String OURS = " and claimed_by = ?";
+    /** An outcome ends the writer's claim: the task is due for anyone (PENDING) or nobody's to send. */
     private static final String ENDS_CLAIM = ", claimed_by = null, claimed_until = null";
 
     /**
@@ -172,13 +173,6 @@ public class SyncQueue {
                         + " where id = ?" + OURS + " and claimed_until >= ?")
                 .params(utc(now), utc(now), taskId, writerId, utc(validUntil))
                 .update() == 1;
-    }
-
-    /** Whether this writer still holds the task (its lease may have ended, but nobody took it). */
-    public boolean holds(long taskId) {
-        return jdbc.sql("select count(*) from sync_task where id = ?" + OURS)
-                .params(taskId, writerId)
-                .query(Integer.class).single() > 0;
     }
 
     /** The EHR holds the task's record: false (nothing recorded) when this writer no longer holds the task. */

@@ -170,6 +170,9 @@ public class SyncOutcomes {
         }
         if (cause instanceof TaskClaimLostException) {
             takenOver(false, task, "not written");
+            // Still ours but for too short a while to write: given back for whoever comes next.
+            // (Taken over: the release changes nothing.)
+            claims.release(task.id());
             return;
         }
         if (cause == null || cause instanceof CallNotPermittedException) {
@@ -212,8 +215,9 @@ public class SyncOutcomes {
      */
     private boolean takenOver(boolean recorded, SyncTask task, String outcome) {
         if (!recorded) {
-            log.warn("Task {} of clinic {}: another writer holds it now (this process's claim was taken over);"
-                    + " outcome '{}' not recorded here", task.id(), task.clinicId(), outcome);
+            log.warn("Task {} of clinic {}: this process no longer holds it (its claim was taken over by another"
+                    + " writer, or its lease ran out while renewals failed); outcome '{}' not recorded here",
+                    task.id(), task.clinicId(), outcome);
         }
         return !recorded;
     }

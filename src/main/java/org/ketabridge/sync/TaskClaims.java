@@ -62,13 +62,12 @@ public class TaskClaims {
 
     /** Takes the task for this process: true when it is ours now (nobody else holds it, and it is still due). */
     public boolean claim(long taskId) {
-        if (held.contains(taskId)) {
+        // Marked held before the claim, so that a renewal running between the two does not miss it.
+        if (!held.add(taskId)) {
             // Ours already, in flight: never twice (its lease may have run out while renewals failed).
             return false;
         }
         Instant now = clock.instant();
-        // Marked held first: a renewal that runs between the claim and the mark would miss it.
-        held.add(taskId);
         if (queue.claim(taskId, now, now.plus(lease))) {
             return true;
         }
@@ -146,7 +145,11 @@ public class TaskClaims {
                 lease.toSeconds(), every);
     }
 
-    /** After the routes (and their writes in flight) have stopped: the database is still open. */
+    /**
+     * As the bridge closes, before its database does. A write still in flight then keeps its
+     * claim until its lease ends, and nobody takes the task before; a task given back untried
+     * ({@link #release}) is due again at once.
+     */
     @PreDestroy
     void stopRenewals() {
         if (renewals != null) {
