@@ -99,6 +99,18 @@ public class BridgeProperties {
         /** How long an open circuit breaker keeps a clinic's EHR untouched. */
         private Duration circuitOpenFor = Duration.ofSeconds(30);
 
+        // One writer per task (issue 13): see sync/TaskClaims.
+        /**
+         * How long a sync task stays claimed by the bridge process that took it, unless renewed.
+         * The holder renews it every quarter of this while the task is in its hands, so the
+         * length does not bound how long a task may wait or its writes take (requests per record
+         * × ehr.request-timeout, plus pacing and the clinic's queue); it bounds how long the tasks
+         * of a process that died stay blocked before its restart (or another process) takes them
+         * over. Long enough to outlast three missed renewals (a database fail-over, a long pause),
+         * short enough that a restart after a crash resumes within a minute.
+         */
+        private Duration claimLease = Duration.ofMinutes(1);
+
         public Duration getPollInterval() { return pollInterval; }
         public void setPollInterval(Duration pollInterval) { this.pollInterval = pollInterval; }
         public int getBatchSize() { return batchSize; }
@@ -113,5 +125,7 @@ public class BridgeProperties {
         public void setMaxRetryAfter(Duration maxRetryAfter) { this.maxRetryAfter = maxRetryAfter; }
         public Duration getCircuitOpenFor() { return circuitOpenFor; }
         public void setCircuitOpenFor(Duration circuitOpenFor) { this.circuitOpenFor = circuitOpenFor; }
+        public Duration getClaimLease() { return claimLease; }
+        public void setClaimLease(Duration claimLease) { this.claimLease = claimLease; }
     }
 }

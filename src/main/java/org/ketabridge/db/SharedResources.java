@@ -104,17 +104,19 @@ public class SharedResources {
     /**
      * Wakes the clinic's tasks waiting for a shared resource that is free now (its writer was sent
      * or gave up, its alarm was replayed). Run at every poll, like the queue's own sweep; the
-     * writer's success wakes them at once ({@link #wake}).
+     * writer's success wakes them at once ({@link #wake}). A task a writer holds by a live claim is
+     * left alone (a waiting task holds none).
      */
     public int wakeWaitersOfFree(String clinicId, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
-                        + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from shared_resource s"
+                        + " where clinic_id = ? and status = 'WAITING' and " + SyncQueue.unclaimed("sync_task")
+                        + " and exists (select 1 from shared_resource s"
                         // waiting_for split into resource type and identifier value: one lookup of the row's key.
                         + " where s.clinic_id = sync_task.clinic_id"
                         + " and s.resource_type = " + WaitingFor.KIND_SQL
                         + " and s.identifier_value = " + WaitingFor.ID_SQL
                         + " and " + FREE + ")")
-                .params(utc(now), utc(now), clinicId)
+                .params(utc(now), utc(now), clinicId, utc(now))
                 .update();
     }
 

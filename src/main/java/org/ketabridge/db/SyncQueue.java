@@ -4,10 +4,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,6 +22,12 @@ import org.springframework.stereotype.Repository;
  * The durable work queue towards the EHRs. A task lives here from the moment its record is
  * accepted until the EHR holds it or it is dead-lettered, so a crash or restart loses nothing:
  * whatever was due is due again at start.
+ *
+ * <p>One writer per task: an instance is one writer (one per bridge process, named by
+ * {@link #writerId()}). A task is worked on only by the writer that {@link #claim claimed} it,
+ * for the length of a lease its holder renews; what a writer records of a task (sent, waiting,
+ * retry, dead) applies only while it still holds the claim, and ends it. A writer whose claim
+ * was taken over (its lease ran out: it was dead or cut off from the database) records nothing.
  */
 @Repository
 public class SyncQueue {
@@ -31,10 +42,36 @@ public class SyncQueue {
 
     private final JdbcTemplate template;
     private final JdbcClient jdbc;
+    private final String writerId;
 
+    /** The bridge's queue: a writer of its own, named once for this process. */
+    @Autowired
     public SyncQueue(JdbcTemplate template) {
+        this(template, newWriterId());
+    }
+
+    /** A writer of that name (at most 64 characters): tests make two over one database. */
+    public SyncQueue(JdbcTemplate template, String writerId) {
+        if (writerId.isEmpty() || writerId.length() > 64) {
+            throw new IllegalArgumentException("a writer id has 1 to 64 characters");
+        }
         this.template = template;
         this.jdbc = JdbcClient.create(template);
+        this.writerId = writerId;
+    }
+
+    /**
+     * A new writer's name: this process's id, for an operator matching a claim to a process, and
+     * a UUID, so that a restarted process (or one on another host with the same process id) is
+     * never taken for its predecessor.
+     */
+    public static String newWriterId() {
+        return ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+    }
+
+    /** Who this queue claims tasks as. */
+    public String writerId() {
+        return writerId;
     }
 
     private static OffsetDateTime utc(Instant t) {
@@ -53,49 +90,120 @@ public class SyncQueue {
     }
 
     /**
-     * Due tasks of one clinic, oldest first. A version waits while an older version of the same
-     * record is unfinished, so the EHR sees a record's versions in the order they were accepted.
+     * Due tasks of one clinic, oldest first, that no writer holds (a claim whose lease has ended
+     * is held by no one). A version waits while an older version of the same record is
+     * unfinished, so the EHR sees a record's versions in the order they were accepted.
      */
     public List<SyncTask> due(String clinicId, Instant now, int limit) {
         return jdbc.sql("select t.id, t.record_version_id, t.clinic_id, t.kind, t.record_id, t.attempts from sync_task t"
                         + " where t.clinic_id = ? and t.status = 'PENDING' and t.next_attempt_at <= ?"
+                        + " and " + unclaimed("t")
                         + " and not exists (select 1 from sync_task o where o.clinic_id = t.clinic_id and o.kind = t.kind"
                         + "   and o.record_id = t.record_id and o.id < t.id and o.status in ('PENDING', 'WAITING'))"
                         + " order by t.id fetch first " + limit + " rows only")
-                .params(clinicId, utc(now))
+                .params(clinicId, utc(now), utc(now))
                 .query(SYNC_TASK)
                 .list();
     }
 
-    public void markMapped(long taskId, Instant now) {
-        jdbc.sql("update sync_task set mapped_at = ?, updated_at = ? where id = ? and mapped_at is null")
-                .params(utc(now), utc(now), taskId)
-                .update();
+    /**
+     * No live claim on the row: never claimed, released, or its lease over. One parameter: now.
+     * {@code row}: the table's name or alias in the statement.
+     */
+    static String unclaimed(String row) {
+        return "(" + row + ".claimed_until is null or " + row + ".claimed_until < ?)";
     }
 
-    public void markSent(long taskId, String ehrReference, Instant now) {
-        jdbc.sql("update sync_task set status = 'SENT', sent_at = ?, ehr_reference = ?, waiting_for = null,"
-                        + " last_error = null, updated_at = ? where id = ?")
-                .params(utc(now), ehrReference, utc(now), taskId)
-                .update();
+    /** The row is this writer's: one parameter, the writer id. Every outcome's update has it. */
+    private static final String OURS = " and claimed_by = ?";
+    /** An outcome ends the writer's claim: the task is due for anyone (PENDING) or nobody's to send. */
+    private static final String ENDS_CLAIM = ", claimed_by = null, claimed_until = null";
+
+    /**
+     * Takes the task for this writer until {@code until}, in one statement: true when it is ours
+     * now. Only a task still due and held by no one (never claimed, released, or its lease over:
+     * its writer died) can be taken, so of two writers claiming one task at once exactly one
+     * gets it.
+     */
+    public boolean claim(long taskId, Instant now, Instant until) {
+        return jdbc.sql("update sync_task set claimed_by = ?, claimed_until = ?"
+                        + " where id = ? and status = 'PENDING' and next_attempt_at <= ? and " + unclaimed("sync_task"))
+                .params(writerId, utc(until), taskId, utc(now), utc(now))
+                .update() == 1;
+    }
+
+    /**
+     * Extends this writer's claims on these tasks to {@code until}; returns the tasks it still
+     * holds (a claim taken over by another writer, or ended by an outcome, is not renewed).
+     */
+    public Set<Long> renew(Collection<Long> taskIds, Instant until) {
+        List<Long> ids = List.copyOf(taskIds);
+        Set<Long> held = new HashSet<>();
+        if (ids.isEmpty()) {
+            return held;
+        }
+        int[] updated = template.batchUpdate("update sync_task set claimed_until = ? where id = ?" + OURS,
+                ids.stream().map(id -> new Object[] {utc(until), id, writerId}).toList());
+        for (int i = 0; i < ids.size(); i++) {
+            // A driver may answer "done, count unknown" (SUCCESS_NO_INFO, -2) for a statement of a batch.
+            if (updated[i] != 0) {
+                held.add(ids.get(i));
+            }
+        }
+        return held;
+    }
+
+    /** The writer gives the task up untouched (it was not tried: the bridge is stopping), due again for anyone. */
+    public boolean release(long taskId) {
+        return jdbc.sql("update sync_task set claimed_by = null, claimed_until = null where id = ?" + OURS)
+                .params(taskId, writerId)
+                .update() == 1;
+    }
+
+    /**
+     * The task's record is mapped and about to be written: true when this writer still holds
+     * the task with its lease running at least until {@code validUntil} (the last check before
+     * the EHR is written to; false: someone else holds it now, or this writer's renewals have
+     * failed for so long that it may lose it mid-write). Sets {@code mapped_at} the first time.
+     */
+    public boolean markMapped(long taskId, Instant now, Instant validUntil) {
+        // Right-hand sides read the row as it was: updated_at moves only when mapped_at is set.
+        return jdbc.sql("update sync_task set mapped_at = coalesce(mapped_at, ?),"
+                        + " updated_at = case when mapped_at is null then ? else updated_at end"
+                        + " where id = ?" + OURS + " and claimed_until >= ?")
+                .params(utc(now), utc(now), taskId, writerId, utc(validUntil))
+                .update() == 1;
+    }
+
+    /** The EHR holds the task's record: false (nothing recorded) when this writer no longer holds the task. */
+    public boolean markSent(long taskId, String ehrReference, Instant now) {
+        return jdbc.sql("update sync_task set status = 'SENT', sent_at = ?, ehr_reference = ?, waiting_for = null,"
+                        + " last_error = null, updated_at = ?" + ENDS_CLAIM + " where id = ?" + OURS)
+                .params(utc(now), ehrReference, utc(now), taskId, writerId)
+                .update() == 1;
     }
 
     /**
      * The task cannot go before another record ({@code kind} {@code PATIENT}, id {@code MRN1}) is in
      * the EHR, or a shared resource ({@code EpisodeOfCare}, {@code S-1}) is free: stored as
-     * {@link WaitingFor}, {@code PATIENT:MRN1}.
+     * {@link WaitingFor}, {@code PATIENT:MRN1}. False (nothing recorded) when this writer no
+     * longer holds the task.
      */
-    public void markWaiting(long taskId, String kind, String id, Instant now) {
-        jdbc.sql("update sync_task set status = 'WAITING', waiting_for = ?, updated_at = ? where id = ?")
-                .params(WaitingFor.key(kind, id), utc(now), taskId)
-                .update();
+    public boolean markWaiting(long taskId, String kind, String id, Instant now) {
+        return jdbc.sql("update sync_task set status = 'WAITING', waiting_for = ?, updated_at = ?" + ENDS_CLAIM
+                        + " where id = ?" + OURS)
+                .params(WaitingFor.key(kind, id), utc(now), taskId, writerId)
+                .update() == 1;
     }
 
-    /** What was waiting for that record (or shared resource) is due now. */
+    /**
+     * What was waiting for that record (or shared resource) is due now. (A waiting task holds no
+     * claim; one that did, live, would be left alone.)
+     */
     public int wake(String clinicId, String kind, String id, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
-                        + " where clinic_id = ? and status = 'WAITING' and waiting_for = ?")
-                .params(utc(now), utc(now), clinicId, WaitingFor.key(kind, id))
+                        + " where clinic_id = ? and status = 'WAITING' and waiting_for = ? and " + unclaimed("sync_task"))
+                .params(utc(now), utc(now), clinicId, WaitingFor.key(kind, id), utc(now))
                 .update();
     }
 
@@ -106,27 +214,31 @@ public class SyncQueue {
      */
     public int wakeSatisfied(String clinicId, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = ?, updated_at = ?"
-                        + " where clinic_id = ? and status = 'WAITING' and exists (select 1 from ehr_link l"
+                        + " where clinic_id = ? and status = 'WAITING' and " + unclaimed("sync_task")
+                        + " and exists (select 1 from ehr_link l"
                         // waiting_for split into kind and record id, so that each task is one lookup of
                         // ehr_link's key rather than a comparison with every link of the clinic.
                         + " where l.clinic_id = sync_task.clinic_id"
                         + " and l.kind = " + WaitingFor.KIND_SQL
                         + " and l.record_id = " + WaitingFor.ID_SQL + ")")
-                .params(utc(now), utc(now), clinicId)
+                .params(utc(now), utc(now), clinicId, utc(now))
                 .update();
     }
 
-    public void scheduleRetry(long taskId, int attempts, Instant nextAttemptAt, String error, Instant now) {
-        jdbc.sql("update sync_task set status = 'PENDING', attempts = ?, next_attempt_at = ?, last_error = ?,"
-                        + " updated_at = ? where id = ?")
-                .params(attempts, utc(nextAttemptAt), truncate(error), utc(now), taskId)
-                .update();
+    /** Due again at {@code nextAttemptAt}, for any writer: false (nothing recorded) when this writer no longer holds the task. */
+    public boolean scheduleRetry(long taskId, int attempts, Instant nextAttemptAt, String error, Instant now) {
+        return jdbc.sql("update sync_task set status = 'PENDING', attempts = ?, next_attempt_at = ?, last_error = ?,"
+                        + " updated_at = ?" + ENDS_CLAIM + " where id = ?" + OURS)
+                .params(attempts, utc(nextAttemptAt), truncate(error), utc(now), taskId, writerId)
+                .update() == 1;
     }
 
-    public void deadLetter(long taskId, int attempts, String error, Instant now) {
-        jdbc.sql("update sync_task set status = 'DEAD', attempts = ?, last_error = ?, updated_at = ? where id = ?")
-                .params(attempts, truncate(error), utc(now), taskId)
-                .update();
+    /** A dead letter now: false (nothing recorded) when this writer no longer holds the task. */
+    public boolean deadLetter(long taskId, int attempts, String error, Instant now) {
+        return jdbc.sql("update sync_task set status = 'DEAD', attempts = ?, last_error = ?, updated_at = ?" + ENDS_CLAIM
+                        + " where id = ?" + OURS)
+                .params(attempts, truncate(error), utc(now), taskId, writerId)
+                .update() == 1;
     }
 
     public List<DeadLetter> deadLetters(String clinicId) {

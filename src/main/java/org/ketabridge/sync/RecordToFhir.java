@@ -1,9 +1,7 @@
 package org.ketabridge.sync;
 
-import java.time.Clock;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.ketabridge.db.SyncQueue;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingInput;
@@ -16,17 +14,15 @@ public class RecordToFhir implements Processor {
 
     private final FhirMapper mapper;
     private final VersionValidation validation;
-    private final SyncQueue queue;
-    private final Clock clock;
     private final SharedResourceClaims shared;
+    private final TaskClaims claims;
 
-    public RecordToFhir(FhirMapper mapper, VersionValidation validation, SyncQueue queue, Clock clock,
-                        SharedResourceClaims shared) {
+    public RecordToFhir(FhirMapper mapper, VersionValidation validation, SharedResourceClaims shared,
+                        TaskClaims claims) {
         this.mapper = mapper;
         this.validation = validation;
-        this.queue = queue;
-        this.clock = clock;
         this.shared = shared;
+        this.claims = claims;
     }
 
     @Override
@@ -39,6 +35,9 @@ public class RecordToFhir implements Processor {
         validation.check(v.id(), mapped);
         // Shared resources the EHR holds already are referred to by its ids, not written again.
         work.mapped(shared.forTheEhr(work, mapped));
-        queue.markMapped(work.task().id(), clock.instant());
+        // The last look before the EHR: the task must still be this process's, its lease running.
+        if (!claims.stillOurs(work.task().id())) {
+            throw new TaskClaimLostException();
+        }
     }
 }

@@ -24,6 +24,11 @@ import org.springframework.transaction.annotation.Transactional;
  * Records what became of a task, in the queue, durably: sent (and what waited for it is woken),
  * waiting, retried later, or dead-lettered with its last error. Logs name tasks and clinics,
  * never record content.
+ *
+ * <p>Only while this process still holds the task's claim ({@link TaskClaims}): every outcome is
+ * written on that condition and ends the claim. When another writer took the task over (this
+ * process's lease ran out), nothing is recorded, not even what the EHR answered: the task is that
+ * writer's now. Logged as a warning.
  */
 @Component("syncOutcomes")
 public class SyncOutcomes {
@@ -38,9 +43,12 @@ public class SyncOutcomes {
     private final Clock clock;
     private final SharedResourceClaims shared;
     private final EhrAlarms alarms;
+    private final TaskClaims claims;
 
     public SyncOutcomes(SyncQueue queue, StoreQueue storeQueue, EhrLinks links, RetryPolicy retry,
-                        CredentialHolds credentials, Clock clock, SharedResourceClaims shared, EhrAlarms alarms) {
+                        CredentialHolds credentials, Clock clock, SharedResourceClaims shared, EhrAlarms alarms,
+                        TaskClaims claims) {
+        this.claims = claims;
         this.queue = queue;
         this.storeQueue = storeQueue;
         this.links = links;
@@ -60,9 +68,19 @@ public class SyncOutcomes {
     @Transactional
     public void waiting(SyncWork work) {
         SyncTask task = work.task();
+        try {
+            park(work, task);
+        } finally {
+            claims.ended(task.id());
+        }
+    }
+
+    private void park(SyncWork work, SyncTask task) {
         Dependency dependency = work.waitingFor();
         Instant now = clock.instant();
-        queue.markWaiting(task.id(), dependency.kind(), dependency.recordId(), now);
+        if (takenOver(queue.markWaiting(task.id(), dependency.kind(), dependency.recordId(), now), task, "waiting")) {
+            return;
+        }
         boolean there = dependency.shared() ? shared.isFree(task.clinicId(), dependency)
                 : links.find(task.clinicId(), dependency.kind(), dependency.recordId()).isPresent();
         if (there) {
@@ -77,6 +95,14 @@ public class SyncOutcomes {
     @Transactional
     public void written(SyncWork work) {
         SyncTask task = work.task();
+        try {
+            record(work, task);
+        } finally {
+            claims.ended(task.id());
+        }
+    }
+
+    private void record(SyncWork work, SyncTask task) {
         Instant now = clock.instant();
         WriteResult result = work.result();
         if (result.tokenUnavailable() != null) {
@@ -88,30 +114,39 @@ public class SyncOutcomes {
             return;
         }
         if (result.isCredentialsRefused()) {
+            // What the EHR said of the credentials holds for the clinic, whoever holds the task.
             credentials.refused(task.clinicId(), result.credentialsRefused(), now);
-            queue.scheduleRetry(task.id(), task.attempts(), now, "EHR refused the bridge's credentials (HTTP "
-                    + result.credentialsRefused() + "): held until it accepts them, no attempt spent", now);
+            takenOver(queue.scheduleRetry(task.id(), task.attempts(), now, "EHR refused the bridge's credentials (HTTP "
+                    + result.credentialsRefused() + "): held until it accepts them, no attempt spent", now), task, "retry");
             return;
         }
         credentials.accepted(task.clinicId());
         if (result.throttled()) {
             Duration wait = result.retryAfter() != null ? result.retryAfter() : retry.backoff(task.attempts() + 1);
-            queue.scheduleRetry(task.id(), task.attempts(), retry.retryAfter(now, wait),
-                    "EHR answered 429 Too Many Requests", now);
+            takenOver(queue.scheduleRetry(task.id(), task.attempts(), retry.retryAfter(now, wait),
+                    "EHR answered 429 Too Many Requests", now), task, "retry");
             return;
         }
-        alarms.clear(task.id());
         if (result.duplicates() != null) {
-            queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now);
+            if (takenOver(queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now), task, "dead letter")) {
+                return;
+            }
+            alarms.clear(task.id());
             shared.duplicatesFound(work, result, now);
             return;
         }
         if (!result.isStored()) {
+            if (takenOver(queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now), task, "dead letter")) {
+                return;
+            }
+            alarms.clear(task.id());
             log.warn("Task {} of clinic {} dead-lettered: the EHR refused it", task.id(), task.clinicId());
-            queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now);
             return;
         }
-        queue.markSent(task.id(), result.reference(), now);
+        if (takenOver(queue.markSent(task.id(), result.reference(), now), task, "sent")) {
+            return;
+        }
+        alarms.clear(task.id());
         // The auditors' store records the delivery too: when, and as what id in the EHR.
         storeQueue.deliveryPending(task.recordVersionId(), now);
         links.save(task.clinicId(), task.kind(), task.recordId(), result.reference(), now);
@@ -126,21 +161,41 @@ public class SyncOutcomes {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         SyncTask task = work.task();
+        try {
+            failed(task, cause);
+        } finally {
+            claims.ended(task.id());
+        }
+    }
+
+    private void failed(SyncTask task, Throwable cause) {
         Instant now = clock.instant();
         if (cause instanceof BridgeStoppingException) {
-            // Not tried, and its row untouched: due again at the next start.
+            // Not tried, and its row untouched but for its claim, given back: due again at the
+            // next start (or for another process) at once.
+            claims.release(task.id());
+            return;
+        }
+        if (cause instanceof TaskClaimLostException) {
+            takenOver(false, task, "not written");
+            // Still ours but for too short a while to write: given back for whoever comes next.
+            // (Taken over: the release changes nothing.)
+            claims.release(task.id());
             return;
         }
         if (cause == null || cause instanceof CallNotPermittedException) {
             // The circuit is open: the EHR was not even tried, so no attempt is spent. (Camel's
             // breaker hands its fallback no exception when it refused the call.)
             Duration wait = retry.circuitOpenFor();
-            queue.scheduleRetry(task.id(), task.attempts(), now.plus(wait), "EHR circuit open: not tried", now);
+            takenOver(queue.scheduleRetry(task.id(), task.attempts(), now.plus(wait), "EHR circuit open: not tried", now),
+                    task, "retry");
         } else if (cause instanceof EhrUnavailableException e) {
             retryOrDeadLetter(task, e.getMessage(), e.retryAfter(), now);
         } else if (cause instanceof MappingException e) {
-            log.warn("Task {} of clinic {} dead-lettered: mapping failed", task.id(), task.clinicId());
-            queue.deadLetter(task.id(), task.attempts() + 1, "mapping failed: " + e.getMessage(), now);
+            if (!takenOver(queue.deadLetter(task.id(), task.attempts() + 1, "mapping failed: " + e.getMessage(), now),
+                    task, "dead letter")) {
+                log.warn("Task {} of clinic {} dead-lettered: mapping failed", task.id(), task.clinicId());
+            }
         } else {
             String what = cause.getClass().getSimpleName();
             // The kinds of error along the cause chain, never a message or a stack trace's causes:
@@ -153,11 +208,25 @@ public class SyncOutcomes {
     private void retryOrDeadLetter(SyncTask task, String error, Duration retryAfter, Instant now) {
         int attempts = task.attempts() + 1;
         if (attempts >= retry.maxAttempts()) {
-            log.warn("Task {} of clinic {} dead-lettered after {} attempts", task.id(), task.clinicId(), attempts);
-            queue.deadLetter(task.id(), attempts, error, now);
+            if (!takenOver(queue.deadLetter(task.id(), attempts, error, now), task, "dead letter")) {
+                log.warn("Task {} of clinic {} dead-lettered after {} attempts", task.id(), task.clinicId(), attempts);
+            }
             return;
         }
         Instant next = retryAfter != null ? retry.retryAfter(now, retryAfter) : now.plus(retry.backoff(attempts));
-        queue.scheduleRetry(task.id(), attempts, next, error, now);
+        takenOver(queue.scheduleRetry(task.id(), attempts, next, error, now), task, "retry");
+    }
+
+    /**
+     * True (and warned) when the outcome was refused because this process no longer holds the
+     * task: another writer took it over, and what this one learnt is not recorded.
+     */
+    private boolean takenOver(boolean recorded, SyncTask task, String outcome) {
+        if (!recorded) {
+            log.warn("Task {} of clinic {}: this process no longer holds it (its claim was taken over by another"
+                    + " writer, or its lease ran out while renewals failed); outcome '{}' not recorded here",
+                    task.id(), task.clinicId(), outcome);
+        }
+        return !recorded;
     }
 }

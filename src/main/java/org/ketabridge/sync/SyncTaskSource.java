@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
 /**
  * The due tasks of one clinic, fetched batch by batch for as long as there are any, so that one
  * poll drains a backlog. A task is handed out at most once per poll (one that failed and is due
- * again at once waits for the next poll).
+ * again at once waits for the next poll), and only once this process has claimed it in the
+ * database ({@link TaskClaims}): a task another writer holds, or that another process took between
+ * the fetch and the claim, is passed over.
  */
 @Component("syncTaskSource")
 public class SyncTaskSource {
@@ -31,10 +33,13 @@ public class SyncTaskSource {
     private final Clock clock;
     private final int batchSize;
     private final SharedResources shared;
+    private final TaskClaims claims;
 
     public SyncTaskSource(SyncQueue queue, RecordVersions records, ClinicRegistry clinics, CredentialHolds credentials,
-                          BridgeStopping bridge, Clock clock, BridgeProperties properties, SharedResources shared) {
+                          BridgeStopping bridge, Clock clock, BridgeProperties properties, SharedResources shared,
+                          TaskClaims claims) {
         this.shared = shared;
+        this.claims = claims;
         this.queue = queue;
         this.records = records;
         this.clinics = clinics;
@@ -62,21 +67,37 @@ public class SyncTaskSource {
             private final Set<Long> handedOut = new HashSet<>();
             private boolean exhausted;
             private int given;
+            /** Claimed, to be handed out by the next {@code next()}. */
+            private SyncTask claimed;
 
             @Override
             public boolean hasNext() {
                 if (bridge.isStopping() || (probing ? given >= 1 : credentials.isHeld(clinicId))) {
+                    if (claimed != null) {
+                        // Claimed but not handed out: given back, due again at once.
+                        claims.release(claimed.id());
+                        claimed = null;
+                    }
                     return false;
                 }
-                if (batch.isEmpty() && !exhausted) {
-                    for (SyncTask t : queue.due(clinicId, clock.instant(), batchSize)) {
-                        if (handedOut.add(t.id())) {
-                            batch.add(t);
+                while (claimed == null) {
+                    if (batch.isEmpty() && !exhausted) {
+                        for (SyncTask t : queue.due(clinicId, clock.instant(), batchSize)) {
+                            if (handedOut.add(t.id())) {
+                                batch.add(t);
+                            }
                         }
+                        exhausted = batch.isEmpty();
                     }
-                    exhausted = batch.isEmpty();
+                    if (batch.isEmpty()) {
+                        return false;
+                    }
+                    SyncTask next = batch.poll();
+                    if (claims.claim(next.id())) {
+                        claimed = next;
+                    }
                 }
-                return !batch.isEmpty();
+                return true;
             }
 
             @Override
@@ -84,9 +105,19 @@ public class SyncTaskSource {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                SyncTask task = batch.poll();
+                SyncTask task = claimed;
+                claimed = null;
                 given++;
-                return new SyncWork(task, clinic, records.byId(task.recordVersionId()));
+                try {
+                    return new SyncWork(task, clinic, records.byId(task.recordVersionId()));
+                } catch (RuntimeException e) {
+                    try {
+                        claims.release(task.id());
+                    } catch (RuntimeException releasing) {
+                        e.addSuppressed(releasing);
+                    }
+                    throw e;
+                }
             }
         };
     }

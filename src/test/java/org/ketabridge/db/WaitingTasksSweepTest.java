@@ -51,8 +51,11 @@ class WaitingTasksSweepTest {
                 new SyncQueue.NewTask(ids.get(3), "ENCOUNTER", "E-3")), "demo", NOW);
         long waitsForHeldPatient = taskOf(jdbc, ids.get(2));
         long waitsForOtherPatient = taskOf(jdbc, ids.get(3));
-        queue.markWaiting(waitsForHeldPatient, "PATIENT", "MRN-2", NOW);
-        queue.markWaiting(waitsForOtherPatient, "PATIENT", "MRN-1", NOW);
+        // Parked by the writer that holds them, as the sync route does (an outcome needs the claim).
+        assertThat(queue.claim(waitsForHeldPatient, NOW, NOW.plusSeconds(60))).isTrue();
+        assertThat(queue.claim(waitsForOtherPatient, NOW, NOW.plusSeconds(60))).isTrue();
+        assertThat(queue.markWaiting(waitsForHeldPatient, "PATIENT", "MRN-2", NOW)).isTrue();
+        assertThat(queue.markWaiting(waitsForOtherPatient, "PATIENT", "MRN-1", NOW)).isTrue();
         EhrLinks links = new EhrLinks(jdbc);
         links.save("demo", "PATIENT", "MRN-2", "Patient/7", NOW);
         links.save("demo", "ENCOUNTER", "MRN-1", "Encounter/8", NOW); // same id, other kind: not the dependency
