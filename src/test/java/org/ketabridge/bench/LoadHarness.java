@@ -362,7 +362,7 @@ public final class LoadHarness {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get(port, "/actuator/health").statusCode() == 200) {
+                if (get(port, "/actuator/health/readiness").statusCode() == 200) {
                     return;
                 }
             } catch (Exception notYet) {

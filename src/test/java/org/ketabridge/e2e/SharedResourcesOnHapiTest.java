@@ -32,13 +32,14 @@ import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.FakeEhr.Write;
+import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.TestTokens;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -56,6 +57,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "bridge.security.local-key-dir=target/test-keys",
         // Only the EHR path is under test here.
         "bridge.auditor-store.enabled=false"})
+// A context of its own: closed after this class, so its sync loops do not run on through the rest of the suite.
+@DirtiesContext
 class SharedResourcesOnHapiTest {
 
     private static final WireMockServer PROXY = startProxy();

@@ -19,10 +19,10 @@ public final class BridgeClient {
         this.port = port;
     }
 
-    /** Waits until the process answers its health check with 200 (connection refusals meanwhile ignored). */
+    /** Waits until the process is ready to take records: its readiness probe answers 200 (connection refusals meanwhile ignored). */
     public void awaitUp(Duration atMost) {
         await().atMost(atMost).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> get("/actuator/health").statusCode() == 200);
+                .until(() -> get("/actuator/health/readiness").statusCode() == 200);
     }
 
     /** Sends patient records, one per NDJSON line, to the clinic's intake. */

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.TestKeys;
 import org.ketabridge.support.TestTokens;
-import org.ketabridge.support.TokenEndpoint;
 import org.ketabridge.support.TokenEndpoint.FhirRequest;
+import org.ketabridge.support.TokenEndpoint;
 import org.ketabridge.validation.ResourceValidator;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
@@ -39,6 +39,7 @@ import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -56,8 +57,12 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>The bridge runs in a context of its own (these clinics only; no auditors' store).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "bridge.auditor-store.enabled=false")
+        // Its own database: in the shared one, the other context's auditors' feed took these clinics'
+        // store tasks, which it does not know, and retried them for the rest of the run.
+        properties = {"bridge.auditor-store.enabled=false", "spring.datasource.url=jdbc:h2:mem:ehr-tokens;DB_CLOSE_DELAY=-1"})
 @ActiveProfiles("test")
+// A context of its own: closed after this class, so its sync loops do not run on through the rest of the suite.
+@DirtiesContext
 class EhrTokensTest {
 
     private static final Duration SYNCED = Duration.ofSeconds(60);
@@ -287,6 +292,11 @@ class EhrTokensTest {
         Health health = healthIndicators.get("ehrTokensHealthIndicator").health();
         assertThat(health.getStatus()).as("one clinic without a token degrades the bridge, never takes it down")
                 .isEqualTo(new Status("DEGRADED"));
+        // And the bridge's own health says so without answering 503: the other clinics are fine.
+        HttpResponse<String> overall = HTTP.send(HttpRequest.newBuilder(uri("/actuator/health"))
+                .header("Authorization", "Bearer " + TestTokens.admin()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(overall.statusCode()).as(overall.body()).isEqualTo(200);
+        assertThat(JSON.readTree(overall.body()).path("status").asText()).as(overall.body()).isEqualTo("DEGRADED");
         @SuppressWarnings("unchecked")
         Map<String, Object> detail = (Map<String, Object>) health.getDetails().get("tok-down");
         assertThat(detail).containsEntry("status", "failing").containsEntry("error", "token_endpoint_unreachable")
