@@ -39,7 +39,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * bearer token (a JWT) naming a {@link Role} and the clinics it covers:
  * <ul>
  *   <li>{@code /api/v1/clinics/{clinicId}/**} (records in, receipts, sync status, dead letters,
- *       replay): clinic IT of that clinic, or an admin;</li>
+ *       replay, the EHR connection check): clinic IT of that clinic, or an admin;</li>
  *   <li>{@code /fhir/**}: auditors and admins, reading only; which clinics' data they see is
  *       decided inside the FHIR store, by partition ({@code ClinicScopeInterceptor});</li>
  *   <li>anything else (metrics): admins.</li>

@@ -85,6 +85,7 @@ class AccessMatrixTest extends BridgeTestSupport {
                 new Call("sync status", "GET", "/api/v1/clinics/gamma/sync", null),
                 new Call("dead letters", "GET", "/api/v1/clinics/gamma/dead-letters", null),
                 new Call("replay", "POST", "/api/v1/clinics/gamma/dead-letters/replay", ""),
+                new Call("EHR check", "POST", "/api/v1/clinics/gamma/ehr/check", ""),
                 new Call("read", "GET", "/fhir/Patient/" + patientId, null),
                 new Call("search", "GET", patientSearch, null),
                 new Call("_include", "GET", doseSearch + "&_include=MedicationAdministration:subject", null),

@@ -85,6 +85,11 @@ public class EhrCapabilities {
 
     /** The body as an R4 CapabilityStatement (JSON, or XML from a server that ignores Accept). */
     Reading parse(String body) {
+        return parse(fhir, body);
+    }
+
+    /** As {@link #parse(String)}, for the connection check, which makes its own request. */
+    static Reading parse(FhirContext fhir, String body) {
         if (body == null || body.isBlank()) {
             return Reading.failed("EHR answered GET metadata with an empty body");
         }

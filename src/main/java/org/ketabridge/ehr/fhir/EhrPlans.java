@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrType;
@@ -35,7 +36,8 @@ import org.springframework.stereotype.Component;
  * that cannot be read at start-up does not stop the bridge: its clinic writes per-resource (the
  * conditional writes both of today's modes rely on, so nothing is written twice) and the
  * statement is read again on a write once a backoff has passed (30 s, doubling, at most 10 min).
- * Once read, a plan stays for the life of the process.
+ * Once read, a plan stays for the life of the process, or until the clinic's connection check
+ * reads the statement again ({@link #refresh}).
  */
 @Component
 public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
@@ -118,6 +120,21 @@ public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
         return plan.forWriting().writeMode();
     }
 
+    // Issue 13 (connection check): the check reads the EHR's statement on every run, and the
+    // clinic's plan is made from what it read, whatever its write mode.
+    /**
+     * The clinic's plan made from a statement the connection check has just read; the sync writes
+     * with it from now on (no read of its own pending any more). Logs the plan line again when it
+     * changed.
+     */
+    public WritePlan refresh(String clinicId, CapabilityStatement statement) {
+        ClinicPlan plan = byClinic.get(clinicId);
+        if (plan == null) {
+            throw new IllegalStateException("Clinic " + clinicId + " has no FHIR EHR");
+        }
+        return plan.refresh(statement);
+    }
+
     private final class ClinicPlan {
         private final Clinic clinic;
         private final EhrCapabilities capabilities;
@@ -164,6 +181,24 @@ public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
             return plan;
         }
 
+        WritePlan refresh(CapabilityStatement statement) {
+            reading.lock();
+            try {
+                WritePlan before = plan;
+                WritePlan after = WritePlan.of(clinic.ehr(), statement);
+                plan = after;
+                attempted = true;
+                backoff = FIRST_RETRY;
+                boolean autoNewlyRead = !before.statementRead() && after.configuredMode() == WriteMode.AUTO;
+                if (autoNewlyRead || !before.summary().equals(after.summary()) || before.writeMode() != after.writeMode()) {
+                    logPlan(null);
+                }
+                return after;
+            } finally {
+                reading.unlock();
+            }
+        }
+
         /** Under {@link #reading}. */
         private void read() {
             attempted = true;
@@ -188,13 +223,7 @@ public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
             } else {
                 log.warn(line);
             }
-            List<String> notYet = p.notWrittenYet();
-            if (!notYet.isEmpty()) {
-                log.warn("Clinic {}: this version does not write with {} yet; the clinic's records are written {} meanwhile"
-                                + " (conditional updates, which an EHR without them refuses)",
-                        clinic.id(), String.join(", ", notYet), p.writeMode() == WriteMode.TRANSACTION
-                                ? "in transactions" : "per resource");
-            }
+            p.notWrittenYetWarning().ifPresent(warning -> log.warn("Clinic {}: {}", clinic.id(), warning));
         }
 
         private String modeText(WritePlan p, String unread) {

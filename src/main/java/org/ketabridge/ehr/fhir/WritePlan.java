@@ -190,6 +190,21 @@ public record WritePlan(
     }
 
     /**
+     * What start-up logs and the connection check reports when {@link #notWrittenYet()} is not
+     * empty: {@code this version does not write with Patient=create-patch, ... yet; the clinic's
+     * records are written per resource meanwhile (conditional updates, which an EHR without them refuses)}.
+     */
+    public Optional<String> notWrittenYetWarning() {
+        List<String> notYet = notWrittenYet();
+        if (notYet.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("this version does not write with " + String.join(", ", notYet) + " yet; the clinic's records are written "
+                + (writeMode == WriteMode.TRANSACTION ? "in transactions" : "per resource")
+                + " meanwhile (conditional updates, which an EHR without them refuses)");
+    }
+
+    /**
      * One word per type, for a log line: {@code Patient=create-patch(If-Match) Observation=create-update(If-Match,
      * no identifier search) MedicationAdministration=none(configured)}.
      */

@@ -1,0 +1,79 @@
+package org.ketabridge.operations;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.ehr.fhir.EhrConnectionCheck;
+import org.ketabridge.web.ClinicGuard;
+import org.ketabridge.web.JsonResponses;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code POST /api/v1/clinics/{clinicId}/ehr/check}: clinic IT asks whether the bridge can reach
+ * and write their EHR, and what it will do for each resource type ({@link EhrConnectionCheck}).
+ * Always 200 with what was found ({@code ok} false when anything stands in the way); the check
+ * writes nothing to the EHR and nothing to the bridge's queues.
+ */
+@Component("ehrCheckApi")
+public class EhrCheckApi {
+
+    private final ClinicGuard clinics;
+    private final EhrConnectionCheck checker;
+    private final JsonResponses responses;
+
+    public EhrCheckApi(ClinicGuard clinics, EhrConnectionCheck checker, JsonResponses responses) {
+        this.clinics = clinics;
+        this.checker = checker;
+        this.responses = responses;
+    }
+
+    public void check(Exchange exchange) {
+        Clinic clinic = clinics.require(exchange);
+        responses.write(exchange, 200, json(checker.check(clinic)));
+    }
+
+    /** {@code {clinicId, ok, checkedAt, writeMode, steps:[{step, ok, detail, problem, kind, ...facts}], plan:{Type:{...}}, problems}}. */
+    private static Map<String, Object> json(EhrConnectionCheck.Report report) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("clinicId", report.clinicId());
+        m.put("ok", report.ok());
+        m.put("checkedAt", report.checkedAt().toString());
+        if (report.writeMode() != null) {
+            m.put("writeMode", report.writeMode());
+        }
+        List<Map<String, Object>> steps = report.steps().stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("step", s.step());
+            step.put("ok", s.ok());
+            step.put("detail", s.detail());
+            if (s.problem() != null) {
+                step.put("problem", s.problem());
+                step.put("kind", s.kind());
+            }
+            s.facts().forEach(step::putIfAbsent);
+            return step;
+        }).toList();
+        m.put("steps", steps);
+        Map<String, Object> plan = new LinkedHashMap<>();
+        report.plan().forEach((type, p) -> {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("strategy", p.strategy());
+            t.put("source", p.source());
+            if (p.ifMatch() != null) {
+                t.put("ifMatch", p.ifMatch());
+            }
+            if (p.identifierSearch() != null) {
+                t.put("identifierSearch", p.identifierSearch());
+            }
+            if (!p.problems().isEmpty()) {
+                t.put("problems", p.problems());
+            }
+            plan.put(type, t);
+        });
+        m.put("plan", plan);
+        m.put("problems", report.problems());
+        return m;
+    }
+}
