@@ -256,6 +256,34 @@ class CreateUpdateWriteTest {
         assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
     }
 
+    /**
+     * A clinic configured {@code write-mode: transaction} with {@code ehr.resources.Observation:
+     * create-update}: a record with an observation goes per resource (the encounter by conditional
+     * PUT as before, the observation created by POST); the EHR's statement is not read.
+     */
+    @Test
+    void aConfiguredCreateUpdateTypeIsCreatedByPostInAClinicThatWritesTransactions() throws Exception {
+        client(true);
+        Map<String, String> p = clinicProperties("transaction");
+        p.put("bridge.clinics[0].ehr.resources.Observation", "create-update");
+        ClinicRegistry clinics = TestClinics.registry(p);
+        Clinic clinic = clinics.find("north").orElseThrow();
+        FhirEhrClient client = new FhirEhrClient(clinic, FHIR, new EhrPlans(clinics, FHIR),
+                org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents);
+        // The encounter's conditional PUT is taken here as by any EHR with conditional writes.
+        ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathEqualTo("/fhir/Encounter")).atPriority(1)
+                .willReturn(FakeEhr.stored()));
+        ehr.resetRequests();
+
+        WriteResult result = client.write(record(id, 72), 1L);
+
+        assertThat(result.isStored()).isTrue();
+        assertThat(requests()).containsExactly("PUT /fhir/Encounter?identifier=" + ENCOUNTER_SYSTEM.replace(":", "%3A")
+                .replace("/", "%2F") + "%7C" + id, "POST /fhir/Observation");
+        assertThat(((Observation) restricted.get(result.written().get("urn:uuid:obs-" + id))).getEncounter().getReference())
+                .isEqualTo(result.reference());
+    }
+
     // --- helpers ---
 
     private void loseTheAnswerToTheObservationsPost() {
@@ -281,21 +309,25 @@ class CreateUpdateWriteTest {
         restricted.serve(ehr, "Encounter|Observation");
         ehr.stubFor(get(urlPathEqualTo("/fhir/metadata")).atPriority(1).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/fhir+json").withBody(FHIR.newJsonParser().encodeResourceToString(statement))));
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("bridge.clinics[0].id", "north");
-        p.put("bridge.clinics[0].time-zone", "America/Denver");
-        p.put("bridge.clinics[0].ehr.type", "fhir");
-        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
-        p.put("bridge.clinics[0].ehr.write-mode", "auto");
-        p.put("bridge.clinics[0].ehr.connect-timeout", "2s");
-        p.put("bridge.clinics[0].ehr.request-timeout", "5s");
-        ClinicRegistry clinics = TestClinics.registry(p);
+        ClinicRegistry clinics = TestClinics.registry(clinicProperties("auto"));
         Clinic clinic = clinics.find("north").orElseThrow();
         EhrPlans plans = new EhrPlans(clinics, FHIR);
         FhirEhrClient client = new FhirEhrClient(clinic, FHIR, plans, org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents);
         assertThat(plans.writeMode("north")).isNotNull();
         assertThat(plans.of("north").orElseThrow().of("Observation").strategy().configName()).isEqualTo("create-update");
         return client;
+    }
+
+    private Map<String, String> clinicProperties(String writeMode) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bridge.clinics[0].id", "north");
+        p.put("bridge.clinics[0].time-zone", "America/Denver");
+        p.put("bridge.clinics[0].ehr.type", "fhir");
+        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
+        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
+        p.put("bridge.clinics[0].ehr.connect-timeout", "2s");
+        p.put("bridge.clinics[0].ehr.request-timeout", "5s");
+        return p;
     }
 
     /** A synthetic encounter (the record's main resource) and one vital sign referring to it by placeholder. */
