@@ -10,7 +10,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ca.uhn.fhir.context.FhirContext;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.EhrResources;
+import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.SyncQueue;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
@@ -38,6 +43,7 @@ import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.RestrictedEhr;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TestDatabases;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -57,12 +63,13 @@ class CreateUpdateWriteTest {
     private final RestrictedEhr restricted = new RestrictedEhr();
     private WireMockServer ehr;
     private EhrResources intents;
+    private DataSource db;
     private JdbcClient jdbc;
     private String id;
 
     @BeforeEach
     void database() {
-        DataSource db = TestDatabases.migratedH2("create-update-" + UUID.randomUUID());
+        db = TestDatabases.migratedH2("create-update-" + UUID.randomUUID());
         jdbc = JdbcClient.create(db);
         intents = new EhrResources(jdbc, new DataSourceTransactionManager(db));
         id = "E" + UUID.randomUUID().toString().substring(0, 8);
@@ -208,24 +215,40 @@ class CreateUpdateWriteTest {
     }
 
     /**
-     * A bridge that died between its POST and the answer leaves the row CREATING (the sync task's
-     * claim expires, and the next writer takes it): the next write looks it up the same way.
+     * A bridge process that died between its POST and the answer leaves the row CREATING and its
+     * sync task claimed. Once the claim's lease is over, the next writer takes the task over and
+     * its write looks the resource up by identifier: adopted, not POSTed again; and the dead
+     * writer's late outcome is not recorded.
      */
     @Test
-    void aCreateInterruptedByACrashIsFoundByIdentifierAndNotPostedAgain() throws Exception {
+    void aCreateInterruptedByACrashIsFoundByIdentifierOnceTheClaimExpiresAndNotPostedAgain() throws Exception {
         FhirEhrClient client = client(true);
         MappedRecord record = record(id, 72);
-        Encounter stored = (Encounter) record.resources().get(0).resource().copy();
-        String inEhr = restricted.storedBehindTheBridgesBack(stored);
-        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id), null, 1L, Instant.now());
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Duration lease = Duration.ofMinutes(1);
+        long task = enqueue(id, start);
+        SyncQueue dead = new SyncQueue(new JdbcTemplate(db), "writer-dead");
+        SyncQueue restarted = new SyncQueue(new JdbcTemplate(db), "writer-restarted");
+        assertThat(dead.claim(task, start, start.plus(lease))).isTrue();
+        // The dead writer's intent, committed, and its POST, which reached the EHR; then it died.
+        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id),
+                null, task, start);
+        String inEhr = restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
 
-        WriteResult result = client.write(record, 1L);
+        assertThat(restarted.claim(task, start.plusSeconds(30), start.plusSeconds(30).plus(lease)))
+                .as("a live claim is not taken").isFalse();
+        Instant later = start.plus(lease).plusSeconds(1);
+        assertThat(restarted.claim(task, later, later.plus(lease))).as("an expired one is").isTrue();
+        WriteResult result = client.write(record, task);
 
         assertThat(result.reference()).isEqualTo(inEhr);
         assertThat(restricted.postsOf(ENCOUNTER_SYSTEM, id)).as("no POST of the encounter").isZero();
         assertThat(restricted.held(ENCOUNTER_SYSTEM, id)).isEqualTo(1);
         assertThat(((Observation) restricted.get(result.written().get("urn:uuid:obs-" + id))).getEncounter().getReference())
                 .isEqualTo(inEhr);
+        assertThat(state("Encounter", ENCOUNTER_SYSTEM, id)).startsWith("CREATED " + inEhr.split("/")[1] + " ");
+        assertThat(restarted.markSent(task, result.reference(), later)).isTrue();
+        assertThat(dead.markSent(task, "Encounter/late", later)).as("the dead writer's late outcome").isFalse();
     }
 
     @Test
@@ -344,6 +367,19 @@ class CreateUpdateWriteTest {
         MappedResource e = new MappedResource(encounter, ENCOUNTER_SYSTEM, id, "urn:uuid:enc-" + id);
         MappedResource o = new MappedResource(hr, VITAL_SYSTEM, id + "-hr", "urn:uuid:obs-" + id);
         return new MappedRecord(List.of(e, o), e);
+    }
+
+    /** One queued encounter record of clinic north (synthetic): its task id. */
+    private long enqueue(String recordId, Instant at) {
+        JdbcTemplate template = new JdbcTemplate(db);
+        String receipt = "north-" + recordId;
+        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
+                        + " rejected_count, rejections, items) values (?, 'north', 'encounters', 'http', ?, 1, 0, 0, '[]', '[]')")
+                .params(receipt, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).update();
+        List<Long> versions = new RecordVersions(template).insertAll(List.of(new RecordVersions.NewVersion("north",
+                "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, at, null)));
+        new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", at);
+        return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
     }
 
     /** {@code STATE ehrId version} of one intent log row. */
