@@ -49,7 +49,11 @@ import org.ketabridge.mapping.MappedResource;
 /**
  * Writes mapped records to one clinic's FHIR R4 EHR, every write conditional on the resource's
  * identifier ({@code PUT Type?identifier=system|value}): create when absent, new version when
- * present, so a retry after any failure can never make a second resource.
+ * present, so a retry after any failure can never make a second resource. A type the clinic's
+ * plan writes {@code create-update} (an EHR without conditional writes, issue 13) is created by a
+ * plain POST once, recorded in the intent log ({@code db/EhrResources}) before it is sent, and
+ * updated by {@code PUT Type/id} with {@code If-Match} from then on; a create whose answer was lost
+ * is looked up, never posted blindly again.
  *
  * <p>Built on the JDK's HttpClient rather than HAPI's generic client: the bridge needs the raw
  * status and Retry-After of every answer, per-clinic timeouts, and no hidden retries (Apache
