@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
  * {@link WriteMode}, because configuration names it and {@link ClinicRegistry} checks it (config
  * may not depend on ehr/, which depends on config).
  *
- * <p>This version writes with {@link #TRANSACTION} and {@link #CONDITIONAL_UPDATE} only (today's
- * two write modes); the others are planned and reported, not yet used to write
- * ({@link #writtenToday()}).
+ * <p>This version writes with {@link #TRANSACTION}, {@link #CONDITIONAL_UPDATE} (today's two
+ * write modes) and {@link #CREATE_UPDATE}; the others are planned and reported, not yet used to
+ * write ({@link #writtenToday()}).
  */
 public enum WriteStrategy {
     /** One transaction Bundle per record, every entry a conditional update (write-mode transaction). */
@@ -45,9 +45,9 @@ public enum WriteStrategy {
         return configName;
     }
 
-    /** Whether this version writes with it (today's transaction and conditional update), rather than only planning it. */
+    /** Whether this version writes with it (transaction, conditional update, create-update), rather than only planning it. */
     public boolean writtenToday() {
-        return this == TRANSACTION || this == CONDITIONAL_UPDATE;
+        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE;
     }
 
     /** The strategy of a configured name, ignoring case and surrounding blanks. */

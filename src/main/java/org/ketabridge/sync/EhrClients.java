@@ -6,6 +6,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrType;
+import org.ketabridge.db.EhrResources;
 import org.ketabridge.ehr.auth.EhrTokens;
 import org.ketabridge.ehr.fhir.EhrPlans;
 import org.ketabridge.ehr.fhir.FhirEhrClient;
@@ -17,10 +18,10 @@ public class EhrClients {
 
     private final Map<String, FhirEhrClient> byClinic;
 
-    public EhrClients(ClinicRegistry clinics, FhirContext fhir, EhrPlans plans, EhrTokens tokens) {
+    public EhrClients(ClinicRegistry clinics, FhirContext fhir, EhrPlans plans, EhrTokens tokens, EhrResources intents) {
         this.byClinic = clinics.all().stream()
                 .filter(c -> c.ehr().type() == EhrType.FHIR)
-                .map(c -> new FhirEhrClient(c, fhir, plans, tokens.of(c)))
+                .map(c -> new FhirEhrClient(c, fhir, plans, tokens.of(c), intents))
                 .collect(Collectors.toUnmodifiableMap(FhirEhrClient::clinicId, Function.identity()));
     }
 

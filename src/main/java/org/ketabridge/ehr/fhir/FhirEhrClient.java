@@ -3,20 +3,26 @@ package org.ketabridge.ehr.fhir;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -30,6 +36,8 @@ import org.hl7.fhir.r4.model.Resource;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.EhrConnection;
 import org.ketabridge.config.WriteMode;
+import org.ketabridge.config.WriteStrategy;
+import org.ketabridge.db.EhrResources;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.RequestPacer;
 import org.ketabridge.ehr.WriteResult;
@@ -41,7 +49,11 @@ import org.ketabridge.mapping.MappedResource;
 /**
  * Writes mapped records to one clinic's FHIR R4 EHR, every write conditional on the resource's
  * identifier ({@code PUT Type?identifier=system|value}): create when absent, new version when
- * present, so a retry after any failure can never make a second resource.
+ * present, so a retry after any failure can never make a second resource. A type the clinic's
+ * plan writes {@code create-update} (an EHR without conditional writes, issue 13) is created by a
+ * plain POST once, recorded in the intent log ({@code db/EhrResources}) before it is sent, and
+ * updated by {@code PUT Type/id} with {@code If-Match} from then on; a create whose answer was lost
+ * is looked up, never posted blindly again.
  *
  * <p>Built on the JDK's HttpClient rather than HAPI's generic client: the bridge needs the raw
  * status and Retry-After of every answer, per-clinic timeouts, and no hidden retries (Apache
@@ -59,6 +71,8 @@ public class FhirEhrClient {
     private final EhrPlans plans;
     // Tokens (issue 13): where each request's Authorization header comes from.
     private final EhrAuthorization authorization;
+    // Create-update (issue 13): the intent log of what this client creates by plain POST; null: none.
+    private final EhrResources intents;
 
     /** With the connection's fixed Authorization header (basic, bearer), if any. */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
@@ -67,6 +81,16 @@ public class FhirEhrClient {
 
     /** @param plans the clinic's write plan ({@code write-mode: auto}); null: auto writes per-resource */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization) {
+        this(clinic, fhir, plans, authorization, null);
+    }
+
+    /**
+     * @param intents the intent log the {@code create-update} strategy needs (issue 13); null: a type the
+     *                plan says {@code create-update} for is written as today (conditional PUT)
+     */
+    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
+                         EhrResources intents) {
+        this.intents = intents;
         this.authorization = authorization;
         this.clinic = clinic;
         this.plans = plans;
@@ -81,8 +105,15 @@ public class FhirEhrClient {
     }
 
     public WriteResult write(MappedRecord record) {
+        return write(record, null);
+    }
+
+    /** @param taskId the sync task writing it (recorded in the intent log of create-update), or null */
+    public WriteResult write(MappedRecord record, Long taskId) {
         try {
-            return writeMode() == WriteMode.TRANSACTION ? writeTransaction(record) : writePerResource(record);
+            // Create-update (issue 13): a record with a type planned create-update is written per resource.
+            return writeMode() == WriteMode.TRANSACTION && !anyCreateUpdate(record)
+                    ? writeTransaction(record) : writePerResource(record, taskId);
         } catch (EhrTokenUnavailableException e) {
             // No access token (issue 13): nothing more was sent; the clinic is held like refused credentials.
             return WriteResult.tokenUnavailable(new WriteResult.TokenUnavailable(e.error(), e.description(), e.httpStatus()));
@@ -145,10 +176,19 @@ public class FhirEhrClient {
      * resources: a failure part-way is retried whole, and the conditional writes make the
      * repeated ones no-ops.
      */
-    private WriteResult writePerResource(MappedRecord record) {
+    private WriteResult writePerResource(MappedRecord record, Long taskId) {
         Map<String, String> placeholders = new HashMap<>();
         for (MappedResource r : record.resources()) {
             rewriteReferences(r.resource(), placeholders);
+            if (createUpdate(r)) {
+                // Create-update (issue 13): POST once, then PUT Type/id with If-Match; the EHR's id kept in the intent log.
+                Step step = createOrUpdate(r, taskId);
+                if (step.stop() != null) {
+                    return step.stop();
+                }
+                placeholders.put(r.placeholder(), step.reference());
+                continue;
+            }
             URI uri = URI.create(ehr.baseUrl() + "/" + writeUrl(r));
             HttpResponse<String> response = send(request(uri)
                     .PUT(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(r.resource()))));
@@ -200,17 +240,23 @@ public class FhirEhrClient {
      * is answered as refused credentials.
      */
     private HttpResponse<String> send(HttpRequest.Builder request) {
-        String sentWith = authorize(request);
-        HttpResponse<String> response = exchange(request);
-        if (response.statusCode() == 401 && sentWith != null && authorization.rejected(sentWith)) {
-            authorize(request);
-            response = exchange(request);
-        }
+        HttpResponse<String> response = answer(request);
         int status = response.statusCode();
         // 409: a concurrent conditional write of the same resource (two sessions of one series,
         // say) made the EHR refuse one of them; a retry finds the resource and updates it.
         if (status >= 500 || status == 408 || status == 409) {
             throw new EhrUnavailableException("EHR answered " + status + summary(response), retryAfter(response).orElse(null));
+        }
+        return response;
+    }
+
+    /** The EHR's answer, whatever its status (one new token and one more try after a 401 to an access token). */
+    private HttpResponse<String> answer(HttpRequest.Builder request) {
+        String sentWith = authorize(request);
+        HttpResponse<String> response = exchange(request);
+        if (response.statusCode() == 401 && sentWith != null && authorization.rejected(sentWith)) {
+            authorize(request);
+            response = exchange(request);
         }
         return response;
     }
@@ -227,6 +273,12 @@ public class FhirEhrClient {
         try {
             pacer.awaitTurn();
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException e) {
+            // Create-update (issue 13): no connection, so the request was certainly not sent (same words as before).
+            throw new NotSentException("EHR did not answer within " + ehr.requestTimeout().toMillis() + " ms");
+        } catch (ConnectException e) {
+            throw new NotSentException("EHR connection failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         } catch (HttpTimeoutException e) {
             throw new EhrUnavailableException("EHR did not answer within " + ehr.requestTimeout().toMillis() + " ms", null);
         } catch (IOException e) {
@@ -348,5 +400,270 @@ public class FhirEhrClient {
 
     public String clinicId() {
         return clinic.id();
+    }
+
+    // ---- Issue 13, create-update: plain create, then versioned update, never creating twice ----
+
+    /** How many times a versioned update is sent again after a version conflict (409/412) and a re-read. */
+    static final int VERSION_CONFLICT_RESENDS = 3;
+
+    /** What writing one resource by create-update came to: its EHR reference, or an answer that ends the write. */
+    private record Step(String reference, WriteResult stop) {
+        static Step stop(WriteResult result) {
+            return new Step(null, result);
+        }
+    }
+
+    private Optional<WritePlan.TypePlan> typePlan(String resourceType) {
+        return plans == null ? Optional.empty() : plans.of(clinic.id()).map(p -> p.of(resourceType));
+    }
+
+    /** Whether the plan says create-update for the resource's type (and the intent log it needs is there). */
+    private boolean createUpdate(MappedResource r) {
+        return intents != null && typePlan(r.resourceType()).map(p -> p.strategy() == WriteStrategy.CREATE_UPDATE).orElse(false);
+    }
+
+    private boolean anyCreateUpdate(MappedRecord record) {
+        return record.resources().stream().anyMatch(this::createUpdate);
+    }
+
+    private EhrResources.Key intentKey(MappedResource r) {
+        return new EhrResources.Key(clinic.id(), r.resourceType(), r.writtenById() ? "" : r.identifierSystem(),
+                r.identifierValue());
+    }
+
+    /**
+     * One resource of a create-update type. Known to the intent log as CREATED: updated to its
+     * EHR id with {@code If-Match} (nothing sent when the body is the one last sent). Known as
+     * CREATING or UNCERTAIN (a crash, or a lost answer to its POST): looked up by identifier
+     * first, never posted blindly again. Unknown: recorded as CREATING (committed), then POSTed.
+     */
+    private Step createOrUpdate(MappedResource r, Long taskId) {
+        EhrResources.Key key = intentKey(r);
+        Resource body = r.resource().copy();
+        body.setId((String) null);
+        String json = parser().encodeResourceToString(body);
+        String hash = sha256(json);
+        Optional<EhrResources.Entry> entry = intents.find(key);
+        if (entry.isPresent() && !entry.get().created()) {
+            Step resolved = resolveUncertain(r, key, entry.get(), taskId);
+            if (resolved != null) {
+                return resolved;
+            }
+            entry = intents.find(key);
+        }
+        if (entry.isEmpty()) {
+            return create(r, key, json, hash, taskId);
+        }
+        return update(r, key, entry.get(), body, hash, taskId);
+    }
+
+    /**
+     * A create of this resource may have reached the EHR without the bridge learning its id. With
+     * the identifier search the plan declares for the type: one match is adopted, none means the
+     * create never arrived (the row goes, it is created again), several are duplicates (alarm).
+     * Without it the resource is not created again: the record is dead-lettered saying so.
+     * Returns null when the write goes on.
+     */
+    private Step resolveUncertain(MappedResource r, EhrResources.Key key, EhrResources.Entry entry, Long taskId) {
+        String type = r.resourceType();
+        boolean searchable = !r.writtenById() && typePlan(type).map(WritePlan.TypePlan::identifierSearch).orElse(false);
+        if (!searchable) {
+            return Step.stop(WriteResult.refused("uncertain: the answer to the bridge's create of this record's " + type
+                    + " was lost, so the EHR may hold it already, and this EHR declares no identifier search for " + type
+                    + " to find it by: not created again. Check the EHR for it before this record is sent again"));
+        }
+        String token = r.identifierSystem() + "|" + r.identifierValue();
+        HttpResponse<String> found = send(request(URI.create(ehr.baseUrl() + "/" + type + "?identifier="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&_count=2")).GET());
+        if (found.statusCode() == 429) {
+            return Step.stop(WriteResult.throttled(retryAfter(found).orElse(null)));
+        }
+        if (!isSuccess(found.statusCode())) {
+            return Step.stop(refused(found));
+        }
+        Bundle bundle = parse(found, Bundle.class);
+        if (bundle == null) {
+            throw new EhrUnavailableException("EHR answered the search for a " + type + " by identifier with no Bundle", null);
+        }
+        List<Resource> matches = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(m -> m != null && type.equals(m.fhirType())).toList();
+        if (matches.isEmpty()) {
+            // The lookup is the proof: the lost create never got there.
+            intents.forget(key);
+            return null;
+        }
+        if (matches.size() > 1 || bundle.hasTotal() && bundle.getTotal() > 1) {
+            return Step.stop(WriteResult.duplicates("EHR holds duplicates: " + Math.max(matches.size(), bundle.getTotal())
+                    + " " + type + " resources carry the identifier of one the bridge created (its answer was lost)",
+                    new WriteResult.Duplicates(type, r.placeholder())));
+        }
+        Resource match = matches.get(0);
+        String version = match.getMeta().hasVersionId() ? match.getMeta().getVersionId() : match.getIdElement().getVersionIdPart();
+        // Adopted: the body it holds is the one whose create was lost (same hash: not sent again).
+        intents.created(key, match.getIdElement().getIdPart(), version, entry.sentHash(), taskId, Instant.now());
+        return null;
+    }
+
+    /**
+     * {@code POST [base]/Type}, its intent committed first. A lost answer (timeout, connection
+     * broken after sending, 5xx, 408, 409) leaves the row UNCERTAIN and the task is tried again
+     * later: then the resource is looked up before anything is sent.
+     */
+    private Step create(MappedResource r, EhrResources.Key key, String json, String hash, Long taskId) {
+        String type = r.resourceType();
+        if (!intents.creating(key, hash, taskId, Instant.now())) {
+            throw new EhrUnavailableException("another writer is creating this " + type + " in the EHR now", null);
+        }
+        HttpResponse<String> response;
+        try {
+            response = answer(request(URI.create(ehr.baseUrl() + "/" + type))
+                    .POST(HttpRequest.BodyPublishers.ofString(json)));
+        } catch (NotSentException | EhrTokenUnavailableException notSent) {
+            intents.forget(key);
+            throw notSent;
+        } catch (RuntimeException maybeSent) {
+            intents.uncertain(key, Instant.now());
+            throw maybeSent;
+        }
+        int status = response.statusCode();
+        if (status >= 500 || status == 408 || status == 409) {
+            intents.uncertain(key, Instant.now());
+            throw new EhrUnavailableException("EHR answered " + status + " to the create of a " + type
+                    + " (it may hold it: looked up before anything is sent again)" + summary(response),
+                    retryAfter(response).orElse(null));
+        }
+        if (!isSuccess(status)) {
+            intents.forget(key);
+            return Step.stop(status == 429 ? WriteResult.throttled(retryAfter(response).orElse(null)) : refused(response));
+        }
+        String[] idAndVersion = idAndVersion(response, type);
+        if (idAndVersion[0] == null) {
+            intents.uncertain(key, Instant.now());
+            throw new EhrUnavailableException("EHR stored the " + type + " but did not say its id", null);
+        }
+        intents.created(key, idAndVersion[0], idAndVersion[1], hash, taskId, Instant.now());
+        return new Step(type + "/" + idAndVersion[0], null);
+    }
+
+    /**
+     * {@code PUT [base]/Type/id} with {@code If-Match: W/"n"} (built here: HAPI's client sends the
+     * strong form). A version conflict (409 or 412 to a request that carried If-Match; a 412 to
+     * one without says it is required) re-reads the resource's version and sends the same body
+     * again, at most {@link #VERSION_CONFLICT_RESENDS} times, then the task is tried later. 404 or
+     * 410: the EHR no longer holds it, and it is not created again silently.
+     */
+    private Step update(MappedResource r, EhrResources.Key key, EhrResources.Entry entry, Resource body, String hash,
+                        Long taskId) {
+        String reference = r.resourceType() + "/" + entry.ehrId();
+        if (hash.equals(entry.sentHash())) {
+            return new Step(reference, null);
+        }
+        body.setId(entry.ehrId());
+        String json = parser().encodeResourceToString(body);
+        String version = entry.ehrVersion();
+        URI uri = URI.create(ehr.baseUrl() + "/" + reference);
+        for (int resends = 0; ; resends++) {
+            HttpRequest.Builder put = request(uri).PUT(HttpRequest.BodyPublishers.ofString(json));
+            if (version != null) {
+                put.header("If-Match", "W/\"" + version + "\"");
+            }
+            HttpResponse<String> response = answer(put);
+            int status = response.statusCode();
+            if (status == 412 || status == 409 && version != null) {
+                if (resends >= VERSION_CONFLICT_RESENDS) {
+                    throw new EhrUnavailableException("EHR answered " + status + " to " + (resends + 1) + " versioned updates of "
+                            + reference + " in a row (its version kept changing): tried again later", null);
+                }
+                HttpResponse<String> current = send(request(uri).GET());
+                if (current.statusCode() == 404 || current.statusCode() == 410) {
+                    return Step.stop(gone(reference, current.statusCode()));
+                }
+                if (!isSuccess(current.statusCode())) {
+                    return Step.stop(refused(current));
+                }
+                version = idAndVersion(current, r.resourceType())[1];
+                continue;
+            }
+            if (status == 404 || status == 410) {
+                return Step.stop(gone(reference, status));
+            }
+            if (status >= 500 || status == 408 || status == 409) {
+                throw new EhrUnavailableException("EHR answered " + status + summary(response), retryAfter(response).orElse(null));
+            }
+            if (status == 429) {
+                return Step.stop(WriteResult.throttled(retryAfter(response).orElse(null)));
+            }
+            if (!isSuccess(status)) {
+                return Step.stop(refused(response));
+            }
+            intents.created(key, entry.ehrId(), idAndVersion(response, r.resourceType())[1], hash, taskId, Instant.now());
+            return new Step(reference, null);
+        }
+    }
+
+    private static WriteResult gone(String reference, int status) {
+        return WriteResult.refused("EHR no longer holds " + reference + " (it answered " + status + " to its update);"
+                + " the bridge does not create it again by itself: check the EHR, then replay the record");
+    }
+
+    /**
+     * The EHR id and version an answer gives: {@code Location} (or {@code Content-Location})
+     * {@code .../Type/id/_history/n}, else the returned resource's id; the version from the
+     * location, else {@code ETag W/"n"}, else the resource's {@code meta.versionId}. Either may be null.
+     */
+    private String[] idAndVersion(HttpResponse<String> response, String type) {
+        String id = null;
+        String version = null;
+        Optional<String> location = response.headers().firstValue("Location")
+                .or(() -> response.headers().firstValue("Content-Location"));
+        if (location.isPresent()) {
+            String[] parts = location.get().split("/");
+            for (int i = parts.length - 2; i >= 0; i--) {
+                if (parts[i].equals(type)) {
+                    id = parts[i + 1];
+                    if (i + 3 < parts.length && "_history".equals(parts[i + 2])) {
+                        version = parts[i + 3];
+                    }
+                    break;
+                }
+            }
+        }
+        if (version == null) {
+            version = response.headers().firstValue("ETag").map(FhirEhrClient::etagVersion).orElse(null);
+        }
+        if (id == null || version == null) {
+            Resource resource = parse(response, Resource.class);
+            if (resource != null && resource.fhirType().equals(type)) {
+                if (id == null && resource.getIdElement().hasIdPart()) {
+                    id = resource.getIdElement().getIdPart();
+                }
+                if (version == null) {
+                    version = resource.getMeta().hasVersionId() ? resource.getMeta().getVersionId()
+                            : resource.getIdElement().getVersionIdPart();
+                }
+            }
+        }
+        return new String[] {id, version};
+    }
+
+    /** {@code W/"3"} or {@code "3"} → {@code 3}. */
+    static String etagVersion(String etag) {
+        String v = etag.trim();
+        if (v.startsWith("W/") || v.startsWith("w/")) {
+            v = v.substring(2);
+        }
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        return v.isEmpty() ? null : v;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

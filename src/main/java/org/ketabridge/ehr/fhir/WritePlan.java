@@ -44,8 +44,9 @@ import org.ketabridge.config.WriteStrategy;
  * </ul>
  *
  * {@link #writeMode()} is what this version writes with: {@code transaction} when every type is
- * {@code transaction}, else {@code per-resource}. Strategies other than those two are planned and
- * reported ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
+ * {@code transaction}, else {@code per-resource} (within which a {@code create-update} type is
+ * created by POST and updated with If-Match: {@code FhirEhrClient}). Strategies other than those
+ * three are planned and reported ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
  * configuration (Patient); the statement never makes it.
  */
 public record WritePlan(

@@ -127,7 +127,7 @@ class EhrPlansAutoModeTest {
                 + " MedicationAdministration=none(configured) Provenance=none Organization=none EpisodeOfCare=none Flag=none;"
                 + " write-mode auto: per-resource, from the EHR's CapabilityStatement (Oracle-like test EHR 2026.01)");
         assertThat(lines(Level.WARN)).containsExactly("Clinic north: this version does not write with Patient=create-patch,"
-                + " Encounter=create-patch, Observation=create-update, MedicationAdministration=none, Provenance=none,"
+                + " Encounter=create-patch, MedicationAdministration=none, Provenance=none,"
                 + " Organization=none, EpisodeOfCare=none, Flag=none yet; the clinic's records are written per resource"
                 + " meanwhile (conditional updates, which an EHR without them refuses)");
         assertThat(plans.writeMode("north")).isEqualTo(WriteMode.PER_RESOURCE);

@@ -123,7 +123,7 @@ class WritePlanTest {
                 .isEqualTo(new TypePlan(CREATE_UPDATE, Source.STATEMENT, true, false));
         assertThat(plan.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(plan.notWrittenYet()).containsExactly("Patient=create-patch", "Encounter=create-patch",
-                "Observation=create-update", "MedicationAdministration=none", "Provenance=none", "Organization=none",
+                "MedicationAdministration=none", "Provenance=none", "Organization=none",
                 "EpisodeOfCare=none", "Flag=none");
         assertThat(plan.summary()).isEqualTo("Patient=create-patch(If-Match) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"

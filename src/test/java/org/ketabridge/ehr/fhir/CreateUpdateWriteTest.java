@@ -1,0 +1,412 @@
+package org.ketabridge.ehr.fhir;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ca.uhn.fhir.context.FhirContext;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.db.EhrResources;
+import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.SyncQueue;
+import org.ketabridge.ehr.EhrUnavailableException;
+import org.ketabridge.ehr.WriteResult;
+import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.RestrictedEhr;
+import org.ketabridge.support.TestClinics;
+import org.ketabridge.support.TestDatabases;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * The {@code create-update} strategy (issue 13, slice 4) against an EHR without conditional
+ * writes for Encounter and Observation ({@link RestrictedEhr}): a record's first version is
+ * POSTed, later ones are PUT to the EHR's id with {@code If-Match}; what clinic IT would notice is
+ * that the EHR holds each resource exactly once, whatever was lost on the way, and that a create
+ * the bridge cannot account for is not repeated blindly.
+ */
+class CreateUpdateWriteTest {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+    private static final String ENCOUNTER_SYSTEM = "urn:ketabridge:north/encounter";
+    private static final String VITAL_SYSTEM = "urn:ketabridge:north/vital";
+
+    private final RestrictedEhr restricted = new RestrictedEhr();
+    private WireMockServer ehr;
+    private EhrResources intents;
+    private DataSource db;
+    private JdbcClient jdbc;
+    private String id;
+
+    @BeforeEach
+    void database() {
+        db = TestDatabases.migratedH2("create-update-" + UUID.randomUUID());
+        jdbc = JdbcClient.create(db);
+        intents = new EhrResources(jdbc, new DataSourceTransactionManager(db));
+        id = "E" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @AfterEach
+    void stop() {
+        if (ehr != null) {
+            ehr.stop();
+        }
+    }
+
+    @Test
+    void aFirstVersionIsPostedAndALaterOnePutWithIfMatchReferringToTheEhrsIds() throws Exception {
+        FhirEhrClient client = client(true);
+
+        WriteResult first = client.write(record(id, 72), 1L);
+
+        assertThat(requests()).containsExactly("GET /fhir/metadata", "POST /fhir/Encounter", "POST /fhir/Observation");
+        String encounter = first.reference();
+        assertThat(encounter).matches("Encounter/\\d+");
+        String observation = first.written().get("urn:uuid:obs-" + id);
+        Observation held = (Observation) restricted.get(observation);
+        assertThat(held.getEncounter().getReference()).as("refers to the encounter by the EHR's id").isEqualTo(encounter);
+        assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("CREATED " + observation.split("/")[1] + " 1");
+
+        ehr.resetRequests();
+        WriteResult second = client.write(record(id, 80), 2L);
+
+        assertThat(second.reference()).isEqualTo(encounter);
+        assertThat(requests()).as("the unchanged encounter is not sent again").containsExactly("PUT /fhir/" + observation);
+        assertThat(header("If-Match")).isEqualTo("W/\"1\"");
+        assertThat(((Observation) restricted.get(observation)).getValueQuantity().getValue().intValue()).isEqualTo(80);
+        assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("CREATED " + observation.split("/")[1] + " 2");
+
+        ehr.resetRequests();
+        client.write(record(id, 80), 3L);
+        assertThat(requests()).as("a version identical to the last one sent is not sent").isEmpty();
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+        assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+    }
+
+    @Test
+    void aStaleVersionAnswered412IsReadAgainAndTheSameBodySentWithTheNewVersion() throws Exception {
+        staleVersionIsReadAgain(412);
+    }
+
+    @Test
+    void aStaleVersionAnswered409IsReadAgainAndTheSameBodySentWithTheNewVersion() throws Exception {
+        staleVersionIsReadAgain(409);
+    }
+
+    private void staleVersionIsReadAgain(int conflict) throws Exception {
+        restricted.conflictStatus(conflict);
+        FhirEhrClient client = client(true);
+        String observation = client.write(record(id, 72), 1L).written().get("urn:uuid:obs-" + id);
+        restricted.editedInTheEhr(observation);
+        ehr.resetRequests();
+
+        WriteResult second = client.write(record(id, 80), 2L);
+
+        assertThat(second.isStored()).isTrue();
+        assertThat(requests()).containsExactly("PUT /fhir/" + observation, "GET /fhir/" + observation, "PUT /fhir/" + observation);
+        assertThat(ifMatches()).containsExactly("W/\"1\"", "W/\"2\"");
+        assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).endsWith(" 3");
+        assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+    }
+
+    @Test
+    void anEhrWhoseVersionKeepsChangingIsTriedAgainLaterNotForever() throws Exception {
+        FhirEhrClient client = client(true);
+        String observation = client.write(record(id, 72), 1L).written().get("urn:uuid:obs-" + id);
+        restricted.editedInTheEhr(observation);
+        ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathEqualTo("/fhir/" + observation)).atPriority(1)
+                .willReturn(aResponse().withStatus(412)));
+        ehr.resetRequests();
+
+        assertThatThrownBy(() -> client.write(record(id, 80), 2L)).isInstanceOf(EhrUnavailableException.class)
+                .hasMessageContaining("412 to 4 versioned updates");
+        assertThat(requests()).filteredOn(r -> r.startsWith("PUT")).hasSize(1 + FhirEhrClient.VERSION_CONFLICT_RESENDS);
+    }
+
+    /** The EHR stores the POSTed observation, then the connection breaks: its answer is lost. */
+    @Test
+    void aLostAnswerToAPostIsFoundByIdentifierAndNeverPostedTwice() throws Exception {
+        FhirEhrClient client = client(true);
+        loseTheAnswerToTheObservationsPost();
+
+        assertThatThrownBy(() -> client.write(record(id, 72), 1L)).as("tried again later, as any transient failure")
+                .isInstanceOf(EhrUnavailableException.class);
+        assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("UNCERTAIN null null");
+
+        ehr.resetRequests();
+        WriteResult retry = client.write(record(id, 72), 1L);
+
+        assertThat(retry.isStored()).isTrue();
+        assertThat(requests()).as("looked up, adopted, and its body (the one already sent) not sent again")
+                .containsExactly("GET /fhir/Observation?identifier=" + VITAL_SYSTEM.replace(":", "%3A").replace("/", "%2F")
+                        + "%7C" + id + "-hr&_count=2");
+        String observation = retry.written().get("urn:uuid:obs-" + id);
+        assertThat(restricted.get(observation)).isNotNull();
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).as("POSTs of the observation").isEqualTo(1);
+        assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+        assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("CREATED " + observation.split("/")[1] + " 1");
+
+        ehr.resetRequests();
+        client.write(record(id, 90), 2L);
+        assertThat(requests()).containsExactly("PUT /fhir/" + observation);
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+    }
+
+    /** A POST answered 503 that did not store: the lookup finds nothing, so it is created (once). */
+    @Test
+    void aLostCreateTheEhrDoesNotHoldIsCreatedAfterTheLookupFindsNone() throws Exception {
+        FhirEhrClient client = client(true);
+        restricted.failNextPostUnstored(1);
+
+        assertThatThrownBy(() -> client.write(record(id, 72), 1L)).isInstanceOf(EhrUnavailableException.class);
+        assertThat(state("Encounter", ENCOUNTER_SYSTEM, id)).isEqualTo("UNCERTAIN null null");
+        WriteResult retry = client.write(record(id, 72), 1L);
+
+        assertThat(retry.isStored()).isTrue();
+        assertThat(restricted.postsOf(ENCOUNTER_SYSTEM, id)).isEqualTo(2);
+        assertThat(restricted.held(ENCOUNTER_SYSTEM, id)).isEqualTo(1);
+        assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+    }
+
+    @Test
+    void aLostAnswerWithoutIdentifierSearchIsNotPostedAgainAndSaysWhy() throws Exception {
+        FhirEhrClient client = client(false);
+        loseTheAnswerToTheObservationsPost();
+        assertThatThrownBy(() -> client.write(record(id, 72), 1L)).isInstanceOf(EhrUnavailableException.class);
+        ehr.resetRequests();
+
+        WriteResult retry = client.write(record(id, 72), 1L);
+
+        assertThat(retry.isStored()).isFalse();
+        assertThat(retry.refusal()).startsWith("uncertain: the answer to the bridge's create of this record's Observation was lost")
+                .contains("declares no identifier search for Observation").contains("not created again");
+        assertThat(requests()).as("nothing sent: the encounter is unchanged, the observation unaccounted for").isEmpty();
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+        assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("UNCERTAIN null null");
+    }
+
+    /**
+     * A bridge process that died between its POST and the answer leaves the row CREATING and its
+     * sync task claimed. Once the claim's lease is over, the next writer takes the task over and
+     * its write looks the resource up by identifier: adopted, not POSTed again; and the dead
+     * writer's late outcome is not recorded.
+     */
+    @Test
+    void aCreateInterruptedByACrashIsFoundByIdentifierOnceTheClaimExpiresAndNotPostedAgain() throws Exception {
+        FhirEhrClient client = client(true);
+        MappedRecord record = record(id, 72);
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Duration lease = Duration.ofMinutes(1);
+        long task = enqueue(id, start);
+        SyncQueue dead = new SyncQueue(new JdbcTemplate(db), "writer-dead");
+        SyncQueue restarted = new SyncQueue(new JdbcTemplate(db), "writer-restarted");
+        assertThat(dead.claim(task, start, start.plus(lease))).isTrue();
+        // The dead writer's intent, committed, and its POST, which reached the EHR; then it died.
+        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id),
+                null, task, start);
+        String inEhr = restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
+
+        assertThat(restarted.claim(task, start.plusSeconds(30), start.plusSeconds(30).plus(lease)))
+                .as("a live claim is not taken").isFalse();
+        Instant later = start.plus(lease).plusSeconds(1);
+        assertThat(restarted.claim(task, later, later.plus(lease))).as("an expired one is").isTrue();
+        WriteResult result = client.write(record, task);
+
+        assertThat(result.reference()).isEqualTo(inEhr);
+        assertThat(restricted.postsOf(ENCOUNTER_SYSTEM, id)).as("no POST of the encounter").isZero();
+        assertThat(restricted.held(ENCOUNTER_SYSTEM, id)).isEqualTo(1);
+        assertThat(((Observation) restricted.get(result.written().get("urn:uuid:obs-" + id))).getEncounter().getReference())
+                .isEqualTo(inEhr);
+        assertThat(state("Encounter", ENCOUNTER_SYSTEM, id)).startsWith("CREATED " + inEhr.split("/")[1] + " ");
+        assertThat(restarted.markSent(task, result.reference(), later)).isTrue();
+        assertThat(dead.markSent(task, "Encounter/late", later)).as("the dead writer's late outcome").isFalse();
+    }
+
+    @Test
+    void aLookupFindingTwoIsTheDuplicatesAlarm() throws Exception {
+        FhirEhrClient client = client(true);
+        MappedRecord record = record(id, 72);
+        restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
+        restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
+        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id), null, 1L, Instant.now());
+
+        WriteResult result = client.write(record, 1L);
+
+        assertThat(result.duplicates()).isEqualTo(new WriteResult.Duplicates("Encounter", "urn:uuid:enc-" + id));
+        assertThat(restricted.postsOf(ENCOUNTER_SYSTEM, id)).isZero();
+    }
+
+    @Test
+    void anUpdateOfAResourceTheEhrNoLongerHoldsIsRefusedNotCreatedAgain() throws Exception {
+        FhirEhrClient client = client(true);
+        String observation = client.write(record(id, 72), 1L).written().get("urn:uuid:obs-" + id);
+        restricted.delete(observation);
+
+        WriteResult second = client.write(record(id, 80), 2L);
+
+        assertThat(second.isStored()).isFalse();
+        assertThat(second.refusal()).isEqualTo("EHR no longer holds " + observation + " (it answered 404 to its update);"
+                + " the bridge does not create it again by itself: check the EHR, then replay the record");
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+    }
+
+    /**
+     * A clinic configured {@code write-mode: transaction} with {@code ehr.resources.Observation:
+     * create-update}: a record with an observation goes per resource (the encounter by conditional
+     * PUT as before, the observation created by POST); the EHR's statement is not read.
+     */
+    @Test
+    void aConfiguredCreateUpdateTypeIsCreatedByPostInAClinicThatWritesTransactions() throws Exception {
+        client(true);
+        Map<String, String> p = clinicProperties("transaction");
+        p.put("bridge.clinics[0].ehr.resources.Observation", "create-update");
+        ClinicRegistry clinics = TestClinics.registry(p);
+        Clinic clinic = clinics.find("north").orElseThrow();
+        FhirEhrClient client = new FhirEhrClient(clinic, FHIR, new EhrPlans(clinics, FHIR),
+                org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents);
+        // The encounter's conditional PUT is taken here as by any EHR with conditional writes.
+        ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathEqualTo("/fhir/Encounter")).atPriority(1)
+                .willReturn(FakeEhr.stored()));
+        ehr.resetRequests();
+
+        WriteResult result = client.write(record(id, 72), 1L);
+
+        assertThat(result.isStored()).isTrue();
+        assertThat(requests()).containsExactly("PUT /fhir/Encounter?identifier=" + ENCOUNTER_SYSTEM.replace(":", "%3A")
+                .replace("/", "%2F") + "%7C" + id, "POST /fhir/Observation");
+        assertThat(((Observation) restricted.get(result.written().get("urn:uuid:obs-" + id))).getEncounter().getReference())
+                .isEqualTo(result.reference());
+    }
+
+    // --- helpers ---
+
+    private void loseTheAnswerToTheObservationsPost() {
+        // The encounter goes first and is answered; the observation's POST is stored, its answer lost.
+        restricted.loseNextPostAnswer("Observation");
+    }
+
+    /** An EHR with conditional writes for all but Encounter and Observation, which it creates and updates with If-Match. */
+    private FhirEhrClient client(boolean observationIdentifierSearch) throws Exception {
+        CapabilityStatement statement = WritePlanTest.statement("hapi-8.8.0.json");
+        statement.getRestFirstRep().getInteraction().removeIf(i -> i.getCode() == SystemRestfulInteraction.TRANSACTION);
+        for (CapabilityStatementRestResourceComponent r : statement.getRestFirstRep().getResource()) {
+            if (r.getType().equals("Encounter") || r.getType().equals("Observation")) {
+                r.setConditionalUpdate(false).setConditionalCreate(false);
+            }
+            if (r.getType().equals("Observation") && !observationIdentifierSearch) {
+                r.getSearchParam().removeIf(p -> p.getName().equals("identifier"));
+            }
+        }
+        ehr = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false).extensions(restricted));
+        ehr.start();
+        FakeEhr.acceptEverything(ehr);
+        restricted.serve(ehr, "Encounter|Observation");
+        ehr.stubFor(get(urlPathEqualTo("/fhir/metadata")).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/fhir+json").withBody(FHIR.newJsonParser().encodeResourceToString(statement))));
+        ClinicRegistry clinics = TestClinics.registry(clinicProperties("auto"));
+        Clinic clinic = clinics.find("north").orElseThrow();
+        EhrPlans plans = new EhrPlans(clinics, FHIR);
+        FhirEhrClient client = new FhirEhrClient(clinic, FHIR, plans, org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents);
+        assertThat(plans.writeMode("north")).isNotNull();
+        assertThat(plans.of("north").orElseThrow().of("Observation").strategy().configName()).isEqualTo("create-update");
+        return client;
+    }
+
+    private Map<String, String> clinicProperties(String writeMode) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bridge.clinics[0].id", "north");
+        p.put("bridge.clinics[0].time-zone", "America/Denver");
+        p.put("bridge.clinics[0].ehr.type", "fhir");
+        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
+        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
+        p.put("bridge.clinics[0].ehr.connect-timeout", "2s");
+        p.put("bridge.clinics[0].ehr.request-timeout", "5s");
+        return p;
+    }
+
+    /** A synthetic encounter (the record's main resource) and one vital sign referring to it by placeholder. */
+    private static MappedRecord record(String id, int heartRate) {
+        Encounter encounter = new Encounter();
+        encounter.addIdentifier().setSystem(ENCOUNTER_SYSTEM).setValue(id);
+        encounter.setStatus(Encounter.EncounterStatus.FINISHED);
+        Observation hr = new Observation();
+        hr.addIdentifier().setSystem(VITAL_SYSTEM).setValue(id + "-hr");
+        hr.setStatus(Observation.ObservationStatus.FINAL);
+        hr.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
+        hr.setEncounter(new Reference("urn:uuid:enc-" + id));
+        hr.setValue(new Quantity().setValue(heartRate).setUnit("/min"));
+        MappedResource e = new MappedResource(encounter, ENCOUNTER_SYSTEM, id, "urn:uuid:enc-" + id);
+        MappedResource o = new MappedResource(hr, VITAL_SYSTEM, id + "-hr", "urn:uuid:obs-" + id);
+        return new MappedRecord(List.of(e, o), e);
+    }
+
+    /** One queued encounter record of clinic north (synthetic): its task id. */
+    private long enqueue(String recordId, Instant at) {
+        JdbcTemplate template = new JdbcTemplate(db);
+        String receipt = "north-" + recordId;
+        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
+                        + " rejected_count, rejections, items) values (?, 'north', 'encounters', 'http', ?, 1, 0, 0, '[]', '[]')")
+                .params(receipt, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).update();
+        List<Long> versions = new RecordVersions(template).insertAll(List.of(new RecordVersions.NewVersion("north",
+                "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, at, null)));
+        new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", at);
+        return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
+    }
+
+    /** {@code STATE ehrId version} of one intent log row. */
+    private String state(String type, String system, String value) {
+        return intents.find(new EhrResources.Key("north", type, system, value))
+                .map(e -> e.state() + " " + e.ehrId() + " " + e.ehrVersion()).orElse("none");
+    }
+
+    private List<String> requests() {
+        List<String> requests = new ArrayList<>();
+        for (ServeEvent event : ehr.getAllServeEvents()) {
+            requests.add(0, event.getRequest().getMethod().getName() + " " + event.getRequest().getUrl());
+        }
+        return requests;
+    }
+
+    private List<String> ifMatches() {
+        List<String> values = new ArrayList<>();
+        for (ServeEvent event : ehr.getAllServeEvents()) {
+            if (event.getRequest().getMethod().getName().equals("PUT")) {
+                values.add(0, event.getRequest().getHeader("If-Match"));
+            }
+        }
+        return values;
+    }
+
+    private String header(String name) {
+        return ehr.getAllServeEvents().get(0).getRequest().getHeader(name);
+    }
+}

@@ -1,0 +1,209 @@
+package org.ketabridge.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.Request;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Resource;
+
+/**
+ * A WireMock EHR without conditional writes for some resource types (issue 13, create-update): it
+ * stores what is POSTed under an id it gives (201, {@code Location .../Type/id/_history/1},
+ * {@code ETag W/"1"}), takes {@code PUT Type/id} only with the current version in
+ * {@code If-Match} (none: 412, as Oracle Health; stale: {@link #conflictStatus}, 409 as HAPI or
+ * 412 as the spec), reads ({@code GET Type/id}) and searches by identifier. A conditional write
+ * of such a type is refused (405). Faults: the answer to the next POST lost after the resource was
+ * stored ({@link #loseNextPostAnswer}), a POST failing before it is stored
+ * ({@link #failNextPostUnstored}), a change made in the EHR by someone else ({@link #editedInTheEhr}).
+ * {@link #postsOf} counts the POSTs per identifier; {@link #held} the resources held per identifier.
+ */
+public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
+
+    public static final String NAME = "restricted-ehr";
+
+    private final FhirContext fhir = FhirContext.forR4Cached();
+    private final Map<String, Resource> byReference = new LinkedHashMap<>();
+    private final Map<String, Integer> posts = new LinkedHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger(100);
+    private volatile String loseNextPostAnswer;
+    private volatile int failNextPostUnstored;
+    private volatile int conflictStatus = 412;
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    /** Routes these types' requests to this EHR (above FakeEhr's catch-alls). */
+    public void serve(WireMockServer server, String typesRegex) {
+        server.stubFor(any(urlPathMatching("/fhir/(" + typesRegex + ")(/.*)?")).atPriority(5)
+                .willReturn(aResponse().withTransformers(NAME)));
+    }
+
+    /** The next POST of this type is stored, and its connection reset before the answer. */
+    public void loseNextPostAnswer(String type) {
+        loseNextPostAnswer = type;
+    }
+
+    public void failNextPostUnstored(int times) {
+        failNextPostUnstored = times;
+    }
+
+    /** The status a stale If-Match gets: 409 (HAPI, Oracle Health) or 412 (the FHIR spec). */
+    public void conflictStatus(int status) {
+        conflictStatus = status;
+    }
+
+    /** Someone changes the resource in the EHR: a new version the bridge has not seen. */
+    public synchronized void editedInTheEhr(String reference) {
+        Resource r = byReference.get(reference);
+        int version = Integer.parseInt(r.getMeta().getVersionId()) + 1;
+        r.getMeta().setVersionId(String.valueOf(version));
+    }
+
+    /** The EHR holds this resource as if a POST had reached it (its answer never reached anyone). */
+    public synchronized String storedBehindTheBridgesBack(Resource resource) {
+        return store(resource.copy());
+    }
+
+    public synchronized void delete(String reference) {
+        byReference.remove(reference);
+    }
+
+    public synchronized int postsOf(String system, String value) {
+        return posts.getOrDefault(system + "|" + value, 0);
+    }
+
+    /** How many resources the EHR holds with this identifier. */
+    public synchronized int held(String system, String value) {
+        return (int) byReference.values().stream().filter(r -> identifiers(r).stream()
+                .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()))).count();
+    }
+
+    public synchronized Resource get(String reference) {
+        return byReference.get(reference);
+    }
+
+    @Override
+    public synchronized ResponseDefinition transform(ServeEvent event) {
+        Request request = event.getRequest();
+        String method = request.getMethod().getName();
+        String path = request.getUrl().split("\\?")[0].substring("/fhir/".length());
+        String[] parts = path.split("/");
+        String type = parts[0];
+        boolean conditional = request.getUrl().contains("?");
+        IParser json = fhir.newJsonParser();
+        if ("POST".equals(method) && parts.length == 1) {
+            if (request.containsHeader("If-None-Exist")) {
+                return status(405);
+            }
+            Resource resource = (Resource) json.parseResource(request.getBodyAsString());
+            for (Identifier i : identifiers(resource)) {
+                posts.merge(i.getSystem() + "|" + i.getValue(), 1, Integer::sum);
+            }
+            if (failNextPostUnstored > 0) {
+                failNextPostUnstored--;
+                return status(503);
+            }
+            String reference = store(resource);
+            if (type.equals(loseNextPostAnswer)) {
+                loseNextPostAnswer = null;
+                return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+            }
+            return answer(201, reference, request);
+        }
+        if ("PUT".equals(method) && parts.length == 2 && !conditional) {
+            String reference = type + "/" + parts[1];
+            Resource held = byReference.get(reference);
+            if (held == null) {
+                return status(404);
+            }
+            if (!request.containsHeader("If-Match")) {
+                return status(412);
+            }
+            String expected = "W/\"" + held.getMeta().getVersionId() + "\"";
+            if (!expected.equals(request.getHeader("If-Match"))) {
+                return status(conflictStatus);
+            }
+            Resource resource = (Resource) json.parseResource(request.getBodyAsString());
+            resource.setId(parts[1]);
+            resource.getMeta().setVersionId(String.valueOf(Integer.parseInt(held.getMeta().getVersionId()) + 1));
+            byReference.put(reference, resource);
+            return answer(200, reference, request);
+        }
+        if ("GET".equals(method) && parts.length == 2) {
+            String reference = type + "/" + parts[1];
+            return byReference.containsKey(reference) ? answer(200, reference, request) : status(404);
+        }
+        if ("GET".equals(method) && parts.length == 1 && request.queryParameter("identifier").isPresent()) {
+            String[] token = request.queryParameter("identifier").firstValue().split("\\|", 2);
+            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+            List<Resource> found = new ArrayList<>();
+            byReference.forEach((ref, r) -> {
+                if (ref.startsWith(type + "/") && identifiers(r).stream()
+                        .anyMatch(i -> token[0].equals(i.getSystem()) && token[1].equals(i.getValue()))) {
+                    found.add(r);
+                }
+            });
+            bundle.setTotal(found.size());
+            found.forEach(r -> bundle.addEntry().setResource(r).getSearch().setMode(Bundle.SearchEntryMode.MATCH));
+            return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "application/fhir+json").withBody(json.encodeResourceToString(bundle)).build();
+        }
+        // No conditional writes, no transactions here.
+        return status(405);
+    }
+
+    private String store(Resource resource) {
+        String id = String.valueOf(ids.incrementAndGet());
+        resource.setId(id);
+        resource.getMeta().setVersionId("1");
+        String reference = resource.fhirType() + "/" + id;
+        byReference.put(reference, resource);
+        return reference;
+    }
+
+    private ResponseDefinition answer(int status, String reference, Request request) {
+        Resource r = byReference.get(reference);
+        String version = r.getMeta().getVersionId();
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status)
+                .withHeader("Content-Type", "application/fhir+json")
+                .withHeader("Location", request.getAbsoluteUrl().split("/fhir/")[0] + "/fhir/" + reference + "/_history/" + version)
+                .withHeader("ETag", "W/\"" + version + "\"")
+                .withBody(fhir.newJsonParser().encodeResourceToString(r)).build();
+    }
+
+    private static ResponseDefinition status(int status) {
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status).build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Identifier> identifiers(Resource r) {
+        try {
+            return (List<Identifier>) r.getClass().getMethod("getIdentifier").invoke(r);
+        } catch (ReflectiveOperationException e) {
+            return List.of();
+        }
+    }
+}
