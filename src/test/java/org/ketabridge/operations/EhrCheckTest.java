@@ -36,6 +36,7 @@ import org.ketabridge.support.TransactionResponder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,8 +52,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>The bridge runs in a context of its own (these clinics only; no auditors' store).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "bridge.auditor-store.enabled=false")
+        properties = {"bridge.auditor-store.enabled=false", "spring.datasource.url=jdbc:h2:mem:ehr-check;DB_CLOSE_DELAY=-1"})
 @ActiveProfiles("test")
+// A context and a database of its own, closed after this class (see EhrTokensTest).
+@DirtiesContext
 class EhrCheckTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
