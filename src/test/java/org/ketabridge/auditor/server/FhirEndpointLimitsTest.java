@@ -147,6 +147,17 @@ class FhirEndpointLimitsTest extends BridgeTestSupport {
                 "identifier=" + enc(mrns.stream().map(m -> "urn:ketabridge:gamma/mrn|" + m).collect(Collectors.joining(","))));
         soft.assertThat(postSearch.statusCode()).as("POST _search: " + postSearch.body()).isEqualTo(200);
         soft.assertThat(total(postSearch)).isEqualTo(3);
+        // An auditor may search by POST as by GET (before: 403, the path matched only an admin's rule),
+        // within their clinics only.
+        String form = "identifier=" + enc(mrns.stream().map(m -> "urn:ketabridge:gamma/mrn|" + m).collect(Collectors.joining(",")));
+        HttpResponse<String> gammas = send("POST", "/fhir/Patient/_search", TestTokens.auditor("gamma"), form);
+        soft.assertThat(gammas.statusCode()).as("gamma's auditor, POST _search: " + gammas.body()).isEqualTo(200);
+        soft.assertThat(total(gammas)).isEqualTo(3);
+        HttpResponse<String> alphas = send("POST", "/fhir/Patient/_search", TestTokens.auditor("alpha"), form);
+        soft.assertThat(alphas.statusCode()).as("alpha's auditor, POST _search").isEqualTo(200);
+        soft.assertThat(total(alphas)).as("alpha's auditor sees none of gamma's patients").isEqualTo(0);
+        HttpResponse<String> auditorWrite = send("POST", event + "/$meta-add", TestTokens.auditor("gamma"), tag);
+        soft.assertThat(auditorWrite.statusCode()).as("an auditor's POST of anything but a search").isEqualTo(403);
         soft.assertAll();
     }
 
