@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -73,6 +74,8 @@ public class FhirEhrClient {
     private final EhrAuthorization authorization;
     // Create-update (issue 13): the intent log of what this client creates by plain POST; null: none.
     private final EhrResources intents;
+    // The intent log's times, and when an uncertain create may be looked up (see settle()).
+    private final Clock clock;
 
     /** With the connection's fixed Authorization header (basic, bearer), if any. */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
@@ -90,7 +93,14 @@ public class FhirEhrClient {
      */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
                          EhrResources intents) {
+        this(clinic, fhir, plans, authorization, intents, Clock.systemUTC());
+    }
+
+    /** @param clock the intent log's clock (tests drive it to show when an uncertain create may be looked up) */
+    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
+                         EhrResources intents, Clock clock) {
         this.intents = intents;
+        this.clock = clock;
         this.authorization = authorization;
         this.clinic = clinic;
         this.plans = plans;
@@ -473,6 +483,15 @@ public class FhirEhrClient {
                     + " was lost, so the EHR may hold it already, and this EHR declares no identifier search for " + type
                     + " to find it by: not created again. Check the EHR for it before this record is sent again"));
         }
+        // Not at once: the create may still be arriving. An EHR, or a proxy before it, that commits after
+        // the bridge stopped waiting would not show it yet, and a lookup finding none would create it again.
+        Instant now = clock.instant();
+        Instant lookUpFrom = entry.attemptAt() == null ? now : entry.attemptAt().toInstant().plus(settle());
+        if (now.isBefore(lookUpFrom)) {
+            throw new EhrUnavailableException("the create of this record's " + type + " may still be arriving at the EHR"
+                    + " (its answer was lost): looked up " + settle().toSeconds() + " s after it was sent, not before",
+                    Duration.between(now, lookUpFrom));
+        }
         String token = r.identifierSystem() + "|" + r.identifierValue();
         HttpResponse<String> found = send(request(URI.create(ehr.baseUrl() + "/" + type + "?identifier="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&_count=2")).GET());
@@ -501,8 +520,17 @@ public class FhirEhrClient {
         Resource match = matches.get(0);
         String version = match.getMeta().hasVersionId() ? match.getMeta().getVersionId() : match.getIdElement().getVersionIdPart();
         // Adopted: the body it holds is the one whose create was lost (same hash: not sent again).
-        intents.created(key, match.getIdElement().getIdPart(), version, entry.sentHash(), taskId, Instant.now());
+        intents.created(key, match.getIdElement().getIdPart(), version, entry.sentHash(), taskId, clock.instant());
         return null;
+    }
+
+    /**
+     * How long after a create was sent the bridge waits before looking it up: twice the request
+     * timeout, time enough for an EHR (or a proxy before it) that was still working when the bridge
+     * stopped waiting to have committed it, or given up.
+     */
+    Duration settle() {
+        return ehr.requestTimeout().multipliedBy(2);
     }
 
     /**
@@ -512,7 +540,7 @@ public class FhirEhrClient {
      */
     private Step create(MappedResource r, EhrResources.Key key, String json, String hash, Long taskId) {
         String type = r.resourceType();
-        if (!intents.creating(key, hash, taskId, Instant.now())) {
+        if (!intents.creating(key, hash, taskId, clock.instant())) {
             throw new EhrUnavailableException("another writer is creating this " + type + " in the EHR now", null);
         }
         HttpResponse<String> response;
@@ -523,12 +551,12 @@ public class FhirEhrClient {
             intents.forget(key);
             throw notSent;
         } catch (RuntimeException maybeSent) {
-            intents.uncertain(key, Instant.now());
+            intents.uncertain(key, clock.instant());
             throw maybeSent;
         }
         int status = response.statusCode();
         if (status >= 500 || status == 408 || status == 409) {
-            intents.uncertain(key, Instant.now());
+            intents.uncertain(key, clock.instant());
             throw new EhrUnavailableException("EHR answered " + status + " to the create of a " + type
                     + " (it may hold it: looked up before anything is sent again)" + summary(response),
                     retryAfter(response).orElse(null));
@@ -539,10 +567,10 @@ public class FhirEhrClient {
         }
         String[] idAndVersion = idAndVersion(response, type);
         if (idAndVersion[0] == null) {
-            intents.uncertain(key, Instant.now());
+            intents.uncertain(key, clock.instant());
             throw new EhrUnavailableException("EHR stored the " + type + " but did not say its id", null);
         }
-        intents.created(key, idAndVersion[0], idAndVersion[1], hash, taskId, Instant.now());
+        intents.created(key, idAndVersion[0], idAndVersion[1], hash, taskId, clock.instant());
         return new Step(type + "/" + idAndVersion[0], null);
     }
 
@@ -597,7 +625,7 @@ public class FhirEhrClient {
             if (!isSuccess(status)) {
                 return Step.stop(refused(response));
             }
-            intents.created(key, entry.ehrId(), idAndVersion(response, r.resourceType())[1], hash, taskId, Instant.now());
+            intents.created(key, entry.ehrId(), idAndVersion(response, r.resourceType())[1], hash, taskId, clock.instant());
             return new Step(reference, null);
         }
     }

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Quantity;
@@ -40,6 +40,7 @@ import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.RestrictedEhr;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TestDatabases;
@@ -61,6 +62,7 @@ class CreateUpdateWriteTest {
     private static final String VITAL_SYSTEM = "urn:ketabridge:north/vital";
 
     private final RestrictedEhr restricted = new RestrictedEhr();
+    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     private WireMockServer ehr;
     private EhrResources intents;
     private DataSource db;
@@ -163,6 +165,12 @@ class CreateUpdateWriteTest {
         assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("UNCERTAIN null null");
 
         ehr.resetRequests();
+        // At once, the create may still be arriving (an EHR that commits after the bridge stopped
+        // waiting): not looked up yet, nothing sent, tried again once it has settled.
+        assertThatThrownBy(() -> client.write(record(id, 72), 1L)).isInstanceOf(EhrUnavailableException.class)
+                .hasMessageContaining("may still be arriving");
+        assertThat(requests()).as("no lookup, no POST before the create has settled").isEmpty();
+        clock.advance(client.settle());
         WriteResult retry = client.write(record(id, 72), 1L);
 
         assertThat(retry.isStored()).isTrue();
@@ -189,6 +197,7 @@ class CreateUpdateWriteTest {
 
         assertThatThrownBy(() -> client.write(record(id, 72), 1L)).isInstanceOf(EhrUnavailableException.class);
         assertThat(state("Encounter", ENCOUNTER_SYSTEM, id)).isEqualTo("UNCERTAIN null null");
+        clock.advance(client.settle());
         WriteResult retry = client.write(record(id, 72), 1L);
 
         assertThat(retry.isStored()).isTrue();
@@ -239,6 +248,7 @@ class CreateUpdateWriteTest {
                 .as("a live claim is not taken").isFalse();
         Instant later = start.plus(lease).plusSeconds(1);
         assertThat(restarted.claim(task, later, later.plus(lease))).as("an expired one is").isTrue();
+        clock.set(later);
         WriteResult result = client.write(record, task);
 
         assertThat(result.reference()).isEqualTo(inEhr);
@@ -257,7 +267,8 @@ class CreateUpdateWriteTest {
         MappedRecord record = record(id, 72);
         restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
         restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
-        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id), null, 1L, Instant.now());
+        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id), null, 1L, clock.instant());
+        clock.advance(client.settle());
 
         WriteResult result = client.write(record, 1L);
 
@@ -292,7 +303,7 @@ class CreateUpdateWriteTest {
         ClinicRegistry clinics = TestClinics.registry(p);
         Clinic clinic = clinics.find("north").orElseThrow();
         FhirEhrClient client = new FhirEhrClient(clinic, FHIR, new EhrPlans(clinics, FHIR),
-                org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents);
+                org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents, clock);
         // The encounter's conditional PUT is taken here as by any EHR with conditional writes.
         ehr.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(urlPathEqualTo("/fhir/Encounter")).atPriority(1)
                 .willReturn(FakeEhr.stored()));
@@ -335,7 +346,7 @@ class CreateUpdateWriteTest {
         ClinicRegistry clinics = TestClinics.registry(clinicProperties("auto"));
         Clinic clinic = clinics.find("north").orElseThrow();
         EhrPlans plans = new EhrPlans(clinics, FHIR);
-        FhirEhrClient client = new FhirEhrClient(clinic, FHIR, plans, org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents);
+        FhirEhrClient client = new FhirEhrClient(clinic, FHIR, plans, org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents, clock);
         assertThat(plans.writeMode("north")).isNotNull();
         assertThat(plans.of("north").orElseThrow().of("Observation").strategy().configName()).isEqualTo("create-update");
         return client;

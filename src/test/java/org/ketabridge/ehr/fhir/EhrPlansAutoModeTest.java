@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +40,7 @@ import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TransactionResponder;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ class EhrPlansAutoModeTest {
     private static final String MRN_SYSTEM = "urn:ketabridge:north/mrn";
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-03-01T08:00:00Z"));
     private WireMockServer ehr;
 
     @BeforeEach
@@ -269,29 +270,6 @@ class EhrPlansAutoModeTest {
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-03-01T08:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
