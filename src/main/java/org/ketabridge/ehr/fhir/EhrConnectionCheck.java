@@ -25,8 +25,6 @@ import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
-import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
-import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.EhrConnection;
@@ -354,7 +352,7 @@ public class EhrConnectionCheck {
         String software = statement.hasSoftware() ? printable(String.join(" ", java.util.stream.Stream.of(
                 statement.getSoftware().getName(), statement.getSoftware().getVersion())
                 .filter(part -> part != null && !part.isBlank()).toList()), 80) : null;
-        Optional<CapabilityStatementRestComponent> server = serverRest(statement);
+        Optional<CapabilityStatementRestComponent> server = WritePlan.serverRest(statement);
         boolean transaction = server.map(r -> declares(r, SystemRestfulInteraction.TRANSACTION)).orElse(false);
         boolean batch = server.map(r -> declares(r, SystemRestfulInteraction.BATCH)).orElse(false);
         if (version != null) {
@@ -394,7 +392,7 @@ public class EhrConnectionCheck {
      */
     private static List<String> planProblems(WritePlan plan, CapabilityStatement statement, Map<String, List<String>> byType) {
         List<String> problems = new ArrayList<>();
-        Optional<CapabilityStatementRestComponent> server = statement == null ? Optional.empty() : serverRest(statement);
+        Optional<CapabilityStatementRestComponent> server = statement == null ? Optional.empty() : WritePlan.serverRest(statement);
         plan.byType().forEach((type, p) -> {
             List<String> mine = new ArrayList<>();
             WriteStrategy s = p.strategy();
@@ -413,7 +411,7 @@ public class EhrConnectionCheck {
                         + " record cannot be sent)");
             }
             if (p.source() == WritePlan.Source.WRITE_MODE && server.isPresent()) {
-                WriteStrategy allowed = server.flatMap(r -> resource(r, type)).map(r -> WritePlan.fromStatement(type, r))
+                WriteStrategy allowed = server.flatMap(r -> WritePlan.resource(r, type)).map(r -> WritePlan.fromStatement(type, r))
                         .orElse(WriteStrategy.NONE);
                 if (allowed != WriteStrategy.CONDITIONAL_UPDATE) {
                     mine.add(type + ": write-mode " + modeName(plan.configuredMode()) + (type.equals("Provenance")
@@ -470,15 +468,6 @@ public class EhrConnectionCheck {
         return s == WriteStrategy.CONDITIONAL_CREATE || s == WriteStrategy.CREATE_UPDATE || s == WriteStrategy.CREATE_PATCH;
     }
 
-    private static Optional<CapabilityStatementRestComponent> serverRest(CapabilityStatement statement) {
-        return statement.getRest().stream()
-                .filter(rest -> !rest.hasMode() || rest.getMode() == RestfulCapabilityMode.SERVER)
-                .findFirst();
-    }
-
-    private static Optional<CapabilityStatementRestResourceComponent> resource(CapabilityStatementRestComponent rest, String type) {
-        return rest.getResource().stream().filter(r -> type.equals(r.getType())).findFirst();
-    }
 
     private static boolean declares(CapabilityStatementRestComponent rest, SystemRestfulInteraction interaction) {
         return rest.getInteraction().stream().anyMatch(i -> i.getCode() == interaction);

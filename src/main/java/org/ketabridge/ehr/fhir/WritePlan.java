@@ -161,13 +161,14 @@ public record WritePlan(
         return create ? WriteStrategy.CREATE_ONLY : WriteStrategy.NONE;
     }
 
-    private static Optional<CapabilityStatementRestComponent> serverRest(CapabilityStatement statement) {
+    /** The statement's server part (a statement may also describe the server as a client). */
+    static Optional<CapabilityStatementRestComponent> serverRest(CapabilityStatement statement) {
         return statement.getRest().stream()
                 .filter(rest -> !rest.hasMode() || rest.getMode() == RestfulCapabilityMode.SERVER)
                 .findFirst();
     }
 
-    private static Optional<CapabilityStatementRestResourceComponent> resource(CapabilityStatementRestComponent rest, String type) {
+    static Optional<CapabilityStatementRestResourceComponent> resource(CapabilityStatementRestComponent rest, String type) {
         return rest.getResource().stream().filter(r -> type.equals(r.getType())).findFirst();
     }
 
