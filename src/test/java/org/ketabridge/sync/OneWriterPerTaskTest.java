@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,6 +32,7 @@ import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.SharedResources;
 import org.ketabridge.db.SyncQueue;
+import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TestDatabases;
 import org.springframework.context.event.ContextClosedEvent;
@@ -88,7 +88,7 @@ class OneWriterPerTaskTest {
     @MethodSource("bothDatabases")
     void twoWritersRacingForTheSameTasksNeverBothTakeOne(String db) throws Exception {
         DataSource ds = database(db);
-        TestClock clock = new TestClock(START);
+        MovableClock clock = new MovableClock(START);
         Writer a = new Writer(ds, "writer-a", clock);
         Writer b = new Writer(ds, "writer-b", clock);
         ExecutorService threads = Executors.newFixedThreadPool(2);
@@ -122,7 +122,7 @@ class OneWriterPerTaskTest {
     @MethodSource("bothDatabases")
     void aDeadWritersTasksAreTakenOverAfterOneLeaseAndItsLateOutcomesAreRefused(String db) {
         DataSource ds = database(db);
-        TestClock clock = new TestClock(START);
+        MovableClock clock = new MovableClock(START);
         List<Long> tasks = enqueue(ds, "takeover", "T-", 3);
         Writer dead = new Writer(ds, "writer-dead", clock);
         assertThat(dead.drain("takeover")).containsExactlyElementsOf(tasks);
@@ -167,7 +167,7 @@ class OneWriterPerTaskTest {
     @MethodSource("bothDatabases")
     void aLeaseItsHolderRenewsIsNeverTakenAndAnOutcomeFreesTheTaskAtOnce(String db) {
         DataSource ds = database(db);
-        TestClock clock = new TestClock(START);
+        MovableClock clock = new MovableClock(START);
         List<Long> tasks = enqueue(ds, "renewed", "L-", 2);
         Writer holder = new Writer(ds, "writer-holder", clock);
         Writer other = new Writer(ds, "writer-other", clock);
@@ -195,7 +195,7 @@ class OneWriterPerTaskTest {
     @MethodSource("bothDatabases")
     void aTaskClaimedAsTheBridgeStopsIsGivenBackForTheNextStart(String db) {
         DataSource ds = database(db);
-        TestClock clock = new TestClock(START);
+        MovableClock clock = new MovableClock(START);
         List<Long> tasks = enqueue(ds, "stopping", "S-", 2);
         GenericApplicationContext bridgeContext = new GenericApplicationContext();
         BridgeStopping stopping = new BridgeStopping(bridgeContext);
@@ -294,33 +294,5 @@ class OneWriterPerTaskTest {
                 .map(v -> new SyncQueue.NewTask(v, "PATIENT", prefix + versions.indexOf(v))).toList(), clinicId, START);
         return JdbcClient.create(template).sql("select id from sync_task where clinic_id = ? and record_id like ? order by id")
                 .params(clinicId, prefix + "%").query(Long.class).list();
-    }
-
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
