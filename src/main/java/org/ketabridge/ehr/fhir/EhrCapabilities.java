@@ -26,8 +26,6 @@ import org.ketabridge.logging.LogSafe;
  */
 public class EhrCapabilities {
 
-    private static final String FHIR_JSON = "application/fhir+json";
-
     private final EhrConnection ehr;
     private final FhirContext fhir;
     private final HttpClient http;
@@ -35,11 +33,7 @@ public class EhrCapabilities {
     public EhrCapabilities(EhrConnection ehr, FhirContext fhir) {
         this.ehr = ehr;
         this.fhir = fhir;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(ehr.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = EhrExchange.httpClient(ehr);
     }
 
     /** What {@code GET [base]/metadata} gave: the statement, or why there is none. */
@@ -61,7 +55,7 @@ public class EhrCapabilities {
     public Reading read() {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ehr.baseUrl() + "/metadata"))
                 .timeout(ehr.requestTimeout())
-                .header("Accept", FHIR_JSON)
+                .header("Accept", EhrExchange.FHIR_JSON)
                 .GET();
         ehr.authorizationHeader().ifPresent(h -> request.header("Authorization", h));
         HttpResponse<String> response;

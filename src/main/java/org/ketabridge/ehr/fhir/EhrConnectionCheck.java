@@ -72,7 +72,6 @@ import org.springframework.stereotype.Component;
 public class EhrConnectionCheck {
 
     private static final Logger log = LoggerFactory.getLogger(EhrConnectionCheck.class);
-    private static final String FHIR_JSON = "application/fhir+json";
 
     public static final String NO_EHR = "this clinic has no EHR configured";
 
@@ -115,11 +114,7 @@ public class EhrConnectionCheck {
         EhrConnection ehr = clinic.ehr();
         boolean usesTokens = ehr.auth() != null && ehr.auth().usesTokens();
         URI metadataUrl = URI.create(ehr.baseUrl() + "/metadata");
-        HttpClient http = clients.computeIfAbsent(clinic.id(), id -> HttpClient.newBuilder()
-                .connectTimeout(ehr.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build());
+        HttpClient http = clients.computeIfAbsent(clinic.id(), id -> EhrExchange.httpClient(ehr));
         List<Step> steps = new ArrayList<>();
 
         Answer reached = get(http, ehr, metadataUrl, usesTokens ? Optional.empty() : ehr.authorizationHeader());
@@ -185,7 +180,7 @@ public class EhrConnectionCheck {
     private Answer get(HttpClient http, EhrConnection ehr, URI url, Optional<String> authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .timeout(ehr.requestTimeout())
-                .header("Accept", FHIR_JSON)
+                .header("Accept", EhrExchange.FHIR_JSON)
                 .GET();
         authorization.ifPresent(h -> request.header("Authorization", h));
         try {

@@ -151,7 +151,7 @@ class CreateUpdateWriteTest {
 
         assertThatThrownBy(() -> client.write(record(id, 80), 2L)).isInstanceOf(EhrUnavailableException.class)
                 .hasMessageContaining("412 to 4 versioned updates");
-        assertThat(requests()).filteredOn(r -> r.startsWith("PUT")).hasSize(1 + FhirEhrClient.VERSION_CONFLICT_RESENDS);
+        assertThat(requests()).filteredOn(r -> r.startsWith("PUT")).hasSize(1 + CreateUpdateWriter.VERSION_CONFLICT_RESENDS);
     }
 
     /** The EHR stores the POSTed observation, then the connection breaks: its answer is lost. */
