@@ -105,7 +105,7 @@ public class AuditEventMapper {
             if (r.method().equals("GET")) {
                 return "read";
             }
-            return path.contains("/dead-letters") ? "operation" : "create";
+            return path.contains("/dead-letters") || path.contains("/sync/") ? "operation" : "create";
         }
         if (path.contains("/$")) {
             return "operation";

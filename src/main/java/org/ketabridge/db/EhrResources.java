@@ -3,6 +3,7 @@ package org.ketabridge.db;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
@@ -28,11 +29,33 @@ public class EhrResources {
     public static final String UNCERTAIN = "UNCERTAIN";
     public static final String CREATED = "CREATED";
 
+    /** What {@link #creating} found. */
+    public enum Intent {
+        /** Recorded and committed: the POST may go. */
+        RECORDED,
+        /** A row exists already (another writer got there first): nothing is sent. */
+        ALREADY_RECORDED,
+        /** The task is no longer this writer's (its lease ran out, or another writer took it over): nothing is sent. */
+        TASK_NOT_HELD
+    }
+
     private final JdbcClient jdbc;
     private final TransactionTemplate ownTransaction;
+    // The writer whose claim on a task each intent needs; null: no claim is checked (tests of the log alone).
+    private final String writerId;
 
     @Autowired
+    public EhrResources(JdbcClient jdbc, PlatformTransactionManager transactions, SyncQueue queue) {
+        this(jdbc, transactions, queue.writerId());
+    }
+
+    /** An intent log that checks no task claims. */
     public EhrResources(JdbcClient jdbc, PlatformTransactionManager transactions) {
+        this(jdbc, transactions, (String) null);
+    }
+
+    private EhrResources(JdbcClient jdbc, PlatformTransactionManager transactions, String writerId) {
+        this.writerId = writerId;
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -63,18 +86,64 @@ public class EhrResources {
 
     /**
      * The POST of this body is about to be sent: the row is inserted as CREATING and committed at
-     * once. False when a row exists already (another writer got there first): nothing is sent then.
+     * once, in the same statement as the check that the writer still holds the task (when the log
+     * knows its writer and a task is named). So a writer that was frozen, or cut off from the
+     * database, past its lease sends nothing: the writer that took the task over finds either no
+     * intent (and creates it) or this one (and looks it up), never a POST it does not know of,
+     * except one already on the wire as the lease ended.
      */
-    public boolean creating(Key key, String sentHash, Long taskId, Instant now) {
+    public Intent creating(Key key, String sentHash, Long taskId, Instant now) {
+        boolean checkClaim = writerId != null && taskId != null;
+        String insert = "insert into ehr_resource (clinic_id, resource_type, identifier_system, identifier_value, state,"
+                + " sent_hash, task_id, attempt_at, updated_at)";
         try {
-            return Boolean.TRUE.equals(ownTransaction.execute(status -> jdbc.sql("insert into ehr_resource (clinic_id,"
-                            + " resource_type, identifier_system, identifier_value, state, sent_hash, task_id, attempt_at,"
-                            + " updated_at) values (?, ?, ?, ?, 'CREATING', ?, ?, ?, ?)")
-                    .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, taskId, utc(now), utc(now))
-                    .update() == 1));
+            int inserted = ownTransaction.execute(status -> checkClaim
+                    ? jdbc.sql(insert + " select ?, ?, ?, ?, 'CREATING', ?, ?, ?, ? from sync_task"
+                                    + " where id = ? and claimed_by = ? and claimed_until > ?")
+                            .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, taskId,
+                                    utc(now), utc(now), taskId, writerId, utc(now))
+                            .update()
+                    : jdbc.sql(insert + " values (?, ?, ?, ?, 'CREATING', ?, ?, ?, ?)")
+                            .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, taskId,
+                                    utc(now), utc(now))
+                            .update());
+            return inserted == 1 ? Intent.RECORDED : Intent.TASK_NOT_HELD;
         } catch (DuplicateKeyException exists) {
-            return false;
+            return Intent.ALREADY_RECORDED;
         }
+    }
+
+    /** The resources a task's creates left not CREATED (CREATING or UNCERTAIN): what clinic IT settles. */
+    public List<Key> unsettled(String clinicId, long taskId) {
+        return jdbc.sql("select resource_type, identifier_system, identifier_value from ehr_resource"
+                        + " where clinic_id = ? and task_id = ? and state <> 'CREATED' order by resource_type")
+                .params(clinicId, taskId)
+                .query((rs, i) -> new Key(clinicId, rs.getString(1), rs.getString(2), rs.getString(3)))
+                .list();
+    }
+
+    /**
+     * Clinic IT found the resource in the EHR as {@code Type/ehrId}: it is CREATED with that id
+     * (its version unknown: an update sends no If-Match until the EHR says it), and its body is
+     * the one whose create was lost (same hash: not sent again). In the caller's transaction.
+     */
+    public boolean adopt(Key key, String ehrId, Instant now) {
+        return jdbc.sql("update ehr_resource set state = 'CREATED', ehr_id = ?,"
+                        + " ehr_version = null, updated_at = ?"
+                        + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?"
+                        + " and state <> 'CREATED'")
+                .params(ehrId, utc(now), key.clinicId(), key.resourceType(), key.system(), key.value())
+                .update() == 1;
+    }
+
+    /**
+     * Clinic IT found none of a task's unsettled resources in the EHR: their rows go, and the
+     * task's next write creates them. In the caller's transaction.
+     */
+    public int forgetUnsettled(String clinicId, long taskId) {
+        return jdbc.sql("delete from ehr_resource where clinic_id = ? and task_id = ? and state <> 'CREATED'")
+                .params(clinicId, taskId)
+                .update();
     }
 
     /** The EHR may hold it (the answer to its POST was lost): looked up before anything is sent again. */

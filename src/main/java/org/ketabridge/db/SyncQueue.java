@@ -36,6 +36,12 @@ public class SyncQueue {
     public static final String WAITING = "WAITING";
     public static final String SENT = "SENT";
     public static final String DEAD = "DEAD";
+    /**
+     * Issue 13: the EHR may hold the record already (the answer to a create was lost) and cannot be
+     * searched to tell: nothing is sent until clinic IT has checked the EHR and said which
+     * ({@link #settleUncertain}). Not a dead letter: nothing was refused.
+     */
+    public static final String UNCERTAIN = "UNCERTAIN";
 
     private static final RowMapper<SyncTask> SYNC_TASK = Rows.of(SyncTask.class);
     private static final RowMapper<DeadLetter> DEAD_LETTER = Rows.of(DeadLetter.class);
@@ -99,7 +105,7 @@ public class SyncQueue {
                         + " where t.clinic_id = ? and t.status = 'PENDING' and t.next_attempt_at <= ?"
                         + " and " + unclaimed("t")
                         + " and not exists (select 1 from sync_task o where o.clinic_id = t.clinic_id and o.kind = t.kind"
-                        + "   and o.record_id = t.record_id and o.id < t.id and o.status in ('PENDING', 'WAITING'))"
+                        + "   and o.record_id = t.record_id and o.id < t.id and o.status in ('PENDING', 'WAITING', 'UNCERTAIN'))"
                         + " order by t.id fetch first " + limit + " rows only")
                 .params(clinicId, utc(now), utc(now))
                 .query(SYNC_TASK)
@@ -241,6 +247,44 @@ public class SyncQueue {
                 .update() == 1;
     }
 
+    /**
+     * Uncertain now (issue 13): its record waits for clinic IT, with the reason; false (nothing
+     * recorded) when this writer no longer holds the task. Its attempt is counted.
+     */
+    public boolean markUncertain(long taskId, int attempts, String reason, Instant now) {
+        return jdbc.sql("update sync_task set status = 'UNCERTAIN', attempts = ?, last_error = ?, updated_at = ?" + ENDS_CLAIM
+                        + " where id = ?" + OURS)
+                .params(attempts, truncate(reason), utc(now), taskId, writerId)
+                .update() == 1;
+    }
+
+    /** The clinic's uncertain tasks, oldest first: which record, which version, why, since when. */
+    public List<UncertainTask> uncertain(String clinicId) {
+        return jdbc.sql(UNCERTAIN_TASKS + " order by t.id").param(clinicId).query(UNCERTAIN_TASK).list();
+    }
+
+    public Optional<UncertainTask> uncertain(String clinicId, long taskId) {
+        return jdbc.sql(UNCERTAIN_TASKS + " and t.id = ?").params(clinicId, taskId).query(UNCERTAIN_TASK).optional();
+    }
+
+    private static final String UNCERTAIN_TASKS = "select t.id, t.kind, t.record_id, v.version, t.last_error as reason,"
+            + " t.updated_at as since from sync_task t join record_version v on v.id = t.record_version_id"
+            + " where t.clinic_id = ? and t.status = 'UNCERTAIN'";
+
+    private static final RowMapper<UncertainTask> UNCERTAIN_TASK = Rows.of(UncertainTask.class);
+
+    /**
+     * Clinic IT has settled an uncertain task: due again at once with a fresh retry budget (what
+     * the EHR holds, as they found it, is in the intent log by then). False when the task is not
+     * (or no longer) uncertain.
+     */
+    public boolean settleUncertain(String clinicId, long taskId, Instant now) {
+        return jdbc.sql("update sync_task set status = 'PENDING', attempts = 0, next_attempt_at = ?, updated_at = ?"
+                        + " where clinic_id = ? and id = ? and status = 'UNCERTAIN'")
+                .params(utc(now), utc(now), clinicId, taskId)
+                .update() == 1;
+    }
+
     public List<DeadLetter> deadLetters(String clinicId) {
         return jdbc.sql(DEAD_LETTERS + " order by t.id")
                 .param(clinicId)
@@ -346,7 +390,7 @@ public class SyncQueue {
     /** How many tasks of a clinic are in each status. */
     public Map<String, Integer> countsByStatus(String clinicId) {
         Map<String, Integer> counts = new TreeMap<>();
-        for (String status : List.of(PENDING, WAITING, SENT, DEAD)) {
+        for (String status : List.of(PENDING, WAITING, SENT, DEAD, UNCERTAIN)) {
             counts.put(status.toLowerCase(), 0);
         }
         jdbc.sql("select status, count(*) as n from sync_task where clinic_id = ? group by status")
@@ -367,5 +411,9 @@ public class SyncQueue {
      */
     public record DeadLetter(long id, String kind, String recordId, int version, int attempts, String lastError,
                              OffsetDateTime updatedAt, String alarm, Long supersededBy) {
+    }
+
+    /** An uncertain task (issue 13): its record and version, why it is uncertain, since when. */
+    public record UncertainTask(long id, String kind, String recordId, int version, String reason, OffsetDateTime since) {
     }
 }

@@ -13,16 +13,27 @@ import java.util.Map;
  * A refusal with {@code duplicates} says the EHR holds several resources a conditional write
  * matched: not the record's fault, an alarm for clinic IT. Or it refused the bridge's
  * credentials (401 or 403, {@code credentialsRefused}): the record is not at fault, so it is
- * neither dead-lettered nor charged an attempt; the clinic's sync is held.
+ * neither dead-lettered nor charged an attempt; the clinic's sync is held. Or the EHR may hold
+ * the record already and nothing can tell ({@code uncertain}, issue 13): it waits for clinic IT.
  */
 public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                           Map<String, String> written, Duplicates duplicates, int credentialsRefused,
                           // Tokens (issue 13): no access token could be had; held like refused credentials.
-                          TokenUnavailable tokenUnavailable) {
+                          TokenUnavailable tokenUnavailable,
+                          // Uncertain (issue 13): why the EHR may hold the record already, unknowably.
+                          String uncertain) {
 
     public WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                        Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
-        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null);
+        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null);
+    }
+
+    /**
+     * The answer to a create of the record's was lost, and the EHR offers no search to find out
+     * whether it holds it: not sent again until clinic IT has checked the EHR (task state UNCERTAIN).
+     */
+    public static WriteResult uncertain(String why) {
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, why);
     }
 
     /**
@@ -67,7 +78,7 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult tokenUnavailable(TokenUnavailable why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, why);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null);
     }
 
     public boolean isStored() {

@@ -135,6 +135,17 @@ public class SyncOutcomes {
             shared.duplicatesFound(work, result, now);
             return;
         }
+        if (result.uncertain() != null) {
+            // Issue 13: not refused, not retried: only clinic IT can tell whether the EHR holds it.
+            if (takenOver(queue.markUncertain(task.id(), task.attempts() + 1, result.uncertain(), now), task, "uncertain")) {
+                return;
+            }
+            alarms.clear(task.id());
+            log.warn("Task {} of clinic {} is uncertain: the EHR may hold its record already (the answer to a create"
+                    + " was lost) and cannot be searched to tell; it waits for clinic IT to check the EHR and settle it",
+                    task.id(), task.clinicId());
+            return;
+        }
         if (!result.isStored()) {
             if (takenOver(queue.deadLetter(task.id(), task.attempts() + 1, result.refusal(), now), task, "dead letter")) {
                 return;

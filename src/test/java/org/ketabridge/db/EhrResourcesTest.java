@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketabridge.support.TestDatabases;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -52,8 +56,9 @@ class EhrResourcesTest {
         EhrResources.Key key = new EhrResources.Key("north", "Observation", "urn:ketabridge:north/vital", "V-1-" + db);
         EhrResources.Key byId = new EhrResources.Key("north", "Provenance", null, "kb-1-" + db);
 
-        assertThat(intents.creating(key, "h1", 7L, AT)).isTrue();
-        assertThat(intents.creating(key, "h1", 8L, AT)).as("a second writer does not POST it too").isFalse();
+        assertThat(intents.creating(key, "h1", 7L, AT)).isEqualTo(EhrResources.Intent.RECORDED);
+        assertThat(intents.creating(key, "h1", 8L, AT)).as("a second writer does not POST it too")
+                .isEqualTo(EhrResources.Intent.ALREADY_RECORDED);
         assertThat(intents.find(key).orElseThrow().state()).isEqualTo(EhrResources.CREATING);
         assertThat(intents.find(key).orElseThrow().taskId()).isEqualTo(7L);
 
@@ -67,8 +72,73 @@ class EhrResourcesTest {
                 .extracting(EhrResources.Entry::state, EhrResources.Entry::ehrId, EhrResources.Entry::ehrVersion)
                 .containsExactly(EhrResources.CREATED, "123", "1");
 
-        assertThat(intents.creating(byId, null, 7L, AT)).isTrue();
+        assertThat(intents.creating(byId, null, 7L, AT)).isEqualTo(EhrResources.Intent.RECORDED);
         intents.forget(byId);
         assertThat(intents.find(byId)).as("a create that certainly did not happen goes").isEmpty();
+    }
+
+    /**
+     * The intent to create is recorded only while the writer holds the task's claim (checked in
+     * the same statement): a writer whose lease ran out, or whose task another writer took over,
+     * sends no POST. And clinic IT's settling of an uncertain task: adopt the id they found, or
+     * forget the intents so the resource is created.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bothDatabases")
+    void anIntentNeedsTheTasksClaimAndAnUncertainOneIsSettledByClinicIt(String db) {
+        DataSource ds = "H2".equals(db) ? h2 : postgres.getPostgresDatabase();
+        JdbcTemplate template = new JdbcTemplate(ds);
+        JdbcClient jdbc = JdbcClient.create(template);
+        String record = "E-2_" + db + ".x";
+        long task = enqueue(jdbc, template, record);
+        SyncQueue first = new SyncQueue(template, "writer-first-" + db);
+        SyncQueue second = new SyncQueue(template, "writer-second-" + db);
+        EhrResources firstsIntents = new EhrResources(jdbc, new DataSourceTransactionManager(ds), first);
+        EhrResources.Key encounter = new EhrResources.Key("north", "Encounter", "urn:ketabridge:north/encounter", record);
+        EhrResources.Key vital = new EhrResources.Key("north", "Observation", "urn:ketabridge:north/vital", record + ":hr");
+
+        assertThat(firstsIntents.creating(encounter, "h", task, AT)).as("not claimed by anyone")
+                .isEqualTo(EhrResources.Intent.TASK_NOT_HELD);
+        assertThat(first.claim(task, AT, AT.plusSeconds(60))).isTrue();
+        assertThat(firstsIntents.creating(encounter, "h", task, AT.plusSeconds(61))).as("its lease is over")
+                .isEqualTo(EhrResources.Intent.TASK_NOT_HELD);
+        assertThat(second.claim(task, AT.plusSeconds(61), AT.plusSeconds(121))).as("taken over").isTrue();
+        assertThat(firstsIntents.creating(encounter, "h", task, AT.plusSeconds(62))).as("another writer holds it")
+                .isEqualTo(EhrResources.Intent.TASK_NOT_HELD);
+        assertThat(firstsIntents.find(encounter)).isEmpty();
+
+        EhrResources secondsIntents = new EhrResources(jdbc, new DataSourceTransactionManager(ds), second);
+        assertThat(secondsIntents.creating(encounter, "h", task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
+        assertThat(secondsIntents.creating(vital, "h2", task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
+        secondsIntents.uncertain(vital, AT.plusSeconds(63));
+        assertThat(second.markUncertain(task, 1, "uncertain: the answer was lost", AT.plusSeconds(63))).isTrue();
+        assertThat(second.countsByStatus("north")).containsEntry("uncertain", 1);
+        assertThat(second.uncertain("north")).singleElement().satisfies(u -> {
+            assertThat(u.id()).isEqualTo(task);
+            assertThat(u.recordId()).isEqualTo(record);
+            assertThat(u.reason()).isEqualTo("uncertain: the answer was lost");
+        });
+        assertThat(secondsIntents.unsettled("north", task)).containsExactly(encounter, vital);
+
+        assertThat(secondsIntents.adopt(vital, "obs-9", AT.plusSeconds(70))).isTrue();
+        assertThat(secondsIntents.find(vital).orElseThrow()).extracting(EhrResources.Entry::state, EhrResources.Entry::ehrId,
+                EhrResources.Entry::sentHash).containsExactly(EhrResources.CREATED, "obs-9", "h2");
+        assertThat(secondsIntents.forgetUnsettled("north", task)).as("the encounter, not the adopted vital").isEqualTo(1);
+        assertThat(secondsIntents.find(encounter)).isEmpty();
+        assertThat(second.settleUncertain("north", task, AT.plusSeconds(70))).isTrue();
+        assertThat(second.settleUncertain("north", task, AT.plusSeconds(70))).as("settled once").isFalse();
+        assertThat(second.countsByStatus("north")).containsEntry("uncertain", 0).containsEntry("pending", 1);
+    }
+
+    /** One queued encounter record of clinic north (synthetic): its task id. */
+    private static long enqueue(JdbcClient jdbc, JdbcTemplate template, String recordId) {
+        String receipt = "north-" + recordId;
+        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
+                        + " rejected_count, rejections, items) values (?, 'north', 'encounters', 'http', ?, 1, 0, 0, '[]', '[]')")
+                .params(receipt, OffsetDateTime.ofInstant(AT, ZoneOffset.UTC)).update();
+        List<Long> versions = new RecordVersions(template).insertAll(List.of(new RecordVersions.NewVersion("north",
+                "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, AT, null)));
+        new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", AT);
+        return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
     }
 }

@@ -101,6 +101,12 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
                 .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()))).count();
     }
 
+    /** The references ({@code Type/id}) of the resources the EHR holds with this identifier, as clinic IT would find them. */
+    public synchronized List<String> referencesOf(String system, String value) {
+        return byReference.entrySet().stream().filter(e -> identifiers(e.getValue()).stream()
+                .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()))).map(Map.Entry::getKey).toList();
+    }
+
     public synchronized Resource get(String reference) {
         return byReference.get(reference);
     }

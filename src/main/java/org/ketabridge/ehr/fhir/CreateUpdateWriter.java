@@ -102,9 +102,7 @@ final class CreateUpdateWriter {
         String type = r.resourceType();
         boolean searchable = !r.writtenById() && plans.apply(type).map(WritePlan.TypePlan::identifierSearch).orElse(false);
         if (!searchable) {
-            return ResourceWrite.stop(WriteResult.refused("uncertain: the answer to the bridge's create of this record's " + type
-                    + " was lost, so the EHR may hold it already, and this EHR declares no identifier search for " + type
-                    + " to find it by: not created again. Check the EHR for it before this record is sent again"));
+            return ResourceWrite.stop(cannotTell(type));
         }
         // Not at once: the create may still be arriving. An EHR, or a proxy before it, that commits after
         // the bridge stopped waiting would not show it yet, and a lookup finding none would create it again.
@@ -148,14 +146,28 @@ final class CreateUpdateWriter {
     }
 
     /**
+     * The EHR may hold the resource and nothing can tell: the record waits for clinic IT (task
+     * state UNCERTAIN), never created blindly again.
+     */
+    private static WriteResult cannotTell(String type) {
+        return WriteResult.uncertain("the answer to the bridge's create of this record's " + type + " was lost, so the"
+                + " EHR may hold it already, and this EHR declares no search for " + type + " to find it by: not created"
+                + " again. Check the EHR for it, then settle the task: in the EHR (with its id) or not");
+    }
+
+    /**
      * {@code POST [base]/Type}, its intent committed first. A lost answer (timeout, connection
      * broken after sending, 5xx, 408, 409) leaves the row UNCERTAIN and the task is tried again
      * later: then the resource is looked up before anything is sent.
      */
     private ResourceWrite create(MappedResource r, EhrResources.Key key, String json, String hash, Long taskId) {
         String type = r.resourceType();
-        if (!intents.creating(key, hash, taskId, clock.instant())) {
-            throw new EhrUnavailableException("another writer is creating this " + type + " in the EHR now", null);
+        switch (intents.creating(key, hash, taskId, clock.instant())) {
+            case ALREADY_RECORDED -> throw new EhrUnavailableException("another writer is creating this " + type
+                    + " in the EHR now", null);
+            case TASK_NOT_HELD -> throw new EhrUnavailableException("this process no longer holds the task (its claim ran"
+                    + " out or was taken over): the create of its " + type + " was not sent", null);
+            case RECORDED -> { }
         }
         HttpResponse<String> response;
         try {

@@ -44,6 +44,7 @@ import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.RestrictedEhr;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TestDatabases;
+import org.ketabridge.sync.UncertainTasks;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -207,20 +208,85 @@ class CreateUpdateWriteTest {
     }
 
     @Test
-    void aLostAnswerWithoutIdentifierSearchIsNotPostedAgainAndSaysWhy() throws Exception {
+    void aLostAnswerWithoutIdentifierSearchIsNotPostedAgainAndWaitsForClinicIt() throws Exception {
         FhirEhrClient client = client(false);
         loseTheAnswerToTheObservationsPost();
         assertThatThrownBy(() -> client.write(record(id, 72), 1L)).isInstanceOf(EhrUnavailableException.class);
         ehr.resetRequests();
+        clock.advance(client.settle());
 
         WriteResult retry = client.write(record(id, 72), 1L);
 
         assertThat(retry.isStored()).isFalse();
-        assertThat(retry.refusal()).startsWith("uncertain: the answer to the bridge's create of this record's Observation was lost")
-                .contains("declares no identifier search for Observation").contains("not created again");
+        assertThat(retry.refusal()).as("not a refusal: nothing was refused").isNull();
+        assertThat(retry.uncertain()).startsWith("the answer to the bridge's create of this record's Observation was lost")
+                .contains("declares no search for Observation").contains("not created again")
+                .contains("settle the task: in the EHR (with its id) or not");
         assertThat(requests()).as("nothing sent: the encounter is unchanged, the observation unaccounted for").isEmpty();
         assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
         assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("UNCERTAIN null null");
+    }
+
+    /**
+     * Clinic IT looked in the EHR and found the observation whose create's answer was lost: the
+     * bridge adopts the id they name; nothing is POSTed again, and the record's next version
+     * goes to that id (its version learnt from the EHR, since nobody told it).
+     */
+    @Test
+    void anUncertainCreateClinicItFoundInTheEhrIsAdoptedAndNeverPostedAgain() throws Exception {
+        FhirEhrClient client = client(false);
+        long task = enqueue(id, clock.instant());
+        loseTheAnswerToTheObservationsPost();
+        assertThatThrownBy(() -> client.write(record(id, 72), task)).isInstanceOf(EhrUnavailableException.class);
+        clock.advance(client.settle());
+        assertThat(client.write(record(id, 72), task).uncertain()).isNotNull();
+        madeUncertain(task);
+        String found = restricted.referencesOf(VITAL_SYSTEM, id + "-hr").get(0);
+
+        UncertainTasks.Settled settled = uncertainTasks().settle("north", task,
+                new UncertainTasks.Finding.InEhr("Observation", found.split("/")[1]));
+
+        assertThat(settled).isEqualTo(new UncertainTasks.Settled.Due(task, found));
+        assertThat(taskStatus(task)).isEqualTo("PENDING");
+        ehr.resetRequests();
+        WriteResult again = client.write(record(id, 72), task);
+        assertThat(again.written().get("urn:uuid:obs-" + id)).isEqualTo(found);
+        assertThat(requests()).as("the body the EHR holds is the one sent: nothing sent").isEmpty();
+
+        WriteResult next = client.write(record(id, 90), task + 1);
+        assertThat(next.isStored()).isTrue();
+        assertThat(requests()).as("no version known: the EHR's 412 says If-Match is needed, its version is read")
+                .containsExactly("PUT /fhir/" + found, "GET /fhir/" + found, "PUT /fhir/" + found);
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+        assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+    }
+
+    /** Clinic IT found nothing in the EHR (the lost create never arrived): the bridge creates it, once. */
+    @Test
+    void anUncertainCreateClinicItDidNotFindInTheEhrIsCreated() throws Exception {
+        FhirEhrClient client = client(false);
+        long task = enqueue(id, clock.instant());
+        // A create of the observation whose POST never arrived (the process died after its intent).
+        intents.creating(new EhrResources.Key("north", "Observation", VITAL_SYSTEM, id + "-hr"), null, task, clock.instant());
+        intents.uncertain(new EhrResources.Key("north", "Observation", VITAL_SYSTEM, id + "-hr"), clock.instant());
+        clock.advance(client.settle());
+        assertThat(client.write(record(id, 72), task).uncertain()).isNotNull();
+        madeUncertain(task);
+        assertThat(uncertainTasks().settle("north", task, new UncertainTasks.Finding.InEhr("Encounter", "1")))
+                .as("the encounter was created: the task is not uncertain about it")
+                .isEqualTo(new UncertainTasks.Settled.WrongType(task, "Encounter", List.of("Observation")));
+
+        assertThat(uncertainTasks().settle("north", task, new UncertainTasks.Finding.NotInEhr()))
+                .isEqualTo(new UncertainTasks.Settled.Due(task, null));
+        assertThat(uncertainTasks().settle("north", task, new UncertainTasks.Finding.NotInEhr()))
+                .as("settled once").isEqualTo(new UncertainTasks.Settled.NotUncertain(task));
+        ehr.resetRequests();
+        WriteResult written = client.write(record(id, 72), task);
+
+        assertThat(written.isStored()).isTrue();
+        assertThat(requests()).containsExactly("POST /fhir/Observation");
+        assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
+        assertThat(restricted.held(ENCOUNTER_SYSTEM, id)).isEqualTo(1);
     }
 
     /**
@@ -391,6 +457,21 @@ class CreateUpdateWriteTest {
                 "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, at, null)));
         new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", at);
         return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
+    }
+
+    /** What SyncOutcomes does with an uncertain answer, by the writer that holds the task. */
+    private void madeUncertain(long task) {
+        SyncQueue queue = new SyncQueue(new JdbcTemplate(db), "writer-test");
+        assertThat(queue.claim(task, clock.instant(), clock.instant().plusSeconds(60))).isTrue();
+        assertThat(queue.markUncertain(task, 1, "uncertain", clock.instant())).isTrue();
+    }
+
+    private UncertainTasks uncertainTasks() {
+        return new UncertainTasks(new SyncQueue(new JdbcTemplate(db)), intents, clock);
+    }
+
+    private String taskStatus(long task) {
+        return jdbc.sql("select status from sync_task where id = ?").param(task).query(String.class).single();
     }
 
     /** {@code STATE ehrId version} of one intent log row. */

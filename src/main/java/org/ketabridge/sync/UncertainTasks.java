@@ -1,0 +1,92 @@
+package org.ketabridge.sync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.ketabridge.db.EhrResources;
+import org.ketabridge.db.SyncQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
+
+/**
+ * Settles an uncertain task (issue 13): the answer to a create of its record was lost and the EHR
+ * cannot be searched to tell whether it holds it, so the bridge asked clinic IT. They look in the
+ * EHR and answer: it is there, as {@code Type/id} (the bridge adopts that id and sends the record's
+ * later changes to it, nothing created), or it is not (the bridge creates it). Either way the task
+ * is due again at once, with a fresh retry budget; the intent log and the task change in one
+ * transaction.
+ */
+@Component
+public class UncertainTasks {
+
+    private static final Logger log = LoggerFactory.getLogger(UncertainTasks.class);
+
+    private final SyncQueue queue;
+    private final EhrResources intents;
+    private final Clock clock;
+
+    public UncertainTasks(SyncQueue queue, EhrResources intents, Clock clock) {
+        this.queue = queue;
+        this.intents = intents;
+        this.clock = clock;
+    }
+
+    /** What clinic IT found in the EHR. */
+    public sealed interface Finding {
+        /** The EHR holds the resource as {@code resourceType/id}. */
+        record InEhr(String resourceType, String id) implements Finding {
+        }
+
+        /** The EHR holds none of it. */
+        record NotInEhr() implements Finding {
+        }
+    }
+
+    /** What settling did. */
+    public sealed interface Settled {
+        /** Due again; {@code adopted}: the EHR id recorded for the resource, or none. */
+        record Due(long taskId, String adopted) implements Settled {
+        }
+
+        /** No uncertain task of the clinic by that id (never, or settled already). */
+        record NotUncertain(long taskId) implements Settled {
+        }
+
+        /** The finding names a resource type the task is not uncertain about. */
+        record WrongType(long taskId, String named, List<String> uncertainTypes) implements Settled {
+        }
+    }
+
+    @Transactional
+    public Settled settle(String clinicId, long taskId, Finding finding) {
+        if (queue.uncertain(clinicId, taskId).isEmpty()) {
+            return new Settled.NotUncertain(taskId);
+        }
+        Instant now = clock.instant();
+        List<EhrResources.Key> unsettled = intents.unsettled(clinicId, taskId);
+        String adopted = null;
+        if (finding instanceof Finding.InEhr inEhr) {
+            List<EhrResources.Key> ofType = unsettled.stream().filter(k -> k.resourceType().equals(inEhr.resourceType())).toList();
+            if (ofType.size() != 1) {
+                return new Settled.WrongType(taskId, inEhr.resourceType(),
+                        unsettled.stream().map(EhrResources.Key::resourceType).distinct().toList());
+            }
+            intents.adopt(ofType.get(0), inEhr.id(), now);
+            adopted = inEhr.resourceType() + "/" + inEhr.id();
+        } else {
+            intents.forgetUnsettled(clinicId, taskId);
+        }
+        if (!queue.settleUncertain(clinicId, taskId, now)) {
+            // Settled by someone else between the look and the update: nothing of this is kept.
+            TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+            return new Settled.NotUncertain(taskId);
+        }
+        log.info("Uncertain task {} of clinic {} settled by clinic IT: {}", taskId, clinicId,
+                adopted == null ? "not in the EHR, created again" : "in the EHR, its " + ((Finding.InEhr) finding).resourceType()
+                        + " adopted");
+        return new Settled.Due(taskId, adopted);
+    }
+}
