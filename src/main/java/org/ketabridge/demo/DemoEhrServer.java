@@ -1,5 +1,6 @@
 package org.ketabridge.demo;
 
+import ca.uhn.fhir.rest.server.RestfulServer;
 import java.util.Map;
 import org.ketabridge.hapi.HapiJpaServerSupport;
 import org.springframework.boot.SpringApplication;
@@ -22,8 +23,16 @@ public final class DemoEhrServer implements AutoCloseable {
     }
 
     public static DemoEhrServer start(int port) {
+        return start(port, "demo-ehr-" + port);
+    }
+
+    /**
+     * @param database the name of its in-memory database: two servers in one JVM (a second EHR of a
+     *                 test, both on port 0) must not share one
+     */
+    public static DemoEhrServer start(int port, String database) {
         SpringApplication app = HapiJpaServerSupport.application(DemoEhrConfiguration.class, WebApplicationType.SERVLET,
-                "demo-ehr", Map.of("demo-ehr.port", String.valueOf(port), "demo-ehr.database", "demo-ehr-" + port));
+                "demo-ehr", Map.of("demo-ehr.port", String.valueOf(port), "demo-ehr.database", database));
         app.setRegisterShutdownHook(true);
         ConfigurableApplicationContext context = app.run("--spring.config.name=demo-ehr-none");
         int actualPort = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -32,6 +41,15 @@ public final class DemoEhrServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://localhost:" + port + "/fhir";
+    }
+
+    /**
+     * Adds a HAPI interceptor to the server's FHIR endpoint (e.g. one that makes it behave like a
+     * commercial EHR's more restricted API). Before the first request, so that every answer, its
+     * CapabilityStatement included, is the interceptor's.
+     */
+    public void register(Object interceptor) {
+        context.getBean(RestfulServer.class).getInterceptorService().registerInterceptor(interceptor);
     }
 
     @Override

@@ -8,10 +8,10 @@ import static org.ketabridge.support.TestRecords.encounter;
 import static org.ketabridge.support.TestRecords.ndjson;
 import static org.ketabridge.support.TestRecords.patient;
 import static org.ketabridge.support.TestRecords.score;
+import static org.ketabridge.e2e.EhrSearch.id;
+import static org.ketabridge.e2e.EhrSearch.only;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
-import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +24,6 @@ import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.demo.DemoEhrServer;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +31,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The whole path against a real FHIR server: HAPI FHIR's JPA server, started here, is the EHR of
@@ -49,7 +47,6 @@ abstract class EndToEndSyncScenario {
 
     /** One real EHR for every end-to-end class (it takes a while to start); clinics keep them apart. */
     static final DemoEhrServer EHR = SharedEhr.INSTANCE;
-    private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
@@ -76,40 +73,19 @@ abstract class EndToEndSyncScenario {
     /** The ids of this run's two clinics. */
     abstract List<String> clinicIds();
 
-    private int post(String clinic, String kind, String ndjsonBody) throws Exception {
+    private void post(String clinic, String kind, String ndjsonBody) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/" + clinic + "/" + kind))
                 .header("Content-Type", "application/x-ndjson")
                 .header("Authorization", "Bearer " + TestTokens.clinicIt(clinic))
                 .POST(HttpRequest.BodyPublishers.ofString(ndjsonBody)).build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return response.statusCode();
-    }
-
-    private void sendClinicDay(String clinic) throws Exception {
-        // A dose arrives first, before its patient and its encounter.
-        post(clinic, "doses", ndjson(dose("D-100", "E-10", "MRN-1")));
-        post(clinic, "patients", ndjson(patient("MRN-1", "Rivera"), patient("MRN-2", "Okafor")));
-        post(clinic, "encounters", ndjson(encounter("E-10", "MRN-1"), encounter("E-20", "MRN-2")));
-        post(clinic, "doses", ndjson(dose("D-200", "E-20", "MRN-2")));
-        post(clinic, "scores", ndjson(
-                score("S-10", "E-10", "MRN-1", 2, 2, 2, 1, 1, 2, 1, 1, 0),
-                score("S-20", "E-20", "MRN-2", 1, 1, 1, 1, 0, 0, 0, 0, 0)));
-        // A later PHQ-9 of MRN-1, less than half its baseline (12): a response, derived from both scores.
-        post(clinic, "scores", ndjson("{\"scoreId\":\"S-11\",\"patientMrn\":\"MRN-1\",\"instrument\":\"PHQ-9\","
-                + "\"total\":5,\"effective\":\"2026-10-12T08:45:00\",\"timing\":\"pre-session\"}"));
-        // Unchanged resends: nothing new anywhere.
-        post(clinic, "patients", ndjson(patient("MRN-2", "Okafor")));
-        post(clinic, "doses", ndjson(dose("D-200", "E-20", "MRN-2")));
-        // Changed resends: corrections that must become a second version of the same resource.
-        post(clinic, "patients", ndjson(patient("MRN-1", "Rivera-Lopez")));
-        post(clinic, "doses", ndjson(dose("D-100", "E-10", "MRN-1", 40)));
     }
 
     @Test
     void everyRecordOfTwoClinicsIsInTheEhrExactlyOnceWithItsCorrections() throws Exception {
         for (String clinic : clinicIds()) {
-            sendClinicDay(clinic);
+            ClinicDay.send(clinic, this::post);
         }
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
@@ -117,7 +93,7 @@ abstract class EndToEndSyncScenario {
         assertThat(jdbc.sql("select count(*) from sync_task").query(Integer.class).single())
                 .as("2 patients + 2 encounters + 2 doses + 3 scores + 2 corrections, per clinic").isEqualTo(22);
 
-        IGenericClient ehr = client(EHR.baseUrl(), null);
+        IGenericClient ehr = EhrSearch.client(EHR.baseUrl(), null);
         for (String clinic : clinicIds()) {
             assertClinicDay(ehr, clinic);
         }
@@ -126,7 +102,7 @@ abstract class EndToEndSyncScenario {
         await().atMost(Duration.ofMinutes(4)).untilAsserted(() -> assertThat(
                 jdbc.sql("select count(*) from store_task where status <> 'STORED'").query(Integer.class).single()).isZero());
         for (String clinic : clinicIds()) {
-            IGenericClient store = client("http://localhost:" + port + "/fhir", TestTokens.auditor(clinic));
+            IGenericClient store = EhrSearch.client("http://localhost:" + port + "/fhir", "Bearer " + TestTokens.auditor(clinic));
             assertClinicDay(store, clinic);
             // Where each version went: a delivery Provenance per version of the dose, naming the EHR's copy.
             String base = "urn:ketabridge:" + clinic;
@@ -203,26 +179,5 @@ abstract class EndToEndSyncScenario {
             assertThat(bp.getSubject().getReference()).isEqualTo(id(rivera));
             only(ehr, Observation.class, base + "/vital", "E-10:" + at + ":hr");
         }
-    }
-
-    private static String id(Resource r) {
-        return r.getIdElement().toUnqualifiedVersionless().getValue();
-    }
-
-    private static IGenericClient client(String baseUrl, String bearerToken) {
-        FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        IGenericClient client = FHIR.newRestfulGenericClient(baseUrl);
-        if (bearerToken != null) {
-            client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor(bearerToken));
-        }
-        return client;
-    }
-
-    private static <T extends Resource> T only(IGenericClient ehr, Class<T> type, String system, String value) {
-        Bundle found = ehr.search().forResource(type)
-                .where(new ca.uhn.fhir.rest.gclient.TokenClientParam("identifier").exactly().systemAndCode(system, value))
-                .returnBundle(Bundle.class).execute();
-        assertThat(found.getEntry()).as(type.getSimpleName() + " " + system + "|" + value).hasSize(1);
-        return type.cast(found.getEntryFirstRep().getResource());
     }
 }
