@@ -121,6 +121,14 @@ public final class TokenEndpoint {
         return server;
     }
 
+    /** The token endpoint alone, on a port of its own, for a real FHIR server that checks its tokens ({@link #isValid}). */
+    public WireMockServer startTokenEndpointOnly() {
+        WireMockServer server = server(0);
+        tokenUrl = "http://localhost:" + server.port() + PATH;
+        installTokenEndpoint(server);
+        return server;
+    }
+
     private WireMockServer server(int port) {
         var config = com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig().globalTemplating(false)
                 .extensions(new TransactionResponder(), responder(), tokenCheck());
