@@ -45,32 +45,38 @@ public class EhrResources {
         }
     }
 
-    /** What is known of it: {@code ehrId}/{@code ehrVersion} once CREATED (or adopted). */
-    public record Entry(String state, String ehrId, String ehrVersion, String sentHash, Long taskId, OffsetDateTime attemptAt) {
+    /**
+     * What is known of it: {@code ehrId}/{@code ehrVersion} once CREATED (or adopted); {@code sentBody}
+     * the body last sent (V17: null for rows written before it), whose hash is {@code sentHash}.
+     */
+    public record Entry(String state, String ehrId, String ehrVersion, String sentHash, String sentBody, Long taskId,
+                        OffsetDateTime attemptAt) {
         public boolean created() {
             return CREATED.equals(state);
         }
     }
 
     public Optional<Entry> find(Key key) {
-        return jdbc.sql("select state, ehr_id, ehr_version, sent_hash, task_id, attempt_at from ehr_resource"
+        return jdbc.sql("select state, ehr_id, ehr_version, sent_hash, sent_body, task_id, attempt_at from ehr_resource"
                         + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?")
                 .params(key.clinicId(), key.resourceType(), key.system(), key.value())
-                .query((rs, i) -> new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        (Long) rs.getObject(5, Long.class), rs.getObject(6, OffsetDateTime.class)))
+                .query((rs, i) -> new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        (Long) rs.getObject(6, Long.class), rs.getObject(7, OffsetDateTime.class)))
                 .optional();
     }
 
     /**
-     * The POST of this body is about to be sent: the row is inserted as CREATING and committed at
-     * once. False when a row exists already (another writer got there first): nothing is sent then.
+     * The POST of this body (and its hash) is about to be sent: the row is inserted as CREATING and
+     * committed at once. False when a row exists already (another writer got there first): nothing
+     * is sent then.
      */
-    public boolean creating(Key key, String sentHash, Long taskId, Instant now) {
+    public boolean creating(Key key, String sentHash, String sentBody, Long taskId, Instant now) {
         try {
             return Boolean.TRUE.equals(ownTransaction.execute(status -> jdbc.sql("insert into ehr_resource (clinic_id,"
-                            + " resource_type, identifier_system, identifier_value, state, sent_hash, task_id, attempt_at,"
-                            + " updated_at) values (?, ?, ?, ?, 'CREATING', ?, ?, ?, ?)")
-                    .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, taskId, utc(now), utc(now))
+                            + " resource_type, identifier_system, identifier_value, state, sent_hash, sent_body, task_id,"
+                            + " attempt_at, updated_at) values (?, ?, ?, ?, 'CREATING', ?, ?, ?, ?, ?)")
+                    .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, sentBody, taskId,
+                            utc(now), utc(now))
                     .update() == 1));
         } catch (DuplicateKeyException exists) {
             return false;
@@ -86,12 +92,15 @@ public class EhrResources {
                 .update());
     }
 
-    /** The EHR holds it as {@code Type/ehrId}, version {@code ehrVersion} (null: not said), with the body of that hash. */
-    public void created(Key key, String ehrId, String ehrVersion, String sentHash, Long taskId, Instant now) {
+    /**
+     * The EHR holds it as {@code Type/ehrId}, version {@code ehrVersion} (null: not said), with this
+     * body (and its hash) the last the bridge sent of it.
+     */
+    public void created(Key key, String ehrId, String ehrVersion, String sentHash, String sentBody, Long taskId, Instant now) {
         ownTransaction.executeWithoutResult(status -> jdbc.sql("update ehr_resource set state = 'CREATED', ehr_id = ?,"
-                        + " ehr_version = ?, sent_hash = ?, task_id = ?, updated_at = ?"
+                        + " ehr_version = ?, sent_hash = ?, sent_body = ?, task_id = ?, updated_at = ?"
                         + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?")
-                .params(ehrId, ehrVersion, sentHash, taskId, utc(now),
+                .params(ehrId, ehrVersion, sentHash, sentBody, taskId, utc(now),
                         key.clinicId(), key.resourceType(), key.system(), key.value())
                 .update());
     }

@@ -52,22 +52,26 @@ class EhrResourcesTest {
         EhrResources.Key key = new EhrResources.Key("north", "Observation", "urn:ketabridge:north/vital", "V-1-" + db);
         EhrResources.Key byId = new EhrResources.Key("north", "Provenance", null, "kb-1-" + db);
 
-        assertThat(intents.creating(key, "h1", 7L, AT)).isTrue();
-        assertThat(intents.creating(key, "h1", 8L, AT)).as("a second writer does not POST it too").isFalse();
+        assertThat(intents.creating(key, "h1", "{\"v\":1}", 7L, AT)).isTrue();
+        assertThat(intents.creating(key, "h1", "{\"v\":1}", 8L, AT)).as("a second writer does not POST it too").isFalse();
         assertThat(intents.find(key).orElseThrow().state()).isEqualTo(EhrResources.CREATING);
         assertThat(intents.find(key).orElseThrow().taskId()).isEqualTo(7L);
 
         intents.uncertain(key, AT);
         assertThat(intents.find(key).orElseThrow().state()).isEqualTo(EhrResources.UNCERTAIN);
 
-        intents.created(key, "123", "1", "h1", 7L, AT);
+        assertThat(intents.find(key).orElseThrow().sentBody()).isEqualTo("{\"v\":1}");
+
+        intents.created(key, "123", "1", "h2", "{\"v\":2}", 7L, AT);
         intents.forget(key);
         intents.uncertain(key, AT);
         assertThat(intents.find(key).orElseThrow()).as("CREATED is never forgotten or made uncertain")
                 .extracting(EhrResources.Entry::state, EhrResources.Entry::ehrId, EhrResources.Entry::ehrVersion)
                 .containsExactly(EhrResources.CREATED, "123", "1");
+        assertThat(intents.find(key).orElseThrow().sentBody()).as("the body last sent, which a patch is computed from (V17)")
+                .isEqualTo("{\"v\":2}");
 
-        assertThat(intents.creating(byId, null, 7L, AT)).isTrue();
+        assertThat(intents.creating(byId, null, null, 7L, AT)).isTrue();
         intents.forget(byId);
         assertThat(intents.find(byId)).as("a create that certainly did not happen goes").isEmpty();
     }
