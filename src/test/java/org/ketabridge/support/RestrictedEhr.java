@@ -131,6 +131,11 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
         r.getMeta().setVersionId(String.valueOf(version));
     }
 
+    /** The references ({@code Type/id}) of the resources of this type the EHR holds, oldest first. */
+    public synchronized List<String> storedOfType(String type) {
+        return byReference.keySet().stream().filter(ref -> ref.startsWith(type + "/")).toList();
+    }
+
     /** How many resources of this type the EHR holds. */
     public synchronized int count(String type) {
         return (int) byReference.keySet().stream().filter(ref -> ref.startsWith(type + "/")).count();
