@@ -263,7 +263,8 @@ class EhrCheckTest {
         assertThat(plan.path("MedicationAdministration").path("source").asText()).isEqualTo("statement");
         List<String> problems = texts(check.path("problems"));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("MedicationAdministration: not accepted by this EHR"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("Observation: no identifier search"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("Observation: no identifier search")
+                .contains("it is looked up by patient and date instead"));
         // create-update and create-patch are built: Patient, Encounter and Observation are written, so only
         // the types this EHR takes no create of are named as not written yet.
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("this version does not write with MedicationAdministration=none")

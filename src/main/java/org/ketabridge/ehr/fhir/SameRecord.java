@@ -64,35 +64,45 @@ final class SameRecord {
      * declares for its type; empty when it cannot be searched for.
      */
     static Optional<String> searchFor(Resource sent, WritePlan.TypePlan plan) {
-        Optional<String> patientParam = plan.searches("patient") ? Optional.of("patient")
-                : plan.searches("subject") ? Optional.of("subject") : Optional.empty();
+        String type = sent.fhirType();
+        Optional<String> patientParam = patientParam(plan);
+        Optional<String> timeParam = timeParam(type, plan);
         Optional<String> patient = subject(sent).filter(s -> s.startsWith("Patient/") && s.indexOf('/', 8) < 0);
-        if (patientParam.isEmpty() || patient.isEmpty()) {
+        Optional<String> time = time(sent).map(BaseDateTimeType::getValueAsString);
+        if (patientParam.isEmpty() || timeParam.isEmpty() || patient.isEmpty() || time.isEmpty()) {
             return Optional.empty();
         }
         List<String> params = new ArrayList<>();
         params.add(patientParam.get() + "=" + encode(patient.get()));
-        String type = sent.fhirType();
-        String timeParam = switch (type) {
-            case "Observation", "Encounter" -> "date";
-            case "MedicationAdministration" -> "effective-time";
-            default -> null;
-        };
-        Optional<String> time = time(sent).map(BaseDateTimeType::getValueAsString);
-        if (timeParam == null || !plan.searches(timeParam) || time.isEmpty()) {
-            return Optional.empty();
-        }
         if (sent instanceof Encounter) {
-            params.add(timeParam + "=" + encode("ge" + time.get()));
-            params.add(timeParam + "=" + encode("le" + time.get()));
+            params.add(timeParam.get() + "=" + encode("ge" + time.get()));
+            params.add(timeParam.get() + "=" + encode("le" + time.get()));
         } else {
-            params.add(timeParam + "=" + encode(time.get()));
+            params.add(timeParam.get() + "=" + encode(time.get()));
         }
         Optional<Coding> code = code(sent).flatMap(c -> c.getCoding().stream().filter(x -> x.hasSystem() && x.hasCode()).findFirst());
         if (plan.searches("code") && code.isPresent()) {
             params.add("code=" + encode(code.get().getSystem() + "|" + code.get().getCode()));
         }
         return Optional.of(type + "?" + String.join("&", params));
+    }
+
+    /** Whether the plan declares what a resource of the type is searched by (it may still lack a patient or a time). */
+    static boolean declared(String type, WritePlan.TypePlan plan) {
+        return patientParam(plan).isPresent() && timeParam(type, plan).isPresent();
+    }
+
+    private static Optional<String> patientParam(WritePlan.TypePlan plan) {
+        return plan.searches("patient") ? Optional.of("patient") : plan.searches("subject") ? Optional.of("subject") : Optional.empty();
+    }
+
+    private static Optional<String> timeParam(String type, WritePlan.TypePlan plan) {
+        String param = switch (type) {
+            case "Observation", "Encounter" -> "date";
+            case "MedicationAdministration" -> "effective-time";
+            default -> null;
+        };
+        return param != null && plan.searches(param) ? Optional.of(param) : Optional.empty();
     }
 
     /** What {@code candidate}, found in the EHR, is to {@code sent}, whose identifier is {@code system|value}. */
