@@ -9,7 +9,9 @@ import com.github.fge.jsonpatch.JsonPatch;
 import com.github.fge.jsonpatch.JsonPatchException;
 import com.github.fge.jsonpatch.diff.JsonDiff;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The JSON Patch (RFC 6902) that a {@code create-patch} type's later version is sent as: what
@@ -25,9 +27,10 @@ import java.util.Arrays;
  *     out: copying from a place in the EHR's resource would copy what the EHR holds there;
  * <li>{@code replace} of an object's member becomes {@code add}, which sets it whether or not the
  *     EHR still has it (a {@code replace} of a missing member fails);
- * <li>every operation that reaches into an array element by its index is preceded by a
- *     {@code test} that the element holds exactly what the bridge last sent there: an EHR that
- *     inserted elements of its own, or changed the bridge's, makes the patch fail (the EHR
+ * <li>every operation that reaches into an array element by its index is preceded by
+ *     {@code test}s that the element still holds what the bridge last sent there (each member it
+ *     sent, so members the EHR added to the element do not matter): an EHR that inserted elements
+ *     of its own before the bridge's, or changed the bridge's, makes the patch fail (the EHR
  *     refuses it) instead of changing an element that is not the bridge's.
  * </ul>
  */
@@ -71,11 +74,9 @@ final class ChangePatch {
         return patch;
     }
 
-    /** Appends the guard (if any) and the operation; returns the document as it is after the operation. */
-    private static JsonNode emit(ArrayNode patch, JsonNode doc, ObjectNode guard, ObjectNode op) {
-        if (guard != null) {
-            patch.add(guard);
-        }
+    /** Appends the guard's tests and the operation; returns the document as it is after the operation. */
+    private static JsonNode emit(ArrayNode patch, JsonNode doc, List<ObjectNode> guard, ObjectNode op) {
+        patch.addAll(guard);
         patch.add(op);
         ArrayNode one = JSON.createArrayNode().add(op);
         try {
@@ -86,11 +87,12 @@ final class ChangePatch {
     }
 
     /**
-     * A {@code test} that the innermost array element {@code path} goes through holds what the
-     * bridge last sent there; null when the path reaches into no array element. For an
-     * {@code add}, the path's last step (where in an array to insert) is not an element yet.
+     * {@code test}s that the innermost array element {@code path} goes through holds what the bridge
+     * last sent there: each member of it the bridge sent (an element that is no object: itself).
+     * None when the path reaches into no array element. For an {@code add}, the path's last step
+     * (where in an array to insert) is not an element yet.
      */
-    private static ObjectNode guard(JsonNode doc, String path, boolean adds) {
+    private static List<ObjectNode> guard(JsonNode doc, String path, boolean adds) {
         String[] steps = steps(path);
         JsonNode node = doc;
         String element = null;
@@ -105,7 +107,18 @@ final class ChangePatch {
                 node = node.get(unescape(steps[i]));
             }
         }
-        return element == null ? null : op("test", element, doc.at(element).deepCopy());
+        if (element == null) {
+            return List.of();
+        }
+        JsonNode sent = doc.at(element);
+        if (!sent.isObject()) {
+            return List.of(op("test", element, sent.deepCopy()));
+        }
+        List<ObjectNode> tests = new ArrayList<>();
+        String at = element;
+        sent.fields().forEachRemaining(member -> tests.add(op("test", at + "/" + escape(member.getKey()),
+                member.getValue().deepCopy())));
+        return tests;
     }
 
     private static boolean memberOfAnObject(JsonNode doc, String path) {
@@ -117,6 +130,10 @@ final class ChangePatch {
     /** A JSON Pointer's steps, still escaped ({@code ~0}, {@code ~1}). */
     private static String[] steps(String pointer) {
         return pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1);
+    }
+
+    private static String escape(String member) {
+        return member.replace("~", "~0").replace("/", "~1");
     }
 
     private static String unescape(String step) {
