@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * may not depend on ehr/, which depends on config).
  *
  * <p>This version writes with {@link #TRANSACTION}, {@link #CONDITIONAL_UPDATE} (today's two
- * write modes) and {@link #CREATE_UPDATE}; the others are planned and reported, not yet used to
+ * write modes), {@link #CREATE_UPDATE} and {@link #CREATE_PATCH}; the others are planned and reported, not yet used to
  * write ({@link #writtenToday()}).
  */
 public enum WriteStrategy {
@@ -45,9 +45,12 @@ public enum WriteStrategy {
         return configName;
     }
 
-    /** Whether this version writes with it (transaction, conditional update, create-update), rather than only planning it. */
+    /**
+     * Whether this version writes with it (transaction, conditional update, create-update,
+     * create-patch), rather than only planning it.
+     */
     public boolean writtenToday() {
-        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE;
+        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE || this == CREATE_PATCH;
     }
 
     /** The strategy of a configured name, ignoring case and surrounding blanks. */

@@ -68,43 +68,47 @@ public class EhrResources {
         }
     }
 
-    /** What is known of it: {@code ehrId}/{@code ehrVersion} once CREATED (or adopted). */
-    public record Entry(String state, String ehrId, String ehrVersion, String sentHash, Long taskId, OffsetDateTime attemptAt) {
+    /**
+     * What is known of it: {@code ehrId}/{@code ehrVersion} once CREATED (or adopted); {@code sentBody}
+     * the body last sent (V17: null for rows written before it), whose hash is {@code sentHash}.
+     */
+    public record Entry(String state, String ehrId, String ehrVersion, String sentHash, String sentBody, Long taskId,
+                        OffsetDateTime attemptAt) {
         public boolean created() {
             return CREATED.equals(state);
         }
     }
 
     public Optional<Entry> find(Key key) {
-        return jdbc.sql("select state, ehr_id, ehr_version, sent_hash, task_id, attempt_at from ehr_resource"
+        return jdbc.sql("select state, ehr_id, ehr_version, sent_hash, sent_body, task_id, attempt_at from ehr_resource"
                         + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?")
                 .params(key.clinicId(), key.resourceType(), key.system(), key.value())
-                .query((rs, i) -> new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        (Long) rs.getObject(5, Long.class), rs.getObject(6, OffsetDateTime.class)))
+                .query((rs, i) -> new Entry(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        (Long) rs.getObject(6, Long.class), rs.getObject(7, OffsetDateTime.class)))
                 .optional();
     }
 
     /**
-     * The POST of this body is about to be sent: the row is inserted as CREATING and committed at
-     * once, in the same statement as the check that the writer still holds the task (when the log
-     * knows its writer and a task is named). So a writer that was frozen, or cut off from the
-     * database, past its lease sends nothing: the writer that took the task over finds either no
-     * intent (and creates it) or this one (and looks it up), never a POST it does not know of,
-     * except one already on the wire as the lease ended.
+     * The POST of this body (and its hash) is about to be sent: the row is inserted as CREATING and
+     * committed at once, in the same statement as the check that the writer still holds the task
+     * (when the log knows its writer and a task is named). So a writer that was frozen, or cut off
+     * from the database, past its lease sends nothing: the writer that took the task over finds
+     * either no intent (and creates it) or this one (and looks it up), never a POST it does not
+     * know of, except one already on the wire as the lease ended.
      */
-    public Intent creating(Key key, String sentHash, Long taskId, Instant now) {
+    public Intent creating(Key key, String sentHash, String sentBody, Long taskId, Instant now) {
         boolean checkClaim = writerId != null && taskId != null;
         String insert = "insert into ehr_resource (clinic_id, resource_type, identifier_system, identifier_value, state,"
-                + " sent_hash, task_id, attempt_at, updated_at)";
+                + " sent_hash, sent_body, task_id, attempt_at, updated_at)";
         try {
             int inserted = ownTransaction.execute(status -> checkClaim
-                    ? jdbc.sql(insert + " select ?, ?, ?, ?, 'CREATING', ?, ?, ?, ? from sync_task"
+                    ? jdbc.sql(insert + " select ?, ?, ?, ?, 'CREATING', ?, ?, ?, ?, ? from sync_task"
                                     + " where id = ? and claimed_by = ? and claimed_until > ?")
-                            .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, taskId,
+                            .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, sentBody, taskId,
                                     utc(now), utc(now), taskId, writerId, utc(now))
                             .update()
-                    : jdbc.sql(insert + " values (?, ?, ?, ?, 'CREATING', ?, ?, ?, ?)")
-                            .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, taskId,
+                    : jdbc.sql(insert + " values (?, ?, ?, ?, 'CREATING', ?, ?, ?, ?, ?)")
+                            .params(key.clinicId(), key.resourceType(), key.system(), key.value(), sentHash, sentBody, taskId,
                                     utc(now), utc(now))
                             .update());
             return inserted == 1 ? Intent.RECORDED : Intent.TASK_NOT_HELD;
@@ -155,12 +159,15 @@ public class EhrResources {
                 .update());
     }
 
-    /** The EHR holds it as {@code Type/ehrId}, version {@code ehrVersion} (null: not said), with the body of that hash. */
-    public void created(Key key, String ehrId, String ehrVersion, String sentHash, Long taskId, Instant now) {
+    /**
+     * The EHR holds it as {@code Type/ehrId}, version {@code ehrVersion} (null: not said), with this
+     * body (and its hash) the last the bridge sent of it.
+     */
+    public void created(Key key, String ehrId, String ehrVersion, String sentHash, String sentBody, Long taskId, Instant now) {
         ownTransaction.executeWithoutResult(status -> jdbc.sql("update ehr_resource set state = 'CREATED', ehr_id = ?,"
-                        + " ehr_version = ?, sent_hash = ?, task_id = ?, updated_at = ?"
+                        + " ehr_version = ?, sent_hash = ?, sent_body = ?, task_id = ?, updated_at = ?"
                         + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?")
-                .params(ehrId, ehrVersion, sentHash, taskId, utc(now),
+                .params(ehrId, ehrVersion, sentHash, sentBody, taskId, utc(now),
                         key.clinicId(), key.resourceType(), key.system(), key.value())
                 .update());
     }

@@ -56,8 +56,8 @@ class EhrResourcesTest {
         EhrResources.Key key = new EhrResources.Key("north", "Observation", "urn:ketabridge:north/vital", "V-1-" + db);
         EhrResources.Key byId = new EhrResources.Key("north", "Provenance", null, "kb-1-" + db);
 
-        assertThat(intents.creating(key, "h1", 7L, AT)).isEqualTo(EhrResources.Intent.RECORDED);
-        assertThat(intents.creating(key, "h1", 8L, AT)).as("a second writer does not POST it too")
+        assertThat(intents.creating(key, "h1", "{\"v\":1}", 7L, AT)).isEqualTo(EhrResources.Intent.RECORDED);
+        assertThat(intents.creating(key, "h1", "{\"v\":1}", 8L, AT)).as("a second writer does not POST it too")
                 .isEqualTo(EhrResources.Intent.ALREADY_RECORDED);
         assertThat(intents.find(key).orElseThrow().state()).isEqualTo(EhrResources.CREATING);
         assertThat(intents.find(key).orElseThrow().taskId()).isEqualTo(7L);
@@ -65,14 +65,18 @@ class EhrResourcesTest {
         intents.uncertain(key, AT);
         assertThat(intents.find(key).orElseThrow().state()).isEqualTo(EhrResources.UNCERTAIN);
 
-        intents.created(key, "123", "1", "h1", 7L, AT);
+        assertThat(intents.find(key).orElseThrow().sentBody()).isEqualTo("{\"v\":1}");
+
+        intents.created(key, "123", "1", "h2", "{\"v\":2}", 7L, AT);
         intents.forget(key);
         intents.uncertain(key, AT);
         assertThat(intents.find(key).orElseThrow()).as("CREATED is never forgotten or made uncertain")
                 .extracting(EhrResources.Entry::state, EhrResources.Entry::ehrId, EhrResources.Entry::ehrVersion)
                 .containsExactly(EhrResources.CREATED, "123", "1");
+        assertThat(intents.find(key).orElseThrow().sentBody()).as("the body last sent, which a patch is computed from (V17)")
+                .isEqualTo("{\"v\":2}");
 
-        assertThat(intents.creating(byId, null, 7L, AT)).isEqualTo(EhrResources.Intent.RECORDED);
+        assertThat(intents.creating(byId, null, null, 7L, AT)).isEqualTo(EhrResources.Intent.RECORDED);
         intents.forget(byId);
         assertThat(intents.find(byId)).as("a create that certainly did not happen goes").isEmpty();
     }
@@ -97,19 +101,19 @@ class EhrResourcesTest {
         EhrResources.Key encounter = new EhrResources.Key("north", "Encounter", "urn:ketabridge:north/encounter", record);
         EhrResources.Key vital = new EhrResources.Key("north", "Observation", "urn:ketabridge:north/vital", record + ":hr");
 
-        assertThat(firstsIntents.creating(encounter, "h", task, AT)).as("not claimed by anyone")
+        assertThat(firstsIntents.creating(encounter, "h", null, task, AT)).as("not claimed by anyone")
                 .isEqualTo(EhrResources.Intent.TASK_NOT_HELD);
         assertThat(first.claim(task, AT, AT.plusSeconds(60))).isTrue();
-        assertThat(firstsIntents.creating(encounter, "h", task, AT.plusSeconds(61))).as("its lease is over")
+        assertThat(firstsIntents.creating(encounter, "h", null, task, AT.plusSeconds(61))).as("its lease is over")
                 .isEqualTo(EhrResources.Intent.TASK_NOT_HELD);
         assertThat(second.claim(task, AT.plusSeconds(61), AT.plusSeconds(121))).as("taken over").isTrue();
-        assertThat(firstsIntents.creating(encounter, "h", task, AT.plusSeconds(62))).as("another writer holds it")
+        assertThat(firstsIntents.creating(encounter, "h", null, task, AT.plusSeconds(62))).as("another writer holds it")
                 .isEqualTo(EhrResources.Intent.TASK_NOT_HELD);
         assertThat(firstsIntents.find(encounter)).isEmpty();
 
         EhrResources secondsIntents = new EhrResources(jdbc, new DataSourceTransactionManager(ds), second);
-        assertThat(secondsIntents.creating(encounter, "h", task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
-        assertThat(secondsIntents.creating(vital, "h2", task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
+        assertThat(secondsIntents.creating(encounter, "h", null, task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
+        assertThat(secondsIntents.creating(vital, "h2", null, task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
         secondsIntents.uncertain(vital, AT.plusSeconds(63));
         assertThat(second.markUncertain(task, 1, "uncertain: the answer was lost", AT.plusSeconds(63))).isTrue();
         assertThat(second.countsByStatus("north")).containsEntry("uncertain", 1);

@@ -263,10 +263,12 @@ class EhrCheckTest {
         assertThat(plan.path("MedicationAdministration").path("source").asText()).isEqualTo("statement");
         List<String> problems = texts(check.path("problems"));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("MedicationAdministration: not accepted by this EHR"));
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("Observation: no identifier search"));
-        // create-update is built: Observation is written, so only the others are named as not written yet.
-        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("this version does not write with Patient=create-patch")
-                .doesNotContain("Observation="));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("Observation: no identifier search")
+                .contains("it is looked up by patient and date instead"));
+        // create-update and create-patch are built: Patient, Encounter and Observation are written, so only
+        // the types this EHR takes no create of are named as not written yet.
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("this version does not write with MedicationAdministration=none")
+                .doesNotContain("Observation=").doesNotContain("create-patch"));
         assertThat(texts(plan.path("MedicationAdministration").path("problems")))
                 .anySatisfy(p -> assertThat(p).startsWith("MedicationAdministration: not accepted by this EHR"));
         assertThat(check.path("writeMode").asText()).isEqualTo("per-resource");

@@ -13,7 +13,25 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import ca.uhn.fhir.jpa.patch.JsonPatchUtils;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.util.FhirTerser;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Date;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +45,18 @@ import org.hl7.fhir.r4.model.Resource;
  * stores what is POSTed under an id it gives (201, {@code Location .../Type/id/_history/1},
  * {@code ETag W/"1"}), takes {@code PUT Type/id} only with the current version in
  * {@code If-Match} (none: 412, as Oracle Health; stale: {@link #conflictStatus}, 409 as HAPI or
- * 412 as the spec), reads ({@code GET Type/id}) and searches by identifier. A conditional write
- * of such a type is refused (405). Faults: the answer to the next POST lost after the resource was
- * stored ({@link #loseNextPostAnswer}), a POST failing before it is stored
- * ({@link #failNextPostUnstored}), a change made in the EHR by someone else ({@link #editedInTheEhr}).
- * {@link #postsOf} counts the POSTs per identifier; {@link #held} the resources held per identifier.
+ * 412 as the spec), reads ({@code GET Type/id}) and searches by identifier, or by patient
+ * ({@code patient}/{@code subject}), {@code code} and time ({@code date}, {@code effective-time},
+ * with {@code ge}/{@code le} prefixes). A conditional write of such a type is refused (405).
+ * Types made {@link #patchOnly} (Oracle Health's Patient and Encounter) refuse PUT (405) and take
+ * {@code PATCH Type/id} with a JSON Patch ({@code application/json-patch+json}) and the same
+ * If-Match rule, applied as HAPI's server applies one (a failed {@code test}: 422). Like Oracle
+ * Health, it may add to what is created ({@link #addsOnCreate}) and not keep the bridge's
+ * identifiers ({@link #dropsIdentifiers}). Faults: the answer to the next POST lost after the
+ * resource was stored ({@link #loseNextPostAnswer}), a POST failing before it is stored
+ * ({@link #failNextPostUnstored}), a change made in the EHR by someone else ({@link #editedInTheEhr},
+ * {@link #changedInTheEhr}). {@link #postsOf} counts the POSTs per identifier; {@link #held} the
+ * resources held per identifier, {@link #count} per type.
  */
 public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
 
@@ -44,6 +69,9 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
     private volatile String loseNextPostAnswer;
     private volatile int failNextPostUnstored;
     private volatile int conflictStatus = 412;
+    private final Set<String> patchOnly = ConcurrentHashMap.newKeySet();
+    private final Set<String> dropsIdentifiers = ConcurrentHashMap.newKeySet();
+    private final Map<String, Consumer<Resource>> addsOnCreate = new ConcurrentHashMap<>();
 
     @Override
     public String getName() {
@@ -75,16 +103,47 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
         conflictStatus = status;
     }
 
+    /** Later versions of this type only by PATCH (PUT: 405), as Oracle Health's Patient and Encounter. */
+    public void patchOnly(String type) {
+        patchOnly.add(type);
+    }
+
+    /** Resources of this type are stored without the identifiers they were sent with. */
+    public void dropsIdentifiers(String type) {
+        dropsIdentifiers.add(type);
+    }
+
+    /** What the EHR adds of its own to a resource of this type it creates (its own identifier, say). */
+    public void addsOnCreate(String type, Consumer<Resource> addition) {
+        addsOnCreate.put(type, addition);
+    }
+
     /** Someone changes the resource in the EHR: a new version the bridge has not seen. */
     public synchronized void editedInTheEhr(String reference) {
+        changedInTheEhr(reference, r -> { });
+    }
+
+    /** Someone changes the resource in the EHR ({@code change}): a new version the bridge has not seen. */
+    public synchronized void changedInTheEhr(String reference, Consumer<Resource> change) {
         Resource r = byReference.get(reference);
+        change.accept(r);
         int version = Integer.parseInt(r.getMeta().getVersionId()) + 1;
         r.getMeta().setVersionId(String.valueOf(version));
     }
 
+    /** The references ({@code Type/id}) of the resources of this type the EHR holds, oldest first. */
+    public synchronized List<String> storedOfType(String type) {
+        return byReference.keySet().stream().filter(ref -> ref.startsWith(type + "/")).toList();
+    }
+
+    /** How many resources of this type the EHR holds. */
+    public synchronized int count(String type) {
+        return (int) byReference.keySet().stream().filter(ref -> ref.startsWith(type + "/")).count();
+    }
+
     /** The EHR holds this resource as if a POST had reached it (its answer never reached anyone). */
     public synchronized String storedBehindTheBridgesBack(Resource resource) {
-        return store(resource.copy());
+        return store(kept(resource.copy()));
     }
 
     public synchronized void delete(String reference) {
@@ -132,14 +191,19 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
                 failNextPostUnstored--;
                 return status(503);
             }
-            String reference = store(resource);
+            Consumer<Resource> addition = addsOnCreate.get(type);
+            if (addition != null) {
+                addition.accept(resource);
+            }
+            String reference = store(kept(resource));
             if (type.equals(loseNextPostAnswer)) {
                 loseNextPostAnswer = null;
                 return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
             }
             return answer(201, reference, request);
         }
-        if ("PUT".equals(method) && parts.length == 2 && !conditional) {
+        boolean versioned = "PUT".equals(method) && !patchOnly.contains(type) || "PATCH".equals(method) && patchOnly.contains(type);
+        if (versioned && parts.length == 2 && !conditional) {
             String reference = type + "/" + parts[1];
             Resource held = byReference.get(reference);
             if (held == null) {
@@ -152,10 +216,22 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
             if (!expected.equals(request.getHeader("If-Match"))) {
                 return status(conflictStatus);
             }
-            Resource resource = (Resource) json.parseResource(request.getBodyAsString());
+            Resource resource;
+            if ("PATCH".equals(method)) {
+                if (!request.getHeader("Content-Type").startsWith("application/json-patch+json")) {
+                    return status(415);
+                }
+                try {
+                    resource = JsonPatchUtils.apply(fhir, held.copy(), request.getBodyAsString());
+                } catch (BaseServerResponseException failed) {
+                    return outcome(422, failed.getMessage());
+                }
+            } else {
+                resource = (Resource) json.parseResource(request.getBodyAsString());
+            }
             resource.setId(parts[1]);
             resource.getMeta().setVersionId(String.valueOf(Integer.parseInt(held.getMeta().getVersionId()) + 1));
-            byReference.put(reference, resource);
+            byReference.put(reference, kept(resource));
             return answer(200, reference, request);
         }
         if ("GET".equals(method) && parts.length == 2) {
@@ -164,7 +240,6 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
         }
         if ("GET".equals(method) && parts.length == 1 && request.queryParameter("identifier").isPresent()) {
             String[] token = request.queryParameter("identifier").firstValue().split("\\|", 2);
-            Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
             List<Resource> found = new ArrayList<>();
             byReference.forEach((ref, r) -> {
                 if (ref.startsWith(type + "/") && identifiers(r).stream()
@@ -172,13 +247,92 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
                     found.add(r);
                 }
             });
-            bundle.setTotal(found.size());
-            found.forEach(r -> bundle.addEntry().setResource(r).getSearch().setMode(Bundle.SearchEntryMode.MATCH));
-            return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
-                    .withHeader("Content-Type", "application/fhir+json").withBody(json.encodeResourceToString(bundle)).build();
+            return searchset(found);
+        }
+        if ("GET".equals(method) && parts.length == 1) {
+            return searchset(byContent(type, request));
         }
         // No conditional writes, no transactions here.
         return status(405);
+    }
+
+    /** Patient, code and time, as an EHR without identifier search answers them. */
+    private List<Resource> byContent(String type, Request request) {
+        List<Resource> found = new ArrayList<>();
+        Optional<String> patient = param(request, "patient").or(() -> param(request, "subject"));
+        List<String> times = request.queryParameter("date").isPresent() ? request.queryParameter("date").values()
+                : request.queryParameter("effective-time").isPresent() ? request.queryParameter("effective-time").values() : List.of();
+        Optional<String> code = param(request, "code");
+        byReference.forEach((ref, r) -> {
+            if (!ref.startsWith(type + "/")) {
+                return;
+            }
+            Base resource = r;
+            boolean matches = patient.map(p -> p.equals(first(resource, "subject.reference"))).orElse(true)
+                    && code.map(c -> terser().getValues(resource, "code.coding", Coding.class).stream()
+                            .anyMatch(x -> c.equals(x.getSystem() + "|" + x.getCode()))).orElse(true)
+                    && times.stream().allMatch(t -> timeMatches(resource, t));
+            if (matches) {
+                found.add(r);
+            }
+        });
+        return found;
+    }
+
+    private static boolean timeMatches(Base resource, String searched) {
+        String prefix = searched.length() > 2 && Character.isLetter(searched.charAt(0)) ? searched.substring(0, 2) : "eq";
+        Instant value = Instant.from(DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(prefix.equals("eq") ? searched : searched.substring(2)));
+        Date held = resource instanceof Encounter e ? e.getPeriod().getStart()
+                : resource instanceof Observation o && o.hasEffectiveDateTimeType() ? o.getEffectiveDateTimeType().getValue()
+                : resource instanceof MedicationAdministration m && m.hasEffectiveDateTimeType()
+                        ? m.getEffectiveDateTimeType().getValue() : null;
+        if (held == null) {
+            return false;
+        }
+        Instant at = held.toInstant().truncatedTo(ChronoUnit.SECONDS);
+        return switch (prefix) {
+            case "ge" -> !at.isBefore(value);
+            case "le" -> !at.isAfter(value);
+            default -> at.equals(value);
+        };
+    }
+
+    private String first(Base resource, String path) {
+        return terser().getValues(resource, path, PrimitiveType.class).stream().findFirst()
+                .map(PrimitiveType::getValueAsString).orElse(null);
+    }
+
+    private FhirTerser terser() {
+        return fhir.newTerser();
+    }
+
+    private static Optional<String> param(Request request, String name) {
+        return request.queryParameter(name).isPresent() ? Optional.of(request.queryParameter(name).firstValue()) : Optional.empty();
+    }
+
+    private ResponseDefinition searchset(List<Resource> found) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
+        bundle.setTotal(found.size());
+        found.forEach(r -> bundle.addEntry().setResource(r).getSearch().setMode(Bundle.SearchEntryMode.MATCH));
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                .withHeader("Content-Type", "application/fhir+json").withBody(fhir.newJsonParser().encodeResourceToString(bundle))
+                .build();
+    }
+
+    /** What the EHR keeps of a resource it stores. */
+    private Resource kept(Resource resource) {
+        if (dropsIdentifiers.contains(resource.fhirType())) {
+            identifiers(resource).clear();
+        }
+        return resource;
+    }
+
+    private ResponseDefinition outcome(int status, String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(OperationOutcome.IssueType.PROCESSING)
+                .setDiagnostics(diagnostics);
+        return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/fhir+json")
+                .withBody(fhir.newJsonParser().encodeResourceToString(outcome)).build();
     }
 
     private String store(Resource resource) {

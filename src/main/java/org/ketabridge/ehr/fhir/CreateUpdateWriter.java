@@ -1,8 +1,6 @@
 package org.ketabridge.ehr.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
+import org.ketabridge.config.WriteStrategy;
 import org.ketabridge.db.EhrResources;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.WriteResult;
@@ -24,15 +21,20 @@ import org.ketabridge.ehr.auth.EhrTokenUnavailableException;
 import org.ketabridge.mapping.MappedResource;
 
 /**
- * Writes one resource to an EHR without conditional writes (strategy {@code create-update}, issue
- * 13): created by a plain POST once, recorded in the intent log ({@code db/EhrResources}) before it
- * is sent, and updated by {@code PUT Type/id} with {@code If-Match} from then on; a create whose
- * answer was lost is looked up, never posted blindly again.
+ * Writes one resource to an EHR without conditional writes (issue 13): created by a plain POST
+ * once, recorded in the intent log ({@code db/EhrResources}) before it is sent, and changed with
+ * {@code If-Match} from then on ({@link VersionedChange}): strategy {@code create-update} by
+ * {@code PUT Type/id}, {@code create-patch} (an EHR that takes no PUT: Oracle Health's Patient and
+ * Encounter) by {@code PATCH Type/id} with a JSON Patch of what changed since the body last sent
+ * ({@link ChangePatch}). A create whose answer was lost is looked up ({@link LostCreateLookup}),
+ * never posted blindly again. Both strategies share all of it but how a later version is sent.
  */
 final class CreateUpdateWriter {
 
-    /** How many times a versioned update is sent again after a version conflict (409/412) and a re-read. */
-    static final int VERSION_CONFLICT_RESENDS = 3;
+    /** How many times a versioned change is sent again after a version conflict (409/412) and a re-read. */
+    static final int VERSION_CONFLICT_RESENDS = VersionedChange.VERSION_CONFLICT_RESENDS;
+
+    static final String JSON_PATCH = "application/json-patch+json";
 
     private final String clinicId;
     private final EhrExchange exchange;
@@ -43,10 +45,12 @@ final class CreateUpdateWriter {
     private final Clock clock;
     private final Duration settle;
     private final Function<String, Optional<WritePlan.TypePlan>> plans;
+    private final LostCreateLookup lookup;
+    private final VersionedChange versioned;
 
     /**
      * @param settle how long after a create was sent it may be looked up (see {@link FhirEhrClient#settle()})
-     * @param plans  the clinic's plan of a resource type (whether it may be searched by identifier)
+     * @param plans  the clinic's plan of a resource type (what it may be searched by)
      */
     CreateUpdateWriter(String clinicId, EhrExchange exchange, EhrAnswers answers, FhirContext fhir, EhrResources intents,
                        Clock clock, Duration settle, Function<String, Optional<WritePlan.TypePlan>> plans) {
@@ -58,6 +62,8 @@ final class CreateUpdateWriter {
         this.clock = clock;
         this.settle = settle;
         this.plans = plans;
+        this.lookup = new LostCreateLookup(exchange, answers);
+        this.versioned = new VersionedChange(exchange, answers);
     }
 
     private EhrResources.Key intentKey(MappedResource r) {
@@ -66,12 +72,12 @@ final class CreateUpdateWriter {
     }
 
     /**
-     * One resource of a create-update type. Known to the intent log as CREATED: updated to its
-     * EHR id with {@code If-Match} (nothing sent when the body is the one last sent). Known as
-     * CREATING or UNCERTAIN (a crash, or a lost answer to its POST): looked up by identifier
-     * first, never posted blindly again. Unknown: recorded as CREATING (committed), then POSTed.
+     * One resource of a create-update or create-patch type ({@code strategy}). Known to the intent
+     * log as CREATED: changed at its EHR id with {@code If-Match} (nothing sent when the body is the
+     * one last sent). Known as CREATING or UNCERTAIN (a crash, or a lost answer to its POST): looked
+     * up first, never posted blindly again. Unknown: recorded as CREATING (committed), then POSTed.
      */
-    ResourceWrite write(MappedResource r, Long taskId) {
+    ResourceWrite write(MappedResource r, Long taskId, WriteStrategy strategy) {
         EhrResources.Key key = intentKey(r);
         Resource body = r.resource().copy();
         body.setId((String) null);
@@ -88,21 +94,27 @@ final class CreateUpdateWriter {
         if (entry.isEmpty()) {
             return create(r, key, json, hash, taskId);
         }
-        return update(r, key, entry.get(), body, hash, taskId);
+        return strategy == WriteStrategy.CREATE_PATCH
+                ? patch(r, key, entry.get(), json, hash, taskId)
+                : update(r, key, entry.get(), body, json, hash, taskId);
     }
 
     /**
-     * A create of this resource may have reached the EHR without the bridge learning its id. With
-     * the identifier search the plan declares for the type: one match is adopted, none means the
-     * create never arrived (the row goes, it is created again), several are duplicates (alarm).
-     * Without it the resource is not created again: the record is dead-lettered saying so.
-     * Returns null when the write goes on.
+     * A create of this resource may have reached the EHR without the bridge learning its id. Looked
+     * up once it has settled, by identifier or by content ({@link LostCreateLookup}): one match is
+     * adopted, none means the create never arrived (the row goes, it is created again), several
+     * are duplicates (alarm). When no search can tell, the resource is not created again:
+     * {@link #cannotTell}. Returns null when the write goes on.
      */
     private ResourceWrite resolveUncertain(MappedResource r, EhrResources.Key key, EhrResources.Entry entry, Long taskId) {
         String type = r.resourceType();
-        boolean searchable = !r.writtenById() && plans.apply(type).map(WritePlan.TypePlan::identifierSearch).orElse(false);
-        if (!searchable) {
-            return ResourceWrite.stop(cannotTell(type));
+        // The body whose create was lost is what the EHR may hold (this task may carry a later version).
+        Resource sent = entry.sentBody() == null ? r.resource() : (Resource) fhir.newJsonParser().parseResource(entry.sentBody());
+        Optional<WritePlan.TypePlan> plan = plans.apply(type);
+        String system = r.writtenById() ? null : r.identifierSystem();
+        Optional<String> unsearchable = LostCreateLookup.unsearchable(sent, system, plan);
+        if (unsearchable.isPresent()) {
+            return cannotTell(type, unsearchable.get());
         }
         // Not at once: the create may still be arriving. An EHR, or a proxy before it, that commits after
         // the bridge stopped waiting would not show it yet, and a lookup finding none would create it again.
@@ -113,46 +125,38 @@ final class CreateUpdateWriter {
                     + " (its answer was lost): looked up " + settle.toSeconds() + " s after it was sent, not before",
                     Duration.between(now, lookUpFrom));
         }
-        String token = r.identifierSystem() + "|" + r.identifierValue();
-        HttpResponse<String> found = exchange.send(exchange.request(exchange.at(type + "?identifier="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&_count=2")).GET(), answers);
-        if (found.statusCode() == 429) {
-            return ResourceWrite.stop(WriteResult.throttled(EhrAnswers.retryAfter(found).orElse(null)));
+        LostCreateLookup.Finding finding = lookup.find(sent, system, r.identifierValue(), plan);
+        switch (finding.kind()) {
+            case STOPPED:
+                return ResourceWrite.stop(finding.stop());
+            case CANNOT_TELL:
+                return cannotTell(type, finding.why());
+            case NONE:
+                // The lookup is the proof: the lost create never got there.
+                intents.forget(key);
+                return null;
+            case SEVERAL:
+                return ResourceWrite.stop(WriteResult.duplicates("EHR holds duplicates: " + finding.count() + " " + type
+                        + " resources match the one the bridge created (its answer was lost)",
+                        new WriteResult.Duplicates(type, r.placeholder())));
+            default:
+                Resource match = finding.match();
+                // Adopted: the body it holds is the one whose create was lost (same hash: not sent again).
+                intents.created(key, match.getIdElement().getIdPart(), EhrAnswers.versionOf(match), entry.sentHash(),
+                        entry.sentBody(), taskId, clock.instant());
+                return null;
         }
-        if (!EhrAnswers.isSuccess(found.statusCode())) {
-            return ResourceWrite.stop(answers.refused(found));
-        }
-        Bundle bundle = answers.parse(found, Bundle.class);
-        if (bundle == null) {
-            throw new EhrUnavailableException("EHR answered the search for a " + type + " by identifier with no Bundle", null);
-        }
-        List<Resource> matches = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(m -> m != null && type.equals(m.fhirType())).toList();
-        if (matches.isEmpty()) {
-            // The lookup is the proof: the lost create never got there.
-            intents.forget(key);
-            return null;
-        }
-        if (matches.size() > 1 || bundle.hasTotal() && bundle.getTotal() > 1) {
-            return ResourceWrite.stop(WriteResult.duplicates("EHR holds duplicates: " + Math.max(matches.size(), bundle.getTotal())
-                    + " " + type + " resources carry the identifier of one the bridge created (its answer was lost)",
-                    new WriteResult.Duplicates(type, r.placeholder())));
-        }
-        Resource match = matches.get(0);
-        // Adopted: the body it holds is the one whose create was lost (same hash: not sent again).
-        intents.created(key, match.getIdElement().getIdPart(), EhrAnswers.versionOf(match), entry.sentHash(), taskId,
-                clock.instant());
-        return null;
     }
 
     /**
-     * The EHR may hold the resource and nothing can tell: the record waits for clinic IT (task
-     * state UNCERTAIN), never created blindly again.
+     * The create of this record's resource may have reached the EHR, and no search can tell
+     * ({@code why}: what the EHR lacks, or what a candidate left unconfirmed): it is not created
+     * again, and the record waits for clinic IT (task state UNCERTAIN) to say what the EHR holds.
      */
-    private static WriteResult cannotTell(String type) {
-        return WriteResult.uncertain("the answer to the bridge's create of this record's " + type + " was lost, so the"
-                + " EHR may hold it already, and this EHR declares no search for " + type + " to find it by: not created"
-                + " again. Check the EHR for it, then settle the task: in the EHR (with its id) or not");
+    private static ResourceWrite cannotTell(String type, String why) {
+        return ResourceWrite.stop(WriteResult.uncertain("the answer to the bridge's create of this record's " + type
+                + " was lost, so the EHR may hold it already, and " + why + ": not created again. Check the EHR for it,"
+                + " then settle the task: in the EHR (with its id) or not"));
     }
 
     /**
@@ -162,7 +166,7 @@ final class CreateUpdateWriter {
      */
     private ResourceWrite create(MappedResource r, EhrResources.Key key, String json, String hash, Long taskId) {
         String type = r.resourceType();
-        switch (intents.creating(key, hash, taskId, clock.instant())) {
+        switch (intents.creating(key, hash, json, taskId, clock.instant())) {
             case ALREADY_RECORDED -> throw new EhrUnavailableException("another writer is creating this " + type
                     + " in the EHR now", null);
             case TASK_NOT_HELD -> throw new EhrUnavailableException("this process no longer holds the task (its claim ran"
@@ -196,71 +200,61 @@ final class CreateUpdateWriter {
             intents.uncertain(key, clock.instant());
             throw new EhrUnavailableException("EHR stored the " + type + " but did not say its id", null);
         }
-        intents.created(key, created.id(), created.version(), hash, taskId, clock.instant());
+        intents.created(key, created.id(), created.version(), hash, json, taskId, clock.instant());
         return ResourceWrite.at(type + "/" + created.id());
     }
 
-    /**
-     * {@code PUT [base]/Type/id} with {@code If-Match: W/"n"} (built here: HAPI's client sends the
-     * strong form). A version conflict (409 or 412 to a request that carried If-Match; a 412 to
-     * one without says it is required) re-reads the resource's version and sends the same body
-     * again, at most {@link #VERSION_CONFLICT_RESENDS} times, then the task is tried later. 404 or
-     * 410: the EHR no longer holds it, and it is not created again silently.
-     */
-    private ResourceWrite update(MappedResource r, EhrResources.Key key, EhrResources.Entry entry, Resource body, String hash,
-                                 Long taskId) {
+    /** {@code PUT [base]/Type/id} with the whole body, versioned ({@link VersionedChange}). */
+    private ResourceWrite update(MappedResource r, EhrResources.Key key, EhrResources.Entry entry, Resource body, String json,
+                                 String hash, Long taskId) {
         String reference = r.resourceType() + "/" + entry.ehrId();
         if (hash.equals(entry.sentHash())) {
             return ResourceWrite.at(reference);
         }
         body.setId(entry.ehrId());
-        String json = fhir.newJsonParser().encodeResourceToString(body);
-        String version = entry.ehrVersion();
-        URI uri = exchange.at(reference);
-        for (int resends = 0; ; resends++) {
-            HttpRequest.Builder put = exchange.request(uri).PUT(HttpRequest.BodyPublishers.ofString(json));
-            if (version != null) {
-                put.header("If-Match", "W/\"" + version + "\"");
-            }
-            HttpResponse<String> response = exchange.answer(put);
-            int status = response.statusCode();
-            if (status == 412 || status == 409 && version != null) {
-                if (resends >= VERSION_CONFLICT_RESENDS) {
-                    throw new EhrUnavailableException("EHR answered " + status + " to " + (resends + 1) + " versioned updates of "
-                            + reference + " in a row (its version kept changing): tried again later", null);
-                }
-                HttpResponse<String> current = exchange.send(exchange.request(uri).GET(), answers);
-                if (current.statusCode() == 404 || current.statusCode() == 410) {
-                    return ResourceWrite.stop(gone(reference, current.statusCode()));
-                }
-                if (!EhrAnswers.isSuccess(current.statusCode())) {
-                    return ResourceWrite.stop(answers.refused(current));
-                }
-                version = answers.idAndVersion(current, r.resourceType()).version();
-                continue;
-            }
-            if (status == 404 || status == 410) {
-                return ResourceWrite.stop(gone(reference, status));
-            }
-            if (status >= 500 || status == 408 || status == 409) {
-                throw new EhrUnavailableException("EHR answered " + status + answers.summary(response),
-                        EhrAnswers.retryAfter(response).orElse(null));
-            }
-            if (status == 429) {
-                return ResourceWrite.stop(WriteResult.throttled(EhrAnswers.retryAfter(response).orElse(null)));
-            }
-            if (!EhrAnswers.isSuccess(status)) {
-                return ResourceWrite.stop(answers.refused(response));
-            }
-            intents.created(key, entry.ehrId(), answers.idAndVersion(response, r.resourceType()).version(), hash, taskId,
-                    clock.instant());
-            return ResourceWrite.at(reference);
-        }
+        String withId = fhir.newJsonParser().encodeResourceToString(body);
+        VersionedChange.Sent sent = versioned.send(reference, entry.ehrVersion(),
+                () -> exchange.request(exchange.at(reference)).PUT(HttpRequest.BodyPublishers.ofString(withId)), "update");
+        return changed(key, entry, reference, sent, hash, json, taskId);
     }
 
-    private static WriteResult gone(String reference, int status) {
-        return WriteResult.refused("EHR no longer holds " + reference + " (it answered " + status + " to its update);"
-                + " the bridge does not create it again by itself: check the EHR, then replay the record");
+    /**
+     * {@code PATCH [base]/Type/id} with a JSON Patch ({@code application/json-patch+json}) of what
+     * changed between the body last sent and this one ({@link ChangePatch}), versioned
+     * ({@link VersionedChange}). Without the body last sent (a row from before it was kept) the
+     * bridge cannot tell what it owns in the EHR's resource: refused, saying so.
+     */
+    private ResourceWrite patch(MappedResource r, EhrResources.Key key, EhrResources.Entry entry, String json, String hash,
+                                Long taskId) {
+        String reference = r.resourceType() + "/" + entry.ehrId();
+        if (hash.equals(entry.sentHash())) {
+            return ResourceWrite.at(reference);
+        }
+        if (entry.sentBody() == null) {
+            return ResourceWrite.stop(WriteResult.refused("cannot patch " + reference + ": the body the bridge last sent of it"
+                    + " is not known (sent before this version kept it), so the bridge cannot tell what it owns in the EHR's"
+                    + " copy; change it in the EHR by hand, or have it removed there and the record replayed"));
+        }
+        String patch = ChangePatch.between(entry.sentBody(), json).toString();
+        if ("[]".equals(patch)) {
+            // The same resource, encoded otherwise: nothing to send, the new body is the one last sent.
+            intents.created(key, entry.ehrId(), entry.ehrVersion(), hash, json, taskId, clock.instant());
+            return ResourceWrite.at(reference);
+        }
+        VersionedChange.Sent sent = versioned.send(reference, entry.ehrVersion(),
+                () -> exchange.request(exchange.at(reference)).method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
+                        .setHeader("Content-Type", JSON_PATCH + "; charset=utf-8"), "patch");
+        return changed(key, entry, reference, sent, hash, json, taskId);
+    }
+
+    /** The EHR took the change (recorded: its new version, the body now last sent), or the stop it came to. */
+    private ResourceWrite changed(EhrResources.Key key, EhrResources.Entry entry, String reference, VersionedChange.Sent sent,
+                                  String hash, String json, Long taskId) {
+        if (sent.stop() != null) {
+            return ResourceWrite.stop(sent.stop());
+        }
+        intents.created(key, entry.ehrId(), sent.version(), hash, json, taskId, clock.instant());
+        return ResourceWrite.at(reference);
     }
 
     private static String sha256(String text) {

@@ -399,7 +399,9 @@ public class EhrConnectionCheck {
                 });
             }
             if (creates(s) && plan.statementRead() && !p.identifierSearch()) {
-                mine.add(type + ": no identifier search (a create whose answer was lost cannot be looked up by its identifier)");
+                mine.add(type + ": no identifier search (a create whose answer was lost cannot be looked up by its identifier"
+                        + (SameRecord.declared(type, p) ? "; it is looked up by patient and date instead, and judged by its content)"
+                                : ", and this EHR declares no search by patient and date for it either)"));
             }
             if (s == WriteStrategy.CREATE_ONLY) {
                 mine.add(type + ": create only (this EHR declares neither update nor patch for it: a later version of a"

@@ -34,10 +34,11 @@ import org.ketabridge.mapping.MappedResource;
  * Writes mapped records to one clinic's FHIR R4 EHR, every write conditional on the resource's
  * identifier ({@code PUT Type?identifier=system|value}): create when absent, new version when
  * present, so a retry after any failure can never make a second resource. A type the clinic's
- * plan writes {@code create-update} (an EHR without conditional writes, issue 13) is created by a
- * plain POST once, recorded in the intent log ({@code db/EhrResources}) before it is sent, and
- * updated by {@code PUT Type/id} with {@code If-Match} from then on; a create whose answer was lost
- * is looked up, never posted blindly again.
+ * plan writes {@code create-update} or {@code create-patch} (an EHR without conditional writes,
+ * issue 13) is created by a plain POST once, recorded in the intent log ({@code db/EhrResources})
+ * before it is sent, and changed by {@code PUT Type/id} or by a JSON Patch with {@code If-Match}
+ * from then on; a create whose answer was lost is looked up, never posted blindly again
+ * ({@link CreateUpdateWriter}).
  *
  * <p>Built on the JDK's HttpClient rather than HAPI's generic client: the bridge needs the raw
  * status and Retry-After of every answer, per-clinic timeouts, and no hidden retries (Apache
@@ -51,7 +52,7 @@ public class FhirEhrClient {
     private final EhrPlans plans;
     private final EhrExchange exchange;
     private final EhrAnswers answers;
-    // Create-update (issue 13): null when there is no intent log to write it with.
+    // Create-update and create-patch (issue 13): null when there is no intent log to write them with.
     private final CreateUpdateWriter createUpdate;
 
     /** With the connection's fixed Authorization header (basic, bearer), if any. */
@@ -65,8 +66,8 @@ public class FhirEhrClient {
     }
 
     /**
-     * @param intents the intent log the {@code create-update} strategy needs (issue 13); null: a type the
-     *                plan says {@code create-update} for is written as today (conditional PUT)
+     * @param intents the intent log the {@code create-update} and {@code create-patch} strategies need
+     *                (issue 13); null: a type the plan says either for is written as today (conditional PUT)
      */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
                          EhrResources intents) {
@@ -93,7 +94,7 @@ public class FhirEhrClient {
     /** @param taskId the sync task writing it (recorded in the intent log of create-update), or null */
     public WriteResult write(MappedRecord record, Long taskId) {
         try {
-            // Create-update (issue 13): a record with a type planned create-update is written per resource.
+            // Issue 13: a record with a type planned create-update or create-patch is written per resource.
             return writeMode() == WriteMode.TRANSACTION && !anyCreateUpdate(record)
                     ? writeTransaction(record) : writePerResource(record, taskId);
         } catch (EhrTokenUnavailableException e) {
@@ -162,9 +163,10 @@ public class FhirEhrClient {
         Map<String, String> placeholders = new HashMap<>();
         for (MappedResource r : record.resources()) {
             rewriteReferences(r.resource(), placeholders);
-            if (createUpdate(r)) {
-                // Create-update (issue 13): POST once, then PUT Type/id with If-Match; the EHR's id kept in the intent log.
-                ResourceWrite step = createUpdate.write(r, taskId);
+            Optional<WriteStrategy> createdOnce = createdOnce(r);
+            if (createdOnce.isPresent()) {
+                // Issue 13: POST once, then PUT or PATCH Type/id with If-Match; the EHR's id kept in the intent log.
+                ResourceWrite step = createUpdate.write(r, taskId, createdOnce.get());
                 if (step.stop() != null) {
                     return step.stop();
                 }
@@ -244,13 +246,20 @@ public class FhirEhrClient {
         return plans == null ? Optional.empty() : plans.of(clinic.id()).map(p -> p.of(resourceType));
     }
 
-    /** Whether the plan says create-update for the resource's type (and the intent log it needs is there). */
-    private boolean createUpdate(MappedResource r) {
-        return createUpdate != null && typePlan(r.resourceType()).map(p -> p.strategy() == WriteStrategy.CREATE_UPDATE).orElse(false);
+    /**
+     * Create-update or create-patch, when the plan says either for the resource's type (and the
+     * intent log they need is there); empty: written by a conditional PUT.
+     */
+    private Optional<WriteStrategy> createdOnce(MappedResource r) {
+        if (createUpdate == null) {
+            return Optional.empty();
+        }
+        return typePlan(r.resourceType()).map(WritePlan.TypePlan::strategy)
+                .filter(s -> s == WriteStrategy.CREATE_UPDATE || s == WriteStrategy.CREATE_PATCH);
     }
 
     private boolean anyCreateUpdate(MappedRecord record) {
-        return record.resources().stream().anyMatch(this::createUpdate);
+        return record.resources().stream().anyMatch(r -> createdOnce(r).isPresent());
     }
 
     /**

@@ -44,9 +44,10 @@ import org.ketabridge.config.WriteStrategy;
  * </ul>
  *
  * {@link #writeMode()} is what this version writes with: {@code transaction} when every type is
- * {@code transaction}, else {@code per-resource} (within which a {@code create-update} type is
- * created by POST and updated with If-Match: {@code FhirEhrClient}). Strategies other than those
- * three are planned and reported ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
+ * {@code transaction}, else {@code per-resource} (within which a {@code create-update} or
+ * {@code create-patch} type is created by POST and changed with If-Match, by PUT or by JSON Patch:
+ * {@code CreateUpdateWriter}). Strategies other than those four are planned and reported
+ * ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
  * configuration (Patient); the statement never makes it.
  */
 public record WritePlan(
@@ -70,11 +71,30 @@ public record WritePlan(
 
     /**
      * One type's plan. {@code ifMatch}: the statement says updates must name the version they
-     * replace ({@code versioning: versioned-update}); {@code identifierSearch}: it declares the
-     * {@code identifier} search parameter for the type (a create whose answer was lost can be looked
-     * up by it). Both false when the statement was not read.
+     * replace ({@code versioning: versioned-update}); {@code searchParams}: the search parameters it
+     * declares for the type (by name: {@code identifier}, {@code patient}, {@code code}, {@code date},
+     * ...), by which a create whose answer was lost is looked up ({@link #identifierSearch()}, else
+     * {@code LostCreateSearch}). Empty and false when the statement was not read.
      */
-    public record TypePlan(WriteStrategy strategy, Source source, boolean ifMatch, boolean identifierSearch) {
+    public record TypePlan(WriteStrategy strategy, Source source, boolean ifMatch, Set<String> searchParams) {
+
+        public TypePlan {
+            searchParams = Set.copyOf(searchParams);
+        }
+
+        /** With or without the {@code identifier} search parameter, and no other. */
+        public TypePlan(WriteStrategy strategy, Source source, boolean ifMatch, boolean identifierSearch) {
+            this(strategy, source, ifMatch, identifierSearch ? Set.of("identifier") : Set.of());
+        }
+
+        /** The statement declares the {@code identifier} search parameter for the type. */
+        public boolean identifierSearch() {
+            return searchParams.contains("identifier");
+        }
+
+        public boolean searches(String param) {
+            return searchParams.contains(param);
+        }
     }
 
     public WritePlan {
@@ -94,8 +114,10 @@ public record WritePlan(
         for (String type : EhrResourceTypes.WRITTEN) {
             Optional<CapabilityStatementRestResourceComponent> declared = server.flatMap(rest -> resource(rest, type));
             boolean ifMatch = declared.map(r -> r.getVersioning() == ResourceVersionPolicy.VERSIONEDUPDATE).orElse(false);
-            boolean identifierSearch = declared.map(r -> r.getSearchParam().stream()
-                    .anyMatch(p -> "identifier".equals(p.getName()))).orElse(false);
+            Set<String> searchParams = declared.map(r -> r.getSearchParam().stream()
+                    .map(CapabilityStatement.CapabilityStatementRestResourceSearchParamComponent::getName)
+                    .filter(name -> name != null && !name.isBlank())
+                    .collect(Collectors.toSet())).orElse(Set.of());
             WriteStrategy strategy;
             Source source;
             if (overrides.containsKey(type)) {
@@ -114,13 +136,13 @@ public record WritePlan(
                 strategy = declared.map(r -> fromStatement(type, r)).orElse(WriteStrategy.NONE);
                 source = Source.STATEMENT;
             }
-            byType.put(type, new TypePlan(strategy, source, ifMatch, identifierSearch));
+            byType.put(type, new TypePlan(strategy, source, ifMatch, searchParams));
         }
         if (ehr.writeMode() == WriteMode.AUTO && server.isPresent() && declaresTransaction(server.get())
                 && byType.values().stream().allMatch(p -> p.strategy() == WriteStrategy.CONDITIONAL_UPDATE
                         || p.strategy() == WriteStrategy.TRANSACTION)) {
             byType.replaceAll((type, p) -> p.source() == Source.STATEMENT
-                    ? new TypePlan(WriteStrategy.TRANSACTION, p.source(), p.ifMatch(), p.identifierSearch()) : p);
+                    ? new TypePlan(WriteStrategy.TRANSACTION, p.source(), p.ifMatch(), p.searchParams()) : p);
         }
         WriteMode writeMode = ehr.writeMode() == WriteMode.TRANSACTION
                 || ehr.writeMode() == WriteMode.AUTO && byType.values().stream().allMatch(p -> p.strategy() == WriteStrategy.TRANSACTION)

@@ -3,51 +3,28 @@ package org.ketabridge.ehr.fhir;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.context.FhirContext;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import javax.sql.DataSource;
-import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
-import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
-import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Reference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.EhrResources;
-import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.SyncQueue;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
-import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.support.FakeEhr;
-import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.RestrictedEhr;
 import org.ketabridge.support.TestClinics;
-import org.ketabridge.support.TestDatabases;
 import org.ketabridge.sync.UncertainTasks;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
  * The {@code create-update} strategy (issue 13, slice 4) against an EHR without conditional
@@ -56,34 +33,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * that the EHR holds each resource exactly once, whatever was lost on the way, and that a create
  * the bridge cannot account for is not repeated blindly.
  */
-class CreateUpdateWriteTest {
-
-    private static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final String ENCOUNTER_SYSTEM = "urn:ketabridge:north/encounter";
-    private static final String VITAL_SYSTEM = "urn:ketabridge:north/vital";
-
-    private final RestrictedEhr restricted = new RestrictedEhr();
-    private final MovableClock clock = new MovableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-    private WireMockServer ehr;
-    private EhrResources intents;
-    private DataSource db;
-    private JdbcClient jdbc;
-    private String id;
-
-    @BeforeEach
-    void database() {
-        db = TestDatabases.migratedH2("create-update-" + UUID.randomUUID());
-        jdbc = JdbcClient.create(db);
-        intents = new EhrResources(jdbc, new DataSourceTransactionManager(db));
-        id = "E" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    @AfterEach
-    void stop() {
-        if (ehr != null) {
-            ehr.stop();
-        }
-    }
+class CreateUpdateWriteTest extends RestrictedEhrWriting {
 
     @Test
     void aFirstVersionIsPostedAndALaterOnePutWithIfMatchReferringToTheEhrsIds() throws Exception {
@@ -207,9 +157,10 @@ class CreateUpdateWriteTest {
         assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
     }
 
+    /** An EHR that declares neither the identifier search for Observation nor one by patient: nothing can tell. */
     @Test
-    void aLostAnswerWithoutIdentifierSearchIsNotPostedAgainAndWaitsForClinicIt() throws Exception {
-        FhirEhrClient client = client(false);
+    void aLostAnswerWithoutAnySearchToFindItByIsNotPostedAgainAndWaitsForClinicIt() throws Exception {
+        FhirEhrClient client = unsearchable();
         loseTheAnswerToTheObservationsPost();
         assertThatThrownBy(() -> client.write(record(id, 72), 1L)).isInstanceOf(EhrUnavailableException.class);
         ehr.resetRequests();
@@ -220,8 +171,8 @@ class CreateUpdateWriteTest {
         assertThat(retry.isStored()).isFalse();
         assertThat(retry.refusal()).as("not a refusal: nothing was refused").isNull();
         assertThat(retry.uncertain()).startsWith("the answer to the bridge's create of this record's Observation was lost")
-                .contains("declares no search for Observation").contains("not created again")
-                .contains("settle the task: in the EHR (with its id) or not");
+                .contains("declares no identifier search for Observation to find it by, nor a search by patient and date")
+                .contains("not created again").contains("settle the task: in the EHR (with its id) or not");
         assertThat(requests()).as("nothing sent: the encounter is unchanged, the observation unaccounted for").isEmpty();
         assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
         assertThat(state("Observation", VITAL_SYSTEM, id + "-hr")).isEqualTo("UNCERTAIN null null");
@@ -234,7 +185,7 @@ class CreateUpdateWriteTest {
      */
     @Test
     void anUncertainCreateClinicItFoundInTheEhrIsAdoptedAndNeverPostedAgain() throws Exception {
-        FhirEhrClient client = client(false);
+        FhirEhrClient client = unsearchable();
         long task = enqueue(id, clock.instant());
         loseTheAnswerToTheObservationsPost();
         assertThatThrownBy(() -> client.write(record(id, 72), task)).isInstanceOf(EhrUnavailableException.class);
@@ -264,10 +215,10 @@ class CreateUpdateWriteTest {
     /** Clinic IT found nothing in the EHR (the lost create never arrived): the bridge creates it, once. */
     @Test
     void anUncertainCreateClinicItDidNotFindInTheEhrIsCreated() throws Exception {
-        FhirEhrClient client = client(false);
+        FhirEhrClient client = unsearchable();
         long task = enqueue(id, clock.instant());
         // A create of the observation whose POST never arrived (the process died after its intent).
-        intents.creating(new EhrResources.Key("north", "Observation", VITAL_SYSTEM, id + "-hr"), null, task, clock.instant());
+        intents.creating(new EhrResources.Key("north", "Observation", VITAL_SYSTEM, id + "-hr"), null, null, task, clock.instant());
         intents.uncertain(new EhrResources.Key("north", "Observation", VITAL_SYSTEM, id + "-hr"), clock.instant());
         clock.advance(client.settle());
         assertThat(client.write(record(id, 72), task).uncertain()).isNotNull();
@@ -307,7 +258,7 @@ class CreateUpdateWriteTest {
         assertThat(dead.claim(task, start, start.plus(lease))).isTrue();
         // The dead writer's intent, committed, and its POST, which reached the EHR; then it died.
         intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id),
-                null, task, start);
+                null, null, task, start);
         String inEhr = restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
 
         assertThat(restarted.claim(task, start.plusSeconds(30), start.plusSeconds(30).plus(lease)))
@@ -333,7 +284,7 @@ class CreateUpdateWriteTest {
         MappedRecord record = record(id, 72);
         restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
         restricted.storedBehindTheBridgesBack(record.resources().get(0).resource());
-        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id), null, 1L, clock.instant());
+        intents.creating(new EhrResources.Key("north", "Encounter", ENCOUNTER_SYSTEM, id), null, null, 1L, clock.instant());
         clock.advance(client.settle());
 
         WriteResult result = client.write(record, 1L);
@@ -384,79 +335,10 @@ class CreateUpdateWriteTest {
                 .isEqualTo(result.reference());
     }
 
-    // --- helpers ---
-
-    private void loseTheAnswerToTheObservationsPost() {
-        // The encounter goes first and is answered; the observation's POST is stored, its answer lost.
-        restricted.loseNextPostAnswer("Observation");
-    }
-
-    /** An EHR with conditional writes for all but Encounter and Observation, which it creates and updates with If-Match. */
-    private FhirEhrClient client(boolean observationIdentifierSearch) throws Exception {
-        CapabilityStatement statement = WritePlanTest.statement("hapi-8.8.0.json");
-        statement.getRestFirstRep().getInteraction().removeIf(i -> i.getCode() == SystemRestfulInteraction.TRANSACTION);
-        for (CapabilityStatementRestResourceComponent r : statement.getRestFirstRep().getResource()) {
-            if (r.getType().equals("Encounter") || r.getType().equals("Observation")) {
-                r.setConditionalUpdate(false).setConditionalCreate(false);
-            }
-            if (r.getType().equals("Observation") && !observationIdentifierSearch) {
-                r.getSearchParam().removeIf(p -> p.getName().equals("identifier"));
-            }
-        }
-        ehr = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false).extensions(restricted));
-        ehr.start();
-        FakeEhr.acceptEverything(ehr);
-        restricted.serve(ehr, "Encounter|Observation");
-        ehr.stubFor(get(urlPathEqualTo("/fhir/metadata")).atPriority(1).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/fhir+json").withBody(FHIR.newJsonParser().encodeResourceToString(statement))));
-        ClinicRegistry clinics = TestClinics.registry(clinicProperties("auto"));
-        Clinic clinic = clinics.find("north").orElseThrow();
-        EhrPlans plans = new EhrPlans(clinics, FHIR);
-        FhirEhrClient client = new FhirEhrClient(clinic, FHIR, plans, org.ketabridge.ehr.auth.EhrAuthorization.fixed(clinic.ehr().authorizationHeader()), intents, clock);
-        assertThat(plans.writeMode("north")).isNotNull();
-        assertThat(plans.of("north").orElseThrow().of("Observation").strategy().configName()).isEqualTo("create-update");
-        return client;
-    }
-
-    private Map<String, String> clinicProperties(String writeMode) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("bridge.clinics[0].id", "north");
-        p.put("bridge.clinics[0].time-zone", "America/Denver");
-        p.put("bridge.clinics[0].ehr.type", "fhir");
-        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
-        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
-        p.put("bridge.clinics[0].ehr.connect-timeout", "2s");
-        p.put("bridge.clinics[0].ehr.request-timeout", "5s");
-        return p;
-    }
-
-    /** A synthetic encounter (the record's main resource) and one vital sign referring to it by placeholder. */
-    private static MappedRecord record(String id, int heartRate) {
-        Encounter encounter = new Encounter();
-        encounter.addIdentifier().setSystem(ENCOUNTER_SYSTEM).setValue(id);
-        encounter.setStatus(Encounter.EncounterStatus.FINISHED);
-        Observation hr = new Observation();
-        hr.addIdentifier().setSystem(VITAL_SYSTEM).setValue(id + "-hr");
-        hr.setStatus(Observation.ObservationStatus.FINAL);
-        hr.getCode().addCoding().setSystem("http://loinc.org").setCode("8867-4");
-        hr.setEncounter(new Reference("urn:uuid:enc-" + id));
-        hr.setValue(new Quantity().setValue(heartRate).setUnit("/min"));
-        MappedResource e = new MappedResource(encounter, ENCOUNTER_SYSTEM, id, "urn:uuid:enc-" + id);
-        MappedResource o = new MappedResource(hr, VITAL_SYSTEM, id + "-hr", "urn:uuid:obs-" + id);
-        return new MappedRecord(List.of(e, o), e);
-    }
-
-    /** One queued encounter record of clinic north (synthetic): its task id. */
-    private long enqueue(String recordId, Instant at) {
-        JdbcTemplate template = new JdbcTemplate(db);
-        String receipt = "north-" + recordId;
-        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
-                        + " rejected_count, rejections, items) values (?, 'north', 'encounters', 'http', ?, 1, 0, 0, '[]', '[]')")
-                .params(receipt, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).update();
-        List<Long> versions = new RecordVersions(template).insertAll(List.of(new RecordVersions.NewVersion("north",
-                "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, at, null)));
-        new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", at);
-        return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
+    /** An EHR that declares neither the identifier search for Observation nor one by patient: nothing can tell. */
+    private FhirEhrClient unsearchable() throws Exception {
+        return client(statement -> declared(statement, "Observation").getSearchParam()
+                .removeIf(p -> List.of("identifier", "patient", "subject").contains(p.getName())));
     }
 
     /** What SyncOutcomes does with an uncertain answer, by the writer that holds the task. */
@@ -472,33 +354,5 @@ class CreateUpdateWriteTest {
 
     private String taskStatus(long task) {
         return jdbc.sql("select status from sync_task where id = ?").param(task).query(String.class).single();
-    }
-
-    /** {@code STATE ehrId version} of one intent log row. */
-    private String state(String type, String system, String value) {
-        return intents.find(new EhrResources.Key("north", type, system, value))
-                .map(e -> e.state() + " " + e.ehrId() + " " + e.ehrVersion()).orElse("none");
-    }
-
-    private List<String> requests() {
-        List<String> requests = new ArrayList<>();
-        for (ServeEvent event : ehr.getAllServeEvents()) {
-            requests.add(0, event.getRequest().getMethod().getName() + " " + event.getRequest().getUrl());
-        }
-        return requests;
-    }
-
-    private List<String> ifMatches() {
-        List<String> values = new ArrayList<>();
-        for (ServeEvent event : ehr.getAllServeEvents()) {
-            if (event.getRequest().getMethod().getName().equals("PUT")) {
-                values.add(0, event.getRequest().getHeader("If-Match"));
-            }
-        }
-        return values;
-    }
-
-    private String header(String name) {
-        return ehr.getAllServeEvents().get(0).getRequest().getHeader(name);
     }
 }

@@ -91,7 +91,8 @@ class WritePlanTest {
         assertThat(plan.statementRead()).isTrue();
         assertThat(plan.software()).contains("HAPI FHIR Server 8.8.0");
         // HAPI declares versioned-update and identifier search for every type that has an identifier.
-        assertThat(plan.of("Patient")).isEqualTo(new TypePlan(TRANSACTION, Source.STATEMENT, true, true));
+        assertThat(plan.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(TRANSACTION, Source.STATEMENT, true, true);
         assertThat(plan.of("Provenance").identifierSearch()).as("Provenance has no identifier in R4").isFalse();
         assertThat(plan.summary()).isEqualTo("Patient=transaction Encounter=transaction Observation=transaction"
                 + " MedicationAdministration=transaction Provenance=transaction Organization=transaction"
@@ -111,20 +112,23 @@ class WritePlanTest {
     }
 
     @Test
-    void anOracleLikeEhrNeedsStrategiesNotBuiltYetAndIsWrittenPerResourceMeanwhile() throws Exception {
+    void anOracleLikeEhrIsWrittenPerResourceCreatingAndPatchingOrUpdatingWithIfMatch() throws Exception {
         WritePlan plan = WritePlan.of(ehr("auto"), statement("oracle-like.json"));
 
         assertThat(strategies(plan)).containsExactly(
                 Map.entry("Patient", CREATE_PATCH), Map.entry("Encounter", CREATE_PATCH), Map.entry("Observation", CREATE_UPDATE),
                 Map.entry("MedicationAdministration", NONE), Map.entry("Provenance", NONE), Map.entry("Organization", NONE),
                 Map.entry("EpisodeOfCare", NONE), Map.entry("Flag", NONE));
-        assertThat(plan.of("Patient")).isEqualTo(new TypePlan(CREATE_PATCH, Source.STATEMENT, true, true));
+        assertThat(plan.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(CREATE_PATCH, Source.STATEMENT, true, true);
         assertThat(plan.of("Observation")).as("updates need If-Match; no identifier search to find a lost create by")
-                .isEqualTo(new TypePlan(CREATE_UPDATE, Source.STATEMENT, true, false));
+                .extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(CREATE_UPDATE, Source.STATEMENT, true, false);
         assertThat(plan.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
-        assertThat(plan.notWrittenYet()).containsExactly("Patient=create-patch", "Encounter=create-patch",
-                "MedicationAdministration=none", "Provenance=none", "Organization=none",
-                "EpisodeOfCare=none", "Flag=none");
+        assertThat(plan.of("Observation").searchParams()).as("a lost create is looked up by patient, code and date instead")
+                .contains("patient", "code", "date");
+        assertThat(plan.notWrittenYet()).as("create-patch is written; none stays").containsExactly(
+                "MedicationAdministration=none", "Provenance=none", "Organization=none", "EpisodeOfCare=none", "Flag=none");
         assertThat(plan.summary()).isEqualTo("Patient=create-patch(If-Match) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"
                 + " Organization=none EpisodeOfCare=none Flag=none");
@@ -147,10 +151,13 @@ class WritePlanTest {
     void theOperatorsStrategyWinsOverTheStatement() throws Exception {
         WritePlan oracle = WritePlan.of(ehr("auto", "Patient", "match", "Observation", "none", "MedicationAdministration", "create-only"),
                 statement("oracle-like.json"));
-        assertThat(oracle.of("Patient")).isEqualTo(new TypePlan(MATCH, Source.CONFIGURATION, true, true));
-        assertThat(oracle.of("Observation")).isEqualTo(new TypePlan(NONE, Source.CONFIGURATION, true, false));
+        assertThat(oracle.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(MATCH, Source.CONFIGURATION, true, true);
+        assertThat(oracle.of("Observation")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(NONE, Source.CONFIGURATION, true, false);
         assertThat(oracle.of("MedicationAdministration").strategy()).isEqualTo(CREATE_ONLY);
-        assertThat(oracle.of("Encounter")).isEqualTo(new TypePlan(CREATE_PATCH, Source.STATEMENT, true, true));
+        assertThat(oracle.of("Encounter")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(CREATE_PATCH, Source.STATEMENT, true, true);
         assertThat(oracle.summary()).startsWith("Patient=match(configured) Encounter=create-patch(If-Match)"
                 + " Observation=none(configured) MedicationAdministration=create-only(configured, no identifier search) ");
 
@@ -186,8 +193,10 @@ class WritePlanTest {
 
         WritePlan perResource = WritePlan.of(ehr("per-resource", "MedicationAdministration", "none"));
         assertThat(perResource.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
-        assertThat(perResource.of("Patient")).isEqualTo(new TypePlan(CONDITIONAL_UPDATE, Source.WRITE_MODE, false, false));
-        assertThat(perResource.of("MedicationAdministration")).isEqualTo(new TypePlan(NONE, Source.CONFIGURATION, false, false));
+        assertThat(perResource.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(CONDITIONAL_UPDATE, Source.WRITE_MODE, false, false);
+        assertThat(perResource.of("MedicationAdministration")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(NONE, Source.CONFIGURATION, false, false);
         assertThat(perResource.notWrittenYet()).containsExactly("MedicationAdministration=none");
 
         WritePlan autoUnread = WritePlan.of(ehr("auto"));
