@@ -97,7 +97,7 @@ class LostCreateByContentTest extends RestrictedEhrWriting {
         WriteResult retry = client.write(record(id, 72), 1L);
 
         assertThat(retry.isStored()).isFalse();
-        assertThat(retry.refusal()).startsWith("uncertain: the answer to the bridge's create of this record's Observation was lost")
+        assertThat(retry.uncertain()).as("for clinic IT to settle").startsWith("the answer to the bridge's create of this record's Observation was lost")
                 .contains("the EHR holds 1 Observation of this patient at that time that may be it").contains("not created again");
         assertThat(requests()).containsExactly(SEARCH);
         assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
