@@ -13,16 +13,21 @@ import java.util.Map;
  * A refusal with {@code duplicates} says the EHR holds several resources a conditional write
  * matched: not the record's fault, an alarm for clinic IT. Or it refused the bridge's
  * credentials (401 or 403, {@code credentialsRefused}): the record is not at fault, so it is
- * neither dead-lettered nor charged an attempt; the clinic's sync is held.
+ * neither dead-lettered nor charged an attempt; the clinic's sync is held. Or, for a patient
+ * record whose Patient the bridge finds in the EHR rather than writes (issue 13, match), the EHR
+ * holds no patient with its MRN yet ({@code awaitingEhrPatient}: why, in words for clinic IT,
+ * without the MRN): not the record's fault either; it waits and is looked for again.
  */
 public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                           Map<String, String> written, Duplicates duplicates, int credentialsRefused,
                           // Tokens (issue 13): no access token could be had; held like refused credentials.
-                          TokenUnavailable tokenUnavailable) {
+                          TokenUnavailable tokenUnavailable,
+                          // The EHR's patient (issue 13, match): not found in the EHR (yet), or nothing to search by.
+                          String awaitingEhrPatient) {
 
     public WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                        Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
-        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null);
+        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null);
     }
 
     /**
@@ -67,7 +72,17 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult tokenUnavailable(TokenUnavailable why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, why);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null);
+    }
+
+    /**
+     * The patient record's Patient is to be found in the EHR, and cannot be yet: the EHR holds no
+     * patient with its MRN (the front desk has not registered it), or there is nothing to search by
+     * (no {@code ehr.patient-identifier-system}). {@code why} says which, naming no patient data. The
+     * task waits visibly, no attempt spent, and the EHR is searched again later.
+     */
+    public static WriteResult awaitingEhrPatient(String why) {
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, why);
     }
 
     public boolean isStored() {

@@ -2,7 +2,6 @@ package org.ketabridge.ehr.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketabridge.db.EhrResources;
 import org.ketabridge.ehr.EhrUnavailableException;
@@ -43,6 +40,7 @@ final class CreateUpdateWriter {
     private final Clock clock;
     private final Duration settle;
     private final Function<String, Optional<WritePlan.TypePlan>> plans;
+    private final IdentifierSearch search;
 
     /**
      * @param settle how long after a create was sent it may be looked up (see {@link FhirEhrClient#settle()})
@@ -58,6 +56,7 @@ final class CreateUpdateWriter {
         this.clock = clock;
         this.settle = settle;
         this.plans = plans;
+        this.search = new IdentifierSearch(exchange, answers);
     }
 
     private EhrResources.Key intentKey(MappedResource r) {
@@ -115,32 +114,21 @@ final class CreateUpdateWriter {
                     + " (its answer was lost): looked up " + settle.toSeconds() + " s after it was sent, not before",
                     Duration.between(now, lookUpFrom));
         }
-        String token = r.identifierSystem() + "|" + r.identifierValue();
-        HttpResponse<String> found = exchange.send(exchange.request(exchange.at(type + "?identifier="
-                + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&_count=2")).GET(), answers);
-        if (found.statusCode() == 429) {
-            return ResourceWrite.stop(WriteResult.throttled(EhrAnswers.retryAfter(found).orElse(null)));
+        IdentifierSearch.Found found = search.search(type, r.identifierSystem(), r.identifierValue());
+        if (found.stop() != null) {
+            return ResourceWrite.stop(found.stop());
         }
-        if (!EhrAnswers.isSuccess(found.statusCode())) {
-            return ResourceWrite.stop(answers.refused(found));
-        }
-        Bundle bundle = answers.parse(found, Bundle.class);
-        if (bundle == null) {
-            throw new EhrUnavailableException("EHR answered the search for a " + type + " by identifier with no Bundle", null);
-        }
-        List<Resource> matches = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(m -> m != null && type.equals(m.fhirType())).toList();
-        if (matches.isEmpty()) {
+        if (found.matches().isEmpty()) {
             // The lookup is the proof: the lost create never got there.
             intents.forget(key);
             return null;
         }
-        if (matches.size() > 1 || bundle.hasTotal() && bundle.getTotal() > 1) {
-            return ResourceWrite.stop(WriteResult.duplicates("EHR holds duplicates: " + Math.max(matches.size(), bundle.getTotal())
+        if (found.count() > 1) {
+            return ResourceWrite.stop(WriteResult.duplicates("EHR holds duplicates: " + found.count()
                     + " " + type + " resources carry the identifier of one the bridge created (its answer was lost)",
                     new WriteResult.Duplicates(type, r.placeholder())));
         }
-        Resource match = matches.get(0);
+        Resource match = found.matches().get(0);
         // Adopted: the body it holds is the one whose create was lost (same hash: not sent again).
         intents.created(key, match.getIdElement().getIdPart(), EhrAnswers.versionOf(match), entry.sentHash(), taskId,
                 clock.instant());
