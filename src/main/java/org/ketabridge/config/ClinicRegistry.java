@@ -174,8 +174,48 @@ public class ClinicRegistry {
             EhrAuth auth = type == EhrType.FHIR
                     ? new EhrAuthCheck(problems::add, this::secret, keyRing, sharedKeys, problems.where).check(e)
                     : EhrAuth.of(EhrAuthMethod.NONE);
+            Optional<String> patientSystem = type == EhrType.FHIR ? patientIdentifierSystem(e, resourceStrategies) : Optional.empty();
+            if (e.getPatientRecheck() == null || e.getPatientRecheck().isNegative() || e.getPatientRecheck().isZero()) {
+                problems.add("ehr.patient-recheck", "must be a positive duration (e.g. 5m)");
+            }
             return new EhrConnection(type, baseUrl, authorization, writeMode, e.getMaxInFlight(),
-                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout(), resourceStrategies, auth);
+                    e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout(), resourceStrategies, auth,
+                    patientSystem, e.getPatientRecheck());
+        }
+
+        // The EHR's patient (issue 13, match).
+        /**
+         * The system under which the EHR knows MRNs: an absolute URI ({@code urn:oid:...},
+         * {@code https://...}) without the characters a FHIR token search would need escaped in it
+         * ({@code | , $ \}) or blanks. Required when the operator says {@code ehr.resources.Patient:
+         * match}; without it an EHR whose statement makes patients matched leaves patient records
+         * waiting, saying so (the plan is known only once the statement is read).
+         */
+        private Optional<String> patientIdentifierSystem(EhrProperties e, Map<String, WriteStrategy> strategies) {
+            String system = e.getPatientIdentifierSystem() == null ? null : e.getPatientIdentifierSystem().trim();
+            if (system == null || system.isEmpty()) {
+                if (strategies.get("Patient") == WriteStrategy.MATCH) {
+                    problems.add("ehr.patient-identifier-system", "required when ehr.resources.Patient is match: the"
+                            + " identifier system (a URI) under which the EHR knows the clinic's MRNs, e.g."
+                            + " urn:oid:2.16.840.1.113883.3.1234 or https://hospital.example.org/mrn");
+                }
+                return Optional.empty();
+            }
+            if (system.chars().anyMatch(c -> c == '|' || c == ',' || c == '$' || c == '\\' || Character.isWhitespace(c))) {
+                problems.add("ehr.patient-identifier-system", "'" + system + "' holds a character a FHIR token search"
+                        + " would need escaped (| , $ \\) or a blank; give the system as the EHR states it on its patients");
+                return Optional.empty();
+            }
+            try {
+                if (URI.create(system).getScheme() == null) {
+                    problems.add("ehr.patient-identifier-system", "'" + system + "' is not an absolute URI (e.g. urn:oid:... or https://...)");
+                    return Optional.empty();
+                }
+            } catch (IllegalArgumentException ex) {
+                problems.add("ehr.patient-identifier-system", "'" + system + "' is not a URI");
+                return Optional.empty();
+            }
+            return Optional.of(system);
         }
 
         private EhrType parseType(String type) {

@@ -18,7 +18,14 @@ public record EhrConnection(
         // Issue 13 (write plan): the operator's strategy per resource type (ehr.resources), checked.
         Map<String, WriteStrategy> resourceStrategies,
         // Tokens (issue 13): how the bridge gets an access token for this EHR, if it does.
-        EhrAuth auth) {
+        EhrAuth auth,
+        // The EHR's patient (issue 13, match): the system under which the EHR knows MRNs, if given,
+        // and how long a patient record waits before the EHR is searched again for its patient.
+        Optional<String> patientIdentifierSystem,
+        Duration patientRecheck) {
+
+    /** How long a patient the EHR does not hold yet is waited for before it is looked for again, unless configured. */
+    public static final Duration DEFAULT_PATIENT_RECHECK = Duration.ofMinutes(5);
 
     /** Without tokens (none, basic or bearer, as {@code authorizationHeader} says). */
     public EhrConnection(EhrType type, URI baseUrl, Optional<String> authorizationHeader, WriteMode writeMode, int maxInFlight,
@@ -26,7 +33,8 @@ public record EhrConnection(
                          Map<String, WriteStrategy> resourceStrategies) {
         this(type, baseUrl, authorizationHeader, writeMode, maxInFlight, ratePerSecond, connectTimeout, requestTimeout,
                 resourceStrategies, EhrAuth.of(authorizationHeader.isEmpty() ? EhrAuthMethod.NONE
-                        : authorizationHeader.get().startsWith("Basic ") ? EhrAuthMethod.BASIC : EhrAuthMethod.BEARER));
+                        : authorizationHeader.get().startsWith("Basic ") ? EhrAuthMethod.BASIC : EhrAuthMethod.BEARER),
+                Optional.empty(), DEFAULT_PATIENT_RECHECK);
     }
 
     @Override

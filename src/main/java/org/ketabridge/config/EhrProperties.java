@@ -38,6 +38,10 @@ public class EhrProperties {
     private List<EhrKeyProperties> keys = new ArrayList<>();
     private Duration tokenRenewBefore = Duration.ofSeconds(60);
 
+    // The EHR's patient (issue 13, match): ehr.resources.Patient: match finds the EHR's own Patient by MRN.
+    private String patientIdentifierSystem;
+    private Duration patientRecheck = EhrConnection.DEFAULT_PATIENT_RECHECK;
+
     public String getType() { return type; }
     public void setType(String type) { this.type = type; }
     public String getBaseUrl() { return baseUrl; }
@@ -97,4 +101,15 @@ public class EhrProperties {
     /** An access token is renewed when it expires within this (as well as after a 401). */
     public Duration getTokenRenewBefore() { return tokenRenewBefore; }
     public void setTokenRenewBefore(Duration tokenRenewBefore) { this.tokenRenewBefore = tokenRenewBefore; }
+    /**
+     * The identifier system (a URI) under which the EHR knows the clinic's MRNs, e.g.
+     * {@code urn:oid:2.16.840.1.113883.3.1234}: what {@code Patient?identifier=<system>|<mrn>} searches
+     * when patients are matched ({@code ehr.resources.Patient: match}, or an EHR without conditional
+     * update of Patient). Required with a configured match.
+     */
+    public String getPatientIdentifierSystem() { return patientIdentifierSystem; }
+    public void setPatientIdentifierSystem(String patientIdentifierSystem) { this.patientIdentifierSystem = patientIdentifierSystem; }
+    /** How long a patient record whose patient the EHR does not hold yet waits before it is looked for again. */
+    public Duration getPatientRecheck() { return patientRecheck; }
+    public void setPatientRecheck(Duration patientRecheck) { this.patientRecheck = patientRecheck; }
 }

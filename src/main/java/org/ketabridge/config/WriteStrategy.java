@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * may not depend on ehr/, which depends on config).
  *
  * <p>This version writes with {@link #TRANSACTION}, {@link #CONDITIONAL_UPDATE} (today's two
- * write modes), {@link #CREATE_UPDATE} and {@link #CREATE_PATCH}; the others are planned and reported, not yet used to
- * write ({@link #writtenToday()}).
+ * write modes), {@link #CREATE_UPDATE} and {@link #CREATE_PATCH}, and finds the EHR's own patients
+ * with {@link #MATCH}; the others are planned and reported, not yet used to write ({@link #writtenToday()}).
  */
 public enum WriteStrategy {
     /** One transaction Bundle per record, every entry a conditional update (write-mode transaction). */
@@ -29,7 +29,10 @@ public enum WriteStrategy {
     CREATE_PATCH("create-patch"),
     /** Plain {@code POST}; a later version is "a change not accepted by this EHR". */
     CREATE_ONLY("create-only"),
-    /** Patient only: the bridge finds the EHR's own patient by MRN and never writes one. */
+    /**
+     * Patient only: the bridge finds the EHR's own patient by MRN
+     * ({@code Patient?identifier=<ehr.patient-identifier-system>|<mrn>}) and never creates or changes one.
+     */
     MATCH("match"),
     /** The EHR does not take this type: "not accepted by this EHR". */
     NONE("none");
@@ -47,10 +50,11 @@ public enum WriteStrategy {
 
     /**
      * Whether this version writes with it (transaction, conditional update, create-update,
-     * create-patch), rather than only planning it.
+     * create-patch, and match, which writes nothing), rather than only planning it.
      */
     public boolean writtenToday() {
-        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE || this == CREATE_PATCH;
+        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE || this == CREATE_PATCH
+                || this == MATCH;
     }
 
     /** The strategy of a configured name, ignoring case and surrounding blanks. */

@@ -15,7 +15,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class EhrAlarms {
 
-    /** A conditional write matched several resources: the EHR holds duplicates of one (412, FHIR's "multiple matches"). */
+    /**
+     * A conditional write matched several resources: the EHR holds duplicates of one (412, FHIR's
+     * "multiple matches"); or the search for the EHR's own patient by MRN found several (issue 13, match).
+     */
     public static final String EHR_HOLDS_DUPLICATES = "EHR_HOLDS_DUPLICATES";
 
     private final JdbcClient jdbc;

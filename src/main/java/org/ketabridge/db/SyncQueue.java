@@ -124,6 +124,10 @@ public class SyncQueue {
     private static final String OURS = " and claimed_by = ?";
     /** An outcome ends the writer's claim: the task is due for anyone (PENDING) or nobody's to send. */
     private static final String ENDS_CLAIM = ", claimed_by = null, claimed_until = null";
+    /** Any outcome but {@link #awaitEhrPatient} ends the wait for the EHR's patient (issue 13, match). */
+    private static final String NOT_AWAITING = ", awaiting = null";
+    /** {@code sync_task.awaiting} of a patient record waiting for the EHR to hold its patient. */
+    static final String AWAITING_EHR_PATIENT = "EHR_PATIENT";
 
     /**
      * Takes the task for this writer until {@code until}, in one statement: true when it is ours
@@ -184,7 +188,7 @@ public class SyncQueue {
     /** The EHR holds the task's record: false (nothing recorded) when this writer no longer holds the task. */
     public boolean markSent(long taskId, String ehrReference, Instant now) {
         return jdbc.sql("update sync_task set status = 'SENT', sent_at = ?, ehr_reference = ?, waiting_for = null,"
-                        + " last_error = null, updated_at = ?" + ENDS_CLAIM + " where id = ?" + OURS)
+                        + " last_error = null, updated_at = ?" + ENDS_CLAIM + NOT_AWAITING + " where id = ?" + OURS)
                 .params(utc(now), ehrReference, utc(now), taskId, writerId)
                 .update() == 1;
     }
@@ -197,7 +201,7 @@ public class SyncQueue {
      */
     public boolean markWaiting(long taskId, String kind, String id, Instant now) {
         return jdbc.sql("update sync_task set status = 'WAITING', waiting_for = ?, updated_at = ?" + ENDS_CLAIM
-                        + " where id = ?" + OURS)
+                        + NOT_AWAITING + " where id = ?" + OURS)
                 .params(WaitingFor.key(kind, id), utc(now), taskId, writerId)
                 .update() == 1;
     }
@@ -234,15 +238,44 @@ public class SyncQueue {
     /** Due again at {@code nextAttemptAt}, for any writer: false (nothing recorded) when this writer no longer holds the task. */
     public boolean scheduleRetry(long taskId, int attempts, Instant nextAttemptAt, String error, Instant now) {
         return jdbc.sql("update sync_task set status = 'PENDING', attempts = ?, next_attempt_at = ?, last_error = ?,"
-                        + " updated_at = ?" + ENDS_CLAIM + " where id = ?" + OURS)
+                        + " updated_at = ?" + ENDS_CLAIM + NOT_AWAITING + " where id = ?" + OURS)
                 .params(attempts, utc(nextAttemptAt), truncate(error), utc(now), taskId, writerId)
                 .update() == 1;
+    }
+
+    /**
+     * A patient record whose patient the EHR does not hold yet (issue 13, match): due again at
+     * {@code nextAttemptAt} with no attempt spent, {@code why} as its last error, and marked as awaiting
+     * the EHR's patient (counted by {@link #awaitingEhrPatient}). False (nothing recorded) when this
+     * writer no longer holds the task.
+     */
+    public boolean awaitEhrPatient(long taskId, Instant nextAttemptAt, String why, Instant now) {
+        return jdbc.sql("update sync_task set status = 'PENDING', next_attempt_at = ?, last_error = ?, awaiting = ?,"
+                        + " updated_at = ?" + ENDS_CLAIM + " where id = ?" + OURS)
+                .params(utc(nextAttemptAt), truncate(why), AWAITING_EHR_PATIENT, utc(now), taskId, writerId)
+                .update() == 1;
+    }
+
+    /** How many of a clinic's tasks wait for the EHR to hold their patient (a part of its pending ones). */
+    public int awaitingEhrPatient(String clinicId) {
+        return jdbc.sql("select count(*) from sync_task where clinic_id = ? and status = 'PENDING' and awaiting = ?")
+                .params(clinicId, AWAITING_EHR_PATIENT)
+                .query(Integer.class)
+                .single();
+    }
+
+    /** How many of a clinic's tasks wait for that record ({@code PATIENT}, {@code MRN1}) to reach the EHR. */
+    public int waitingFor(String clinicId, String kind, String recordId) {
+        return jdbc.sql("select count(*) from sync_task where clinic_id = ? and status = 'WAITING' and waiting_for = ?")
+                .params(clinicId, WaitingFor.key(kind, recordId))
+                .query(Integer.class)
+                .single();
     }
 
     /** A dead letter now: false (nothing recorded) when this writer no longer holds the task. */
     public boolean deadLetter(long taskId, int attempts, String error, Instant now) {
         return jdbc.sql("update sync_task set status = 'DEAD', attempts = ?, last_error = ?, updated_at = ?" + ENDS_CLAIM
-                        + " where id = ?" + OURS)
+                        + NOT_AWAITING + " where id = ?" + OURS)
                 .params(attempts, truncate(error), utc(now), taskId, writerId)
                 .update() == 1;
     }

@@ -15,17 +15,22 @@ import java.util.Map;
  * credentials (401 or 403, {@code credentialsRefused}): the record is not at fault, so it is
  * neither dead-lettered nor charged an attempt; the clinic's sync is held. Or the EHR may hold
  * the record already and nothing can tell ({@code uncertain}, issue 13): it waits for clinic IT.
+ * Or, for a patient record whose Patient the bridge finds in the EHR rather than writes (issue 13,
+ * match), the EHR holds no patient with its MRN yet ({@code awaitingEhrPatient}: why, in words for
+ * clinic IT, without the MRN): not the record's fault either; it waits and is looked for again.
  */
 public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                           Map<String, String> written, Duplicates duplicates, int credentialsRefused,
                           // Tokens (issue 13): no access token could be had; held like refused credentials.
                           TokenUnavailable tokenUnavailable,
                           // Uncertain (issue 13): why the EHR may hold the record already, unknowably.
-                          String uncertain) {
+                          String uncertain,
+                          // The EHR's patient (issue 13, match): not found in the EHR (yet), or nothing to search by.
+                          String awaitingEhrPatient) {
 
     public WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                        Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
-        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null);
+        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null, null);
     }
 
     /**
@@ -33,7 +38,7 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
      * whether it holds it: not sent again until clinic IT has checked the EHR (task state UNCERTAIN).
      */
     public static WriteResult uncertain(String why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, why);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, why, null);
     }
 
     /**
@@ -78,7 +83,17 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult tokenUnavailable(TokenUnavailable why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null, null);
+    }
+
+    /**
+     * The patient record's Patient is to be found in the EHR, and cannot be yet: the EHR holds no
+     * patient with its MRN (the front desk has not registered it), or there is nothing to search by
+     * (no {@code ehr.patient-identifier-system}). {@code why} says which, naming no patient data. The
+     * task waits visibly, no attempt spent, and the EHR is searched again later.
+     */
+    public static WriteResult awaitingEhrPatient(String why) {
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, null, why);
     }
 
     public boolean isStored() {

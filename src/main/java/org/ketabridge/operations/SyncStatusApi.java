@@ -8,6 +8,8 @@ import org.ketabridge.db.EhrAlarms;
 import org.ketabridge.db.SharedResources;
 import org.ketabridge.db.StoreQueue;
 import org.ketabridge.db.SyncQueue;
+import org.ketabridge.ehr.fhir.EhrPlans;
+import org.ketabridge.ehr.fhir.WritePlan;
 import org.ketabridge.sync.CredentialHolds;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.JsonResponses;
@@ -29,9 +31,10 @@ public class SyncStatusApi {
     private final CredentialHolds credentials;
     private final EhrAlarms ehrAlarms;
     private final SharedResources sharedResources;
+    private final EhrPlans plans;
 
     public SyncStatusApi(ClinicGuard clinics, SyncQueue queue, StoreQueue storeQueue, JsonResponses responses,
-                         CredentialHolds credentials, EhrAlarms ehrAlarms, SharedResources sharedResources) {
+                         CredentialHolds credentials, EhrAlarms ehrAlarms, SharedResources sharedResources, EhrPlans plans) {
         this.clinics = clinics;
         this.queue = queue;
         this.storeQueue = storeQueue;
@@ -39,23 +42,49 @@ public class SyncStatusApi {
         this.credentials = credentials;
         this.ehrAlarms = ehrAlarms;
         this.sharedResources = sharedResources;
+        this.plans = plans;
     }
 
     /**
-     * How many records are queued, waiting, sent and dead towards the EHR, how many the auditors'
-     * store holds and does not hold yet, and whether the EHR accepts the bridge's credentials (while
-     * it refuses them, the clinic's sync is held).
+     * How many records are queued, waiting, sent and dead towards the EHR (and of the pending ones,
+     * {@code awaitingEhrPatient}: patient records whose patient the EHR does not hold yet), how many
+     * the auditors' store holds and does not hold yet, whether the EHR accepts the bridge's
+     * credentials (while it refuses them, the clinic's sync is held), and for a FHIR EHR how its
+     * patients are reached ({@code patients}: upsert, or matched by which identifier system).
      */
     public void status(Exchange exchange) {
         String clinicId = clinics.require(exchange).id();
-        responses.write(exchange, 200, Map.of("clinicId", clinicId, "tasks", queue.countsByStatus(clinicId),
-                "auditorStore", storeQueue.countsByStatus(clinicId), "alarms", alarms(clinicId),
-                "credentials", credentialsOf(clinicId)));
+        Map<String, Object> tasks = new LinkedHashMap<>(queue.countsByStatus(clinicId));
+        tasks.put("awaitingEhrPatient", queue.awaitingEhrPatient(clinicId));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("clinicId", clinicId);
+        body.put("tasks", tasks);
+        body.put("auditorStore", storeQueue.countsByStatus(clinicId));
+        body.put("alarms", alarms(clinicId));
+        body.put("credentials", credentialsOf(clinicId));
+        plans.of(clinicId).ifPresent(plan -> body.put("patients", patients(plan)));
+        responses.write(exchange, 200, body);
+    }
+
+    /**
+     * The EHR's patient (issue 13): {@code mode} upsert or match, the {@code identifierSystem} matched
+     * by, and what stands in the way ({@code problem}: matched without a system to search by).
+     */
+    private static Map<String, Object> patients(WritePlan plan) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", plan.patientMode());
+        if (plan.matchesPatients()) {
+            m.put("identifierSystem", plan.patientIdentifierSystem().orElse(null));
+        }
+        m.put("detail", "patients: " + plan.patients());
+        plan.patientProblem().ifPresent(problem -> m.put("problem", problem));
+        return m;
     }
 
     /**
      * The clinic's alarms: dead letters that say the EHR needs clinic IT (it holds duplicates), by
-     * task, record, resource type, since when, and how many tasks wait for the shared resource.
+     * task, record, resource type, since when, and how many tasks wait for the shared resource (or,
+     * for a record such as a patient, for that record).
      */
     private List<Map<String, Object>> alarms(String clinicId) {
         return ehrAlarms.active(clinicId).stream().map(a -> {
@@ -66,7 +95,9 @@ public class SyncStatusApi {
             m.put("recordId", a.recordId());
             m.put("resourceType", a.resourceType());
             m.put("since", a.since());
-            m.put("waiting", sharedResources.alarmedBy(a.taskId()).map(sharedResources::waiting).orElse(0));
+            // What waits for the repair: the shared resource's waiters, or the record's (a patient the EHR holds twice).
+            m.put("waiting", sharedResources.alarmedBy(a.taskId()).map(sharedResources::waiting)
+                    .orElseGet(() -> queue.waitingFor(clinicId, a.kind(), a.recordId())));
             return m;
         }).toList();
     }

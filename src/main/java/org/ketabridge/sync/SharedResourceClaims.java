@@ -146,7 +146,8 @@ public class SharedResourceClaims {
     }
 
     /**
-     * The EHR holds several resources that one of the task's conditional writes matched: an alarm
+     * The EHR holds several resources that one of the task's conditional writes (or its search for
+     * the EHR's patient, issue 13 match) matched: an alarm
      * on the task (it is dead-lettered by the caller), and on the shared resource when it was one,
      * so that what needs it waits for the repair rather than meeting the duplicates write after
      * write. Logged once, as an error, with ids and types only.
@@ -159,7 +160,7 @@ public class SharedResourceClaims {
         if (shared != null) {
             store.alarm(shared, taskId, now);
         }
-        log.error("Clinic {}: the EHR holds duplicates of one {} (a conditional write of task {} matched several);"
+        log.error("Clinic {}: the EHR holds duplicates of one {} (a conditional write or search of task {} matched several);"
                         + " {} dead-lettered as {}: merge the duplicates in the EHR, then replay it",
                 work.clinic().id(), which.resourceType() == null ? "resource" : which.resourceType(), taskId,
                 shared == null ? "the task is" : "what needs it waits; the task is", EhrAlarms.EHR_HOLDS_DUPLICATES);

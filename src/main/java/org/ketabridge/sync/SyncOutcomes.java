@@ -90,7 +90,8 @@ public class SyncOutcomes {
 
     /**
      * The EHR answered: it holds the record now, refused it for good, asked for a pause (429), or
-     * refused the bridge's credentials (the clinic is held; the task stays due, its attempt not spent).
+     * refused the bridge's credentials (the clinic is held; the task stays due, its attempt not spent);
+     * or, for a patient matched in the EHR, holds no such patient yet (the task waits, its attempt not spent).
      */
     @Transactional
     public void written(SyncWork work) {
@@ -125,6 +126,19 @@ public class SyncOutcomes {
             Duration wait = result.retryAfter() != null ? result.retryAfter() : retry.backoff(task.attempts() + 1);
             takenOver(queue.scheduleRetry(task.id(), task.attempts(), retry.retryAfter(now, wait),
                     "EHR answered 429 Too Many Requests", now), task, "retry");
+            return;
+        }
+        if (result.awaitingEhrPatient() != null) {
+            // Match (issue 13): the EHR holds no patient with the record's MRN yet. Not the record's
+            // fault, so no attempt is spent and nothing is dead-lettered; looked for again later, and
+            // what refers to the patient waits for it (WAITING on the patient record, as ever).
+            Instant next = now.plus(work.clinic().ehr().patientRecheck());
+            if (takenOver(queue.awaitEhrPatient(task.id(), next, result.awaitingEhrPatient(), now), task, "awaiting the EHR's patient")) {
+                return;
+            }
+            alarms.clear(task.id());
+            log.info("Task {} of clinic {} waits for the EHR's patient (the EHR holds none with the record's MRN yet, or"
+                    + " there is no ehr.patient-identifier-system to search by); looked for again at {}", task.id(), task.clinicId(), next);
             return;
         }
         if (result.duplicates() != null) {

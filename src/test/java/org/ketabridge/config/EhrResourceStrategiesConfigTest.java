@@ -46,7 +46,8 @@ class EhrResourceStrategiesConfigTest {
                 "bridge.clinics[0].ehr.resources.MedicationAdministration", "none",
                 "bridge.clinics[0].ehr.resources.Encounter", "Create-Patch",
                 // As an environment variable gives it: BRIDGE_CLINICS_0_EHR_RESOURCES_PATIENT=match.
-                "bridge.clinics[0].ehr.resources.PATIENT", "match")).find("north").orElseThrow().ehr();
+                "bridge.clinics[0].ehr.resources.PATIENT", "match",
+                "bridge.clinics[0].ehr.patient-identifier-system", "urn:oid:2.16.840.1.113883.3.1234")).find("north").orElseThrow().ehr();
 
         assertThat(ehr.writeMode()).isEqualTo(WriteMode.AUTO);
         assertThat(ehr.resourceStrategies()).containsOnly(
@@ -77,6 +78,55 @@ class EhrResourceStrategiesConfigTest {
                                 + " create-patch, create-only, match, none",
                         "bridge.clinics[0] (id 'north'): ehr.resources.Encounter: match is for Patient only"
                                 + " (the bridge finds the EHR's own patient; it matches nothing else)");
+    }
+
+    // ---- The EHR's patient (issue 13, match) ----
+
+    @Test
+    void aMatchedPatientTakesTheEhrsIdentifierSystemAndARecheckThatDefaultsToFiveMinutes() {
+        EhrConnection ehr = TestClinics.registry(fhirClinic(
+                "bridge.clinics[0].ehr.resources.Patient", "match",
+                "bridge.clinics[0].ehr.patient-identifier-system", " https://hospital.example.org/fhir/sid/mrn ")).find("north")
+                .orElseThrow().ehr();
+
+        assertThat(ehr.resourceStrategies()).containsEntry("Patient", WriteStrategy.MATCH);
+        assertThat(ehr.patientIdentifierSystem()).contains("https://hospital.example.org/fhir/sid/mrn");
+        assertThat(ehr.patientRecheck()).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(TestClinics.registry(fhirClinic("bridge.clinics[0].ehr.patient-recheck", "90s")).find("north").orElseThrow()
+                .ehr().patientRecheck()).isEqualTo(java.time.Duration.ofSeconds(90));
+    }
+
+    @Test
+    void aConfiguredMatchWithoutTheEhrsIdentifierSystemIsRefusedNamingClinicAndProperty() {
+        assertThat(problems(fhirClinic("bridge.clinics[0].ehr.resources.Patient", "match"))).containsExactly(
+                "bridge.clinics[0] (id 'north'): ehr.patient-identifier-system: required when ehr.resources.Patient is match:"
+                        + " the identifier system (a URI) under which the EHR knows the clinic's MRNs, e.g."
+                        + " urn:oid:2.16.840.1.113883.3.1234 or https://hospital.example.org/mrn");
+    }
+
+    @Test
+    void anIdentifierSystemThatIsNoAbsoluteUriOrNeedsEscapingInASearchIsRefused() {
+        assertThat(problems(fhirClinic("bridge.clinics[0].ehr.patient-identifier-system", "MRN")))
+                .containsExactly("bridge.clinics[0] (id 'north'): ehr.patient-identifier-system: 'MRN' is not an absolute URI"
+                        + " (e.g. urn:oid:... or https://...)");
+        assertThat(problems(fhirClinic("bridge.clinics[0].ehr.patient-identifier-system", "urn:oid:1.2|3")))
+                .singleElement().asString().contains("'urn:oid:1.2|3' holds a character a FHIR token search would need escaped");
+        assertThat(problems(fhirClinic("bridge.clinics[0].ehr.patient-identifier-system", "https://ehr.example.org/m rn")))
+                .singleElement().asString().contains("ehr.patient-identifier-system").contains("or a blank");
+        assertThat(problems(fhirClinic("bridge.clinics[0].ehr.patient-recheck", "0s")))
+                .containsExactly("bridge.clinics[0] (id 'north'): ehr.patient-recheck: must be a positive duration (e.g. 5m)");
+    }
+
+    @Test
+    void theBridgeDoesNotStartWithAMatchWithoutTheEhrsIdentifierSystemAndSaysWhere() {
+        SpringApplication app = new SpringApplication(KetaBridgeApplication.class);
+        assertThatThrownBy(() -> app.run("--server.port=0", "--spring.datasource.url=jdbc:h2:mem:matchnosystem;DB_CLOSE_DELAY=-1",
+                "--bridge.clinics[0].id=north", "--bridge.clinics[0].time-zone=UTC", "--bridge.clinics[0].ehr.type=fhir",
+                "--bridge.clinics[0].ehr.base-url=http://ehr.example.org/fhir",
+                "--bridge.clinics[0].ehr.resources.Patient=match").close())
+                .hasRootCauseInstanceOf(InvalidClinicConfigurationException.class)
+                .rootCause().hasMessageContaining("bridge.clinics[0] (id 'north'): ehr.patient-identifier-system: required when"
+                        + " ehr.resources.Patient is match");
     }
 
     @Test

@@ -188,6 +188,9 @@ class EhrCheckTest {
         // Today's per-resource writes forced onto the Oracle-like EHR; doses named as not taken.
         clinic(r, 11, "check-forced", ORACLE.baseUrl() + "/fhir", "per-resource");
         r.add("bridge.clinics[11].ehr.resources.MedicationAdministration", () -> "none");
+        // The Oracle-like EHR again, its patients matched by the MRN system it states on them.
+        clinic(r, 12, "check-matched", ORACLE.baseUrl() + "/fhir", "auto");
+        r.add("bridge.clinics[12].ehr.patient-identifier-system", () -> "urn:oid:2.16.840.1.113883.3.1234");
     }
 
     private static void clinic(DynamicPropertyRegistry r, int i, String id, String baseUrl, String writeMode) {
@@ -255,8 +258,15 @@ class EhrCheckTest {
         assertThat(step(check, "metadata").path("transaction").asBoolean()).isFalse();
         assertThat(step(check, "plan").path("ok").asBoolean()).isFalse();
         JsonNode plan = check.path("plan");
-        assertThat(plan.path("Patient").path("strategy").asText()).isEqualTo("create-patch");
-        assertThat(plan.path("Patient").path("ifMatch").asBoolean()).isTrue();
+        // No conditional update of Patient: its patients are matched; without ehr.patient-identifier-system, a problem.
+        assertThat(plan.path("Patient").path("strategy").asText()).isEqualTo("match");
+        assertThat(plan.path("Patient").path("source").asText()).isEqualTo("statement");
+        assertThat(plan.path("Patient").path("identifierSearch").asBoolean()).isTrue();
+        assertThat(step(check, "plan").path("patientMode").asText()).isEqualTo("match");
+        assertThat(step(check, "plan").path("patients").asText()).isEqualTo("matched, but ehr.patient-identifier-system is not set");
+        assertThat(texts(plan.path("Patient").path("problems"))).singleElement().asString()
+                .startsWith("Patient: matched, not written (this EHR's CapabilityStatement declares no conditional update of Patient")
+                .contains("ehr.patient-identifier-system is not set: set it to the identifier system");
         assertThat(plan.path("Observation").path("strategy").asText()).isEqualTo("create-update");
         assertThat(plan.path("Observation").path("identifierSearch").asBoolean()).isFalse();
         assertThat(plan.path("MedicationAdministration").path("strategy").asText()).isEqualTo("none");
@@ -265,13 +275,30 @@ class EhrCheckTest {
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("MedicationAdministration: not accepted by this EHR"));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("Observation: no identifier search")
                 .contains("it is looked up by patient and date instead"));
-        // create-update and create-patch are built: Patient, Encounter and Observation are written, so only
-        // the types this EHR takes no create of are named as not written yet.
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("Patient: matched, not written"));
+        // create-update, create-patch and match are built: only the types this EHR takes no create of are
+        // named as not written yet.
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("this version does not write with MedicationAdministration=none")
-                .doesNotContain("Observation=").doesNotContain("create-patch"));
+                .doesNotContain("Observation=").doesNotContain("create-patch").doesNotContain("Patient="));
         assertThat(texts(plan.path("MedicationAdministration").path("problems")))
                 .anySatisfy(p -> assertThat(p).startsWith("MedicationAdministration: not accepted by this EHR"));
         assertThat(check.path("writeMode").asText()).isEqualTo("per-resource");
+    }
+
+    /** The same EHR with the system its MRNs are stated under: the check says how patients are found, and no patient problem. */
+    @Test
+    void anEhrWhosePatientsAreMatchedSaysBySystem() throws Exception {
+        JsonNode check = check("check-matched");
+
+        JsonNode plan = step(check, "plan");
+        assertThat(plan.path("patientMode").asText()).isEqualTo("match");
+        assertThat(plan.path("patients").asText()).isEqualTo("matched by urn:oid:2.16.840.1.113883.3.1234");
+        assertThat(plan.path("patientIdentifierSystem").asText()).isEqualTo("urn:oid:2.16.840.1.113883.3.1234");
+        assertThat(plan.path("detail").asText()).contains("Patient=match(no conditional update)")
+                .endsWith("; patients: matched by urn:oid:2.16.840.1.113883.3.1234");
+        assertThat(check.path("plan").path("Patient").path("problems")).isEmpty();
+        assertThat(texts(check.path("problems"))).noneSatisfy(p -> assertThat(p).startsWith("Patient"));
+        assertThat(methodsAndPaths(ORACLE)).as("reads only").allSatisfy(r -> assertThat(r).startsWith("GET "));
     }
 
     /**

@@ -36,11 +36,16 @@ final class EhrAnswers {
     }
 
     WriteResult refused(HttpResponse<String> response) {
+        return refused(response, "the write");
+    }
+
+    /** @param request what was refused, for the words: {@code the write}, {@code the search for a Patient by identifier} */
+    WriteResult refused(HttpResponse<String> response, String request) {
         // 401 and 403 are about the bridge's credentials (wrong, expired, revoked), not the record.
         if (response.statusCode() == 401 || response.statusCode() == 403) {
             return WriteResult.credentialsRefused(response.statusCode());
         }
-        return WriteResult.refused("EHR refused the write with " + response.statusCode() + summary(response));
+        return WriteResult.refused("EHR refused " + request + " with " + response.statusCode() + summary(response));
     }
 
     /** The diagnostics of an OperationOutcome, when the EHR sent one. */

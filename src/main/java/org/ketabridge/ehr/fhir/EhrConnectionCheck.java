@@ -62,7 +62,9 @@ import org.springframework.stereotype.Component;
  * <li>{@code plan}: the clinic's {@link WritePlan} made from that statement, which {@link EhrPlans}
  *     takes from now on; a problem per type the bridge cannot write as planned (not accepted by
  *     this EHR, no identifier search, create only, a configured write mode the statement does
- *     not allow) and the strategies this version does not write with yet.</li>
+ *     not allow) and the strategies this version does not write with yet; and how the clinic's
+ *     patients reach the EHR ({@code patients: matched by <system>}, or {@code upsert}), a match
+ *     with no {@code ehr.patient-identifier-system} to search by being a problem.</li>
  * </ol>
  *
  * The check is ok when no step has a problem: an EHR whose records this version cannot write
@@ -157,7 +159,7 @@ public class EhrConnectionCheck {
         // If-Match and identifier search are told where they matter: for strategies that create (and version) by id.
         plan.byType().forEach((type, p) -> byType.put(type, new TypeReport(p.strategy().configName(), sourceName(p.source()),
                 plan.statementRead() && versionsById(p.strategy()) ? p.ifMatch() : null,
-                plan.statementRead() && creates(p.strategy()) ? p.identifierSearch() : null,
+                plan.statementRead() && (creates(p.strategy()) || p.strategy() == WriteStrategy.MATCH) ? p.identifierSearch() : null,
                 typeProblems.getOrDefault(type, List.of()))));
 
         String writeMode = modeName(plan.writeMode());
@@ -403,6 +405,13 @@ public class EhrConnectionCheck {
                         + (SameRecord.declared(type, p) ? "; it is looked up by patient and date instead, and judged by its content)"
                                 : ", and this EHR declares no search by patient and date for it either)"));
             }
+            if (s == WriteStrategy.MATCH && plan.statementRead() && !p.identifierSearch()) {
+                mine.add(type + ": matched by identifier, but this EHR's CapabilityStatement declares no identifier search"
+                        + " for Patient (the bridge finds the EHR's patient with Patient?identifier=system|MRN)");
+            }
+            if (type.equals("Patient")) {
+                plan.patientProblem().ifPresent(mine::add);
+            }
             if (s == WriteStrategy.CREATE_ONLY) {
                 mine.add(type + ": create only (this EHR declares neither update nor patch for it: a later version of a"
                         + " record cannot be sent)");
@@ -437,9 +446,13 @@ public class EhrConnectionCheck {
         facts.put("configuredWriteMode", modeName(plan.configuredMode()));
         facts.put("writeMode", modeName(plan.writeMode()));
         facts.put("statementRead", plan.statementRead());
+        facts.put("patientMode", plan.patientMode());
+        facts.put("patients", plan.patients());
+        plan.patientIdentifierSystem().filter(system -> plan.matchesPatients())
+                .ifPresent(system -> facts.put("patientIdentifierSystem", system));
         String mode = plan.configuredMode() == WriteMode.AUTO
                 ? "write-mode auto: " + modeName(plan.writeMode()) : "write-mode " + modeName(plan.writeMode()) + ", as configured";
-        String detail = mode + "; " + plan.summary()
+        String detail = mode + "; " + plan.summary() + "; patients: " + plan.patients()
                 + (!readNow && plan.statementRead() ? " (from the EHR's CapabilityStatement as read before)" : "");
         if (!plan.statementRead()) {
             return new Step("plan", false, detail, "not checked against the EHR: its CapabilityStatement was not read"

@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
 /**
  * Each FHIR clinic's {@link WritePlan}, by clinic id: what the connection check and the sync read
  * to know how the bridge writes to that clinic's EHR. Start-up logs one line per clinic
- * ({@code Clinic north EHR plan: Patient=transaction Encounter=transaction ...}), no secrets, no
- * patient data.
+ * ({@code Clinic north EHR plan: Patient=transaction Encounter=transaction ...}, ending in
+ * {@code ; patients: matched by <system>} when the EHR's patients are found rather than written),
+ * no secrets, no patient data; and a warning when they are matched with no system to search by.
  *
  * <p>Only a clinic with {@code write-mode: auto} has its EHR's CapabilityStatement read (at
  * start-up, all such clinics at once); a configured {@code transaction} or {@code per-resource}
@@ -217,13 +218,16 @@ public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
         /** The one line per clinic; {@code unread}: why the statement of an auto clinic is not read yet. */
         void logPlan(String unread) {
             WritePlan p = plan;
-            String line = "Clinic " + clinic.id() + " EHR plan: " + p.summary() + "; " + modeText(p, unread);
+            String line = "Clinic " + clinic.id() + " EHR plan: " + p.summary() + "; " + modeText(p, unread)
+                    // Match (issue 13): said only when the bridge finds the EHR's patients instead of writing them.
+                    + (p.matchesPatients() ? "; patients: " + p.patients() : "");
             if (unread == null) {
                 log.info(line);
             } else {
                 log.warn(line);
             }
             p.notWrittenYetWarning().ifPresent(warning -> log.warn("Clinic {}: {}", clinic.id(), warning));
+            p.patientProblem().ifPresent(problem -> log.warn("Clinic {}: {}", clinic.id(), problem));
         }
 
         private String modeText(WritePlan p, String unread) {

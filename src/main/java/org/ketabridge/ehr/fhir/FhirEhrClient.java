@@ -4,7 +4,6 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +37,9 @@ import org.ketabridge.mapping.MappedResource;
  * issue 13) is created by a plain POST once, recorded in the intent log ({@code db/EhrResources})
  * before it is sent, and changed by {@code PUT Type/id} or by a JSON Patch with {@code If-Match}
  * from then on; a create whose answer was lost is looked up, never posted blindly again
- * ({@link CreateUpdateWriter}).
+ * ({@link CreateUpdateWriter}). A Patient the plan says {@code match} for (an EHR that registers
+ * its patients itself) is never written: {@link PatientMatcher} finds the EHR's own by MRN, and
+ * nothing else of a patient record is written.
  *
  * <p>Built on the JDK's HttpClient rather than HAPI's generic client: the bridge needs the raw
  * status and Retry-After of every answer, per-clinic timeouts, and no hidden retries (Apache
@@ -54,6 +55,8 @@ public class FhirEhrClient {
     private final EhrAnswers answers;
     // Create-update and create-patch (issue 13): null when there is no intent log to write them with.
     private final CreateUpdateWriter createUpdate;
+    // Match (issue 13): the EHR's own patient, found by MRN.
+    private final PatientMatcher patients;
 
     /** With the connection's fixed Authorization header (basic, bearer), if any. */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
@@ -85,6 +88,8 @@ public class FhirEhrClient {
         this.answers = new EhrAnswers(fhir);
         this.createUpdate = intents == null ? null
                 : new CreateUpdateWriter(clinic.id(), exchange, answers, fhir, intents, clock, settle(), this::typePlan);
+        this.patients = new PatientMatcher(new IdentifierSearch(exchange, answers), ehr.patientIdentifierSystem(),
+                ehr.patientRecheck());
     }
 
     public WriteResult write(MappedRecord record) {
@@ -95,7 +100,8 @@ public class FhirEhrClient {
     public WriteResult write(MappedRecord record, Long taskId) {
         try {
             // Issue 13: a record with a type planned create-update or create-patch is written per resource.
-            return writeMode() == WriteMode.TRANSACTION && !anyCreateUpdate(record)
+            // Match (issue 13): a patient record whose Patient is found, not written, is never a transaction.
+            return writeMode() == WriteMode.TRANSACTION && !anyCreateUpdate(record) && !anyMatched(record)
                     ? writeTransaction(record) : writePerResource(record, taskId);
         } catch (EhrTokenUnavailableException e) {
             // No access token (issue 13): nothing more was sent; the clinic is held like refused credentials.
@@ -163,6 +169,19 @@ public class FhirEhrClient {
         Map<String, String> placeholders = new HashMap<>();
         for (MappedResource r : record.resources()) {
             rewriteReferences(r.resource(), placeholders);
+            if (matched(r)) {
+                // Match (issue 13): the EHR's own Patient, searched by MRN; never POSTed or PUT.
+                ResourceWrite found = patients.match(r, typePlan(r.resourceType()).orElse(null));
+                if (found.stop() != null) {
+                    return found.stop();
+                }
+                placeholders.put(r.placeholder(), found.reference());
+                if (r == record.primary()) {
+                    // A patient record: the patient is the EHR's; nothing of the record is written (not its Provenance).
+                    return WriteResult.stored(found.reference(), placeholders);
+                }
+                continue;
+            }
             Optional<WriteStrategy> createdOnce = createdOnce(r);
             if (createdOnce.isPresent()) {
                 // Issue 13: POST once, then PUT or PATCH Type/id with If-Match; the EHR's id kept in the intent log.
@@ -205,8 +224,7 @@ public class FhirEhrClient {
         if (r.writtenById()) {
             return r.resourceType() + "/" + r.identifierValue();
         }
-        String token = r.identifierSystem() + "|" + r.identifierValue();
-        return r.resourceType() + "?identifier=" + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        return IdentifierSearch.query(r.resourceType(), r.identifierSystem(), r.identifierValue());
     }
 
     /**
@@ -260,6 +278,20 @@ public class FhirEhrClient {
 
     private boolean anyCreateUpdate(MappedRecord record) {
         return record.resources().stream().anyMatch(r -> createdOnce(r).isPresent());
+    }
+
+    /** Whether the resource is a Patient the plan (or, without plans, the configuration) says {@code match} for. */
+    private boolean matched(MappedResource r) {
+        if (!"Patient".equals(r.resourceType())) {
+            return false;
+        }
+        WriteStrategy strategy = typePlan("Patient").map(WritePlan.TypePlan::strategy)
+                .orElseGet(() -> ehr.resourceStrategies().get("Patient"));
+        return strategy == WriteStrategy.MATCH;
+    }
+
+    private boolean anyMatched(MappedRecord record) {
+        return record.resources().stream().anyMatch(this::matched);
     }
 
     /**

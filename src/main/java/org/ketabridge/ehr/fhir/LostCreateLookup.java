@@ -1,8 +1,6 @@
 package org.ketabridge.ehr.fhir;
 
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
@@ -52,10 +50,12 @@ final class LostCreateLookup {
 
     private final EhrExchange exchange;
     private final EhrAnswers answers;
+    private final IdentifierSearch identifierSearch;
 
     LostCreateLookup(EhrExchange exchange, EhrAnswers answers) {
         this.exchange = exchange;
         this.answers = answers;
+        this.identifierSearch = new IdentifierSearch(exchange, answers);
     }
 
     /**
@@ -86,20 +86,17 @@ final class LostCreateLookup {
     }
 
     private Finding byIdentifier(String type, String system, String value) {
-        String token = system + "|" + value;
-        Searched searched = search(type + "?identifier=" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "&_count=2", type);
-        if (searched.stop() != null) {
-            return Finding.stopped(searched.stop());
+        IdentifierSearch.Found found = identifierSearch.search(type, system, value);
+        if (found.stop() != null) {
+            return Finding.stopped(found.stop());
         }
-        List<Resource> matches = searched.candidates();
-        Bundle bundle = searched.bundle();
-        if (matches.isEmpty()) {
+        if (found.matches().isEmpty()) {
             return Finding.of(Kind.NONE);
         }
-        if (matches.size() > 1 || bundle.hasTotal() && bundle.getTotal() > 1) {
-            return new Finding(Kind.SEVERAL, null, Math.max(matches.size(), bundle.getTotal()), null, null);
+        if (found.count() > 1) {
+            return new Finding(Kind.SEVERAL, null, found.count(), null, null);
         }
-        return new Finding(Kind.FOUND, matches.get(0), 1, null, null);
+        return new Finding(Kind.FOUND, found.matches().get(0), 1, null, null);
     }
 
     private Finding byContent(Resource sent, String system, String value, String search) {

@@ -38,6 +38,11 @@ import org.ketabridge.config.WriteStrategy;
  *     (type absent or no create). Provenance, which the bridge writes to an id of its own
  *     ({@code PUT Provenance/kb-...}), needs update that may create instead: update, and
  *     {@code updateCreate} not declared false (HAPI does not state it; Oracle Health says false).
+ *     Patient is the exception: an EHR that takes no conditional update of it (anything the
+ *     statement allows other than {@code conditional-update}) is one whose front desk registers
+ *     patients itself, and the bridge finds its Patient by MRN rather than creating one:
+ *     {@code match}, source {@link Source#STATEMENT} (the summary says {@code Patient=match(no
+ *     conditional update)}; {@code ehr.resources.Patient} overrules it).
  *     When the statement declares transaction and every type comes out {@code conditional-update},
  *     they are {@code transaction}. Until the statement has been read every other type is assumed
  *     {@code conditional-update} ({@link Source#ASSUMED}): today's per-resource writes.
@@ -46,16 +51,22 @@ import org.ketabridge.config.WriteStrategy;
  * {@link #writeMode()} is what this version writes with: {@code transaction} when every type is
  * {@code transaction}, else {@code per-resource} (within which a {@code create-update} or
  * {@code create-patch} type is created by POST and changed with If-Match, by PUT or by JSON Patch:
- * {@code CreateUpdateWriter}). Strategies other than those four are planned and reported
- * ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
- * configuration (Patient); the statement never makes it.
+ * {@code CreateUpdateWriter}; and a {@code match} Patient is searched for, never written:
+ * {@code PatientMatcher}). Strategies other than those are planned and reported
+ * ({@link #notWrittenYet()}), not yet written with. {@code match} is Patient's alone; it searches
+ * {@code ehr.patient-identifier-system} ({@link #patientIdentifierSystem()}), without which patient
+ * records wait ({@link #patientProblem()}).
  */
 public record WritePlan(
         WriteMode configuredMode,
         WriteMode writeMode,
         Map<String, TypePlan> byType,
         boolean statementRead,
-        Optional<String> software) {
+        Optional<String> software,
+        // The EHR's patient (issue 13, match): ehr.patient-identifier-system, when configured.
+        Optional<String> patientIdentifierSystem) {
+
+    private static final String PATIENT = "Patient";
 
     /** Where a type's strategy came from. */
     public enum Source {
@@ -134,6 +145,10 @@ public record WritePlan(
                 source = Source.ASSUMED;
             } else {
                 strategy = declared.map(r -> fromStatement(type, r)).orElse(WriteStrategy.NONE);
+                if (PATIENT.equals(type) && strategy != WriteStrategy.CONDITIONAL_UPDATE) {
+                    // No conditional writes of patients: the EHR registers them; the bridge finds them.
+                    strategy = WriteStrategy.MATCH;
+                }
                 source = Source.STATEMENT;
             }
             byType.put(type, new TypePlan(strategy, source, ifMatch, searchParams));
@@ -151,7 +166,7 @@ public record WritePlan(
                 : Optional.of(printable(String.join(" ", Stream.of(
                         statement.getSoftware().getName(), statement.getSoftware().getVersion())
                         .filter(part -> part != null && !part.isBlank()).toList()))).filter(name -> !name.isEmpty());
-        return new WritePlan(ehr.writeMode(), writeMode, byType, statement != null, software);
+        return new WritePlan(ehr.writeMode(), writeMode, byType, statement != null, software, ehr.patientIdentifierSystem());
     }
 
     /** The strategy the statement allows for one declared type (without transaction: that is decided over all types). */
@@ -202,6 +217,47 @@ public record WritePlan(
         return byType.get(resourceType);
     }
 
+    // ---- The EHR's patient (issue 13, match) ----
+
+    /** Whether the bridge finds the EHR's own Patient by MRN ({@code match}) rather than writing it ({@code upsert}). */
+    public boolean matchesPatients() {
+        TypePlan patient = byType.get(PATIENT);
+        return patient != null && patient.strategy() == WriteStrategy.MATCH;
+    }
+
+    /** {@code match} or {@code upsert}: how the clinic's patients reach the EHR. */
+    public String patientMode() {
+        return matchesPatients() ? "match" : "upsert";
+    }
+
+    /**
+     * How the clinic's patients reach the EHR, for the connection check, the sync view and the
+     * start-up line: {@code matched by <system>}, {@code matched, but ehr.patient-identifier-system is
+     * not set}, or {@code upsert (the bridge writes each Patient)}.
+     */
+    public String patients() {
+        if (!matchesPatients()) {
+            return "upsert (the bridge writes each Patient)";
+        }
+        return patientIdentifierSystem.map(system -> "matched by " + system)
+                .orElse("matched, but ehr.patient-identifier-system is not set");
+    }
+
+    /**
+     * Patients are matched (from the statement: a configured match without the system does not
+     * start) but there is nothing to search by: what stands in the way, naming the property to set.
+     */
+    public Optional<String> patientProblem() {
+        if (!matchesPatients() || patientIdentifierSystem.isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of("Patient: matched, not written (" + (of(PATIENT).source() == Source.STATEMENT
+                ? "this EHR's CapabilityStatement declares no conditional update of Patient: its patients are registered"
+                        + " in the EHR" : "configured") + "), but ehr.patient-identifier-system is not set: set it to the"
+                + " identifier system (a URI) under which the EHR knows the clinic's MRNs; patient records wait until then,"
+                + " and so does everything that refers to their patients");
+    }
+
     /** The types whose strategy this version does not write with yet, as {@code Type=strategy}. */
     public List<String> notWrittenYet() {
         List<String> types = new ArrayList<>();
@@ -247,7 +303,10 @@ public record WritePlan(
             notes.add("If-Match");
         }
         boolean creates = versionedLater || p.strategy() == WriteStrategy.CREATE_ONLY;
-        if (creates && statementRead && !p.identifierSearch()) {
+        if (p.strategy() == WriteStrategy.MATCH && p.source() == Source.STATEMENT) {
+            notes.add("no conditional update");
+        }
+        if ((creates || p.strategy() == WriteStrategy.MATCH) && statementRead && !p.identifierSearch()) {
             notes.add("no identifier search");
         }
         return p.strategy() + (notes.isEmpty() ? "" : "(" + String.join(", ", notes) + ")");

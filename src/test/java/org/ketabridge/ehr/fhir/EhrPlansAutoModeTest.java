@@ -124,14 +124,19 @@ class EhrPlansAutoModeTest {
 
         plans.planAtStartUp();
 
-        assertThat(lines(Level.INFO)).containsExactly("Clinic north EHR plan: Patient=create-patch(If-Match)"
+        // No conditional update of Patient: the EHR registers its patients, the bridge matches them (issue 13).
+        assertThat(lines(Level.INFO)).containsExactly("Clinic north EHR plan: Patient=match(no conditional update)"
                 + " Encounter=create-patch(If-Match) Observation=create-update(If-Match, no identifier search)"
                 + " MedicationAdministration=none(configured) Provenance=none Organization=none EpisodeOfCare=none Flag=none;"
-                + " write-mode auto: per-resource, from the EHR's CapabilityStatement (Oracle-like test EHR 2026.01)");
-        assertThat(lines(Level.WARN)).containsExactly("Clinic north: this version does not write with"
+                + " write-mode auto: per-resource, from the EHR's CapabilityStatement (Oracle-like test EHR 2026.01);"
+                + " patients: matched, but ehr.patient-identifier-system is not set");
+        assertThat(lines(Level.WARN)).hasSize(2);
+        assertThat(lines(Level.WARN).get(0)).isEqualTo("Clinic north: this version does not write with"
                 + " MedicationAdministration=none, Provenance=none,"
                 + " Organization=none, EpisodeOfCare=none, Flag=none yet; the clinic's records are written per resource"
                 + " meanwhile (conditional updates, which an EHR without them refuses)");
+        assertThat(lines(Level.WARN).get(1)).startsWith("Clinic north: Patient: matched, not written (this EHR's"
+                + " CapabilityStatement declares no conditional update of Patient").contains("ehr.patient-identifier-system is not set");
         assertThat(plans.writeMode("north")).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(requests()).containsExactly("GET /fhir/metadata");
     }

@@ -56,7 +56,15 @@ class WritePlanTest {
 
     /** A FHIR clinic's EHR connection with this write mode and these {@code ehr.resources} overrides (type, strategy, ...). */
     static EhrConnection ehr(String writeMode, String... overrides) {
+        return ehrMatchingBy(null, writeMode, overrides);
+    }
+
+    /** As {@link #ehr}, with {@code ehr.patient-identifier-system} (null: not set). */
+    static EhrConnection ehrMatchingBy(String patientSystem, String writeMode, String... overrides) {
         Map<String, String> p = new LinkedHashMap<>();
+        if (patientSystem != null) {
+            p.put("bridge.clinics[0].ehr.patient-identifier-system", patientSystem);
+        }
         p.put("bridge.clinics[0].id", "north");
         p.put("bridge.clinics[0].time-zone", "America/Denver");
         p.put("bridge.clinics[0].ehr.type", "fhir");
@@ -116,20 +124,21 @@ class WritePlanTest {
         WritePlan plan = WritePlan.of(ehr("auto"), statement("oracle-like.json"));
 
         assertThat(strategies(plan)).containsExactly(
-                Map.entry("Patient", CREATE_PATCH), Map.entry("Encounter", CREATE_PATCH), Map.entry("Observation", CREATE_UPDATE),
+                Map.entry("Patient", MATCH), Map.entry("Encounter", CREATE_PATCH), Map.entry("Observation", CREATE_UPDATE),
                 Map.entry("MedicationAdministration", NONE), Map.entry("Provenance", NONE), Map.entry("Organization", NONE),
                 Map.entry("EpisodeOfCare", NONE), Map.entry("Flag", NONE));
-        assertThat(plan.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
-                .containsExactly(CREATE_PATCH, Source.STATEMENT, true, true);
+        assertThat(plan.of("Patient")).as("no conditional update of Patient: the EHR's own patients are matched")
+                .extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
+                .containsExactly(MATCH, Source.STATEMENT, true, true);
         assertThat(plan.of("Observation")).as("updates need If-Match; no identifier search to find a lost create by")
                 .extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
                 .containsExactly(CREATE_UPDATE, Source.STATEMENT, true, false);
         assertThat(plan.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(plan.of("Observation").searchParams()).as("a lost create is looked up by patient, code and date instead")
                 .contains("patient", "code", "date");
-        assertThat(plan.notWrittenYet()).as("create-patch is written; none stays").containsExactly(
+        assertThat(plan.notWrittenYet()).as("create-patch and match are written; none stays").containsExactly(
                 "MedicationAdministration=none", "Provenance=none", "Organization=none", "EpisodeOfCare=none", "Flag=none");
-        assertThat(plan.summary()).isEqualTo("Patient=create-patch(If-Match) Encounter=create-patch(If-Match)"
+        assertThat(plan.summary()).isEqualTo("Patient=match(no conditional update) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"
                 + " Organization=none EpisodeOfCare=none Flag=none");
     }
@@ -139,17 +148,20 @@ class WritePlanTest {
         WritePlan plan = WritePlan.of(ehr("auto"), statement("epic-like.json"));
 
         Map<String, WriteStrategy> expected = every(NONE);
-        expected.put("Patient", CREATE_ONLY);
+        expected.put("Patient", MATCH);
         expected.put("Observation", CREATE_ONLY);
         assertThat(strategies(plan)).containsExactlyEntriesOf(expected);
+        assertThat(plan.of("Patient").source()).isEqualTo(Source.STATEMENT);
         assertThat(plan.of("Observation").ifMatch()).isFalse();
         assertThat(plan.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
-        assertThat(plan.summary()).startsWith("Patient=create-only Encounter=none Observation=create-only(no identifier search) ");
+        assertThat(plan.summary()).startsWith("Patient=match(no conditional update) Encounter=none"
+                + " Observation=create-only(no identifier search) ");
     }
 
     @Test
     void theOperatorsStrategyWinsOverTheStatement() throws Exception {
-        WritePlan oracle = WritePlan.of(ehr("auto", "Patient", "match", "Observation", "none", "MedicationAdministration", "create-only"),
+        WritePlan oracle = WritePlan.of(ehrMatchingBy("urn:oid:2.16.840.1.113883.3.1234", "auto",
+                        "Patient", "match", "Observation", "none", "MedicationAdministration", "create-only"),
                 statement("oracle-like.json"));
         assertThat(oracle.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
                 .containsExactly(MATCH, Source.CONFIGURATION, true, true);
@@ -168,6 +180,52 @@ class WritePlanTest {
         assertThat(strategies(hapi)).containsExactlyEntriesOf(expected);
         assertThat(hapi.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(hapi.notWrittenYet()).containsExactly("MedicationAdministration=none");
+    }
+
+    // ---- The EHR's patient (issue 13, match) ----
+
+    /**
+     * An EHR that takes conditional updates of everything but Patient registers its patients
+     * itself: the bridge matches them (source statement), and the other types are written as the
+     * statement allows; the transaction is gone with Patient's conditional update.
+     */
+    @Test
+    void anEhrWithoutConditionalUpdateOfPatientHasItsPatientsMatchedByDefault() throws Exception {
+        CapabilityStatement statement = statement("hapi-8.8.0.json");
+        statement.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient"))
+                .forEach(r -> r.setConditionalUpdate(false));
+
+        WritePlan unset = WritePlan.of(ehr("auto"), statement);
+
+        Map<String, WriteStrategy> expected = every(CONDITIONAL_UPDATE);
+        expected.put("Patient", MATCH);
+        assertThat(strategies(unset)).containsExactlyEntriesOf(expected);
+        assertThat(unset.of("Patient")).isEqualTo(new TypePlan(MATCH, Source.STATEMENT, true, true));
+        assertThat(unset.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
+        assertThat(unset.notWrittenYet()).as("match is built").isEmpty();
+        assertThat(unset.summary()).startsWith("Patient=match(no conditional update) Encounter=conditional-update ");
+        assertThat(unset.patientMode()).isEqualTo("match");
+        assertThat(unset.patients()).isEqualTo("matched, but ehr.patient-identifier-system is not set");
+        assertThat(unset.patientProblem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("declares no conditional update of Patient").contains("set it to the identifier system"));
+
+        WritePlan set = WritePlan.of(ehrMatchingBy("https://hospital.example.org/mrn", "auto"), statement);
+        assertThat(set.patients()).isEqualTo("matched by https://hospital.example.org/mrn");
+        assertThat(set.patientProblem()).isEmpty();
+
+        // The operator overrules the statement: this EHR's Patient is written after all.
+        WritePlan written = WritePlan.of(ehr("auto", "Patient", "conditional-update"), statement);
+        assertThat(written.of("Patient")).isEqualTo(new TypePlan(CONDITIONAL_UPDATE, Source.CONFIGURATION, true, true));
+        assertThat(written.patientMode()).isEqualTo("upsert");
+        assertThat(written.patientProblem()).isEmpty();
+    }
+
+    @Test
+    void patientsAreWrittenWhereverTheStatementAllowsConditionalUpdateOrIsNotRead() throws Exception {
+        assertThat(WritePlan.of(ehr("auto"), statement("hapi-8.8.0.json")).patientMode()).isEqualTo("upsert");
+        assertThat(WritePlan.of(ehr("auto")).patientMode()).as("statement not read: assumed conditional-update").isEqualTo("upsert");
+        assertThat(WritePlan.of(ehr("transaction")).patientMode()).isEqualTo("upsert");
+        assertThat(WritePlan.of(ehr("per-resource")).patients()).isEqualTo("upsert (the bridge writes each Patient)");
     }
 
     @Test
