@@ -200,7 +200,8 @@ class WritePlanTest {
         Map<String, WriteStrategy> expected = every(CONDITIONAL_UPDATE);
         expected.put("Patient", MATCH);
         assertThat(strategies(unset)).containsExactlyEntriesOf(expected);
-        assertThat(unset.of("Patient")).isEqualTo(new TypePlan(MATCH, Source.STATEMENT, true, true));
+        assertThat(unset.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch,
+                TypePlan::identifierSearch).containsExactly(MATCH, Source.STATEMENT, true, true);
         assertThat(unset.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(unset.notWrittenYet()).as("match is built").isEmpty();
         assertThat(unset.summary()).startsWith("Patient=match(no conditional update) Encounter=conditional-update ");
@@ -215,7 +216,8 @@ class WritePlanTest {
 
         // The operator overrules the statement: this EHR's Patient is written after all.
         WritePlan written = WritePlan.of(ehr("auto", "Patient", "conditional-update"), statement);
-        assertThat(written.of("Patient")).isEqualTo(new TypePlan(CONDITIONAL_UPDATE, Source.CONFIGURATION, true, true));
+        assertThat(written.of("Patient")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch,
+                TypePlan::identifierSearch).containsExactly(CONDITIONAL_UPDATE, Source.CONFIGURATION, true, true);
         assertThat(written.patientMode()).isEqualTo("upsert");
         assertThat(written.patientProblem()).isEmpty();
     }
