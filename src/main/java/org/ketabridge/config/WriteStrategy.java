@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
  * may not depend on ehr/, which depends on config).
  *
  * <p>This version writes with {@link #TRANSACTION}, {@link #CONDITIONAL_UPDATE} (today's two
- * write modes) and {@link #CREATE_UPDATE}; the others are planned and reported, not yet used to
- * write ({@link #writtenToday()}).
+ * write modes), {@link #CREATE_UPDATE}, {@link #CONDITIONAL_CREATE}, {@link #CREATE_ONLY} and
+ * {@link #NONE} (a record of such a type is not sent: "not accepted by this EHR"); {@link #CREATE_PATCH}
+ * and {@link #MATCH} are planned and reported, not yet used to write ({@link #writtenToday()}).
  */
 public enum WriteStrategy {
     /** One transaction Bundle per record, every entry a conditional update (write-mode transaction). */
@@ -45,9 +46,12 @@ public enum WriteStrategy {
         return configName;
     }
 
-    /** Whether this version writes with it (transaction, conditional update, create-update), rather than only planning it. */
+    /**
+     * Whether this version writes with it (everything but create-patch and match), rather than only
+     * planning it. {@code none} counts as written: the bridge acts on it by sending nothing.
+     */
     public boolean writtenToday() {
-        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE;
+        return this != CREATE_PATCH && this != MATCH;
     }
 
     /** The strategy of a configured name, ignoring case and surrounding blanks. */

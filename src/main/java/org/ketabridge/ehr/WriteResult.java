@@ -1,6 +1,7 @@
 package org.ketabridge.ehr;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,15 +15,46 @@ import java.util.Map;
  * matched: not the record's fault, an alarm for clinic IT. Or it refused the bridge's
  * credentials (401 or 403, {@code credentialsRefused}): the record is not at fault, so it is
  * neither dead-lettered nor charged an attempt; the clinic's sync is held.
+ *
+ * <p>Or the record version is {@code notAccepted} by this EHR (issue 13): its main resource is of a
+ * type the clinic's plan says {@code none}, or it is a change to a {@code create-only} resource.
+ * Nothing was refused and nothing will be retried: the task ends so, saying why. {@code notes}
+ * name what of a record was left out (a secondary resource of a type the EHR does not take, a
+ * change to a create-only one) when the rest was sent.
  */
 public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                           Map<String, String> written, Duplicates duplicates, int credentialsRefused,
                           // Tokens (issue 13): no access token could be had; held like refused credentials.
-                          TokenUnavailable tokenUnavailable) {
+                          TokenUnavailable tokenUnavailable,
+                          // Issue 13: not accepted by this EHR (none, create-only); what was left out of a sent record.
+                          NotAccepted notAccepted, List<String> notes) {
+
+    public WriteResult {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
 
     public WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                        Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
-        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null);
+        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null, List.of());
+    }
+
+    /**
+     * Why this EHR does not take the record version: the type of the resource it does not take
+     * ({@code MedicationAdministration}) and the reason, in words for clinic IT (no patient data).
+     */
+    public record NotAccepted(String resourceType, String reason) {
+    }
+
+    /**
+     * Not sent: the EHR does not accept it. {@code written}: what of the record reached the EHR
+     * before its main resource was found not accepted (a shared resource written first), by placeholder.
+     */
+    public static WriteResult notAccepted(NotAccepted why, Map<String, String> written) {
+        return new WriteResult(null, null, false, null, Map.copyOf(written), null, 0, null, why, List.of());
+    }
+
+    public boolean isNotAccepted() {
+        return notAccepted != null;
     }
 
     /**
@@ -33,7 +65,12 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult stored(String reference, Map<String, String> written) {
-        return new WriteResult(reference, null, false, null, Map.copyOf(written), null, 0);
+        return stored(reference, written, List.of());
+    }
+
+    /** Stored, with what of the record was left out and why ({@code notes}, empty when nothing was). */
+    public static WriteResult stored(String reference, Map<String, String> written, List<String> notes) {
+        return new WriteResult(reference, null, false, null, Map.copyOf(written), null, 0, null, null, notes);
     }
 
     public static WriteResult refused(String refusal) {
@@ -67,7 +104,7 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult tokenUnavailable(TokenUnavailable why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, why);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null, List.of());
     }
 
     public boolean isStored() {

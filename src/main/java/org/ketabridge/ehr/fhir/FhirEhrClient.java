@@ -10,14 +10,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.EhrConnection;
 import org.ketabridge.config.WriteMode;
@@ -29,15 +32,20 @@ import org.ketabridge.ehr.auth.EhrAuthorization;
 import org.ketabridge.ehr.auth.EhrTokenUnavailableException;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.mapping.ResourceReferences;
 
 /**
  * Writes mapped records to one clinic's FHIR R4 EHR, every write conditional on the resource's
  * identifier ({@code PUT Type?identifier=system|value}): create when absent, new version when
  * present, so a retry after any failure can never make a second resource. A type the clinic's
- * plan writes {@code create-update} (an EHR without conditional writes, issue 13) is created by a
- * plain POST once, recorded in the intent log ({@code db/EhrResources}) before it is sent, and
- * updated by {@code PUT Type/id} with {@code If-Match} from then on; a create whose answer was lost
- * is looked up, never posted blindly again.
+ * plan writes otherwise (an EHR without conditional updates, issue 13) goes per resource:
+ * {@code create-update} is created by a plain POST once, recorded in the intent log
+ * ({@code db/EhrResources}) before it is sent, and updated by {@code PUT Type/id} with
+ * {@code If-Match} from then on; {@code create-only} likewise, but a later change is not sent;
+ * {@code conditional-create} is POSTed with {@code If-None-Exist} and updated as create-update. A
+ * create whose answer was lost is looked up (or, conditional, sent again), never posted blindly
+ * again. A type the plan says {@code none} is not sent: a record whose main resource is of such a
+ * type is not accepted at all; another resource of it is left out, and references to it dropped.
  *
  * <p>Built on the JDK's HttpClient rather than HAPI's generic client: the bridge needs the raw
  * status and Retry-After of every answer, per-clinic timeouts, and no hidden retries (Apache
@@ -51,8 +59,10 @@ public class FhirEhrClient {
     private final EhrPlans plans;
     private final EhrExchange exchange;
     private final EhrAnswers answers;
-    // Create-update (issue 13): null when there is no intent log to write it with.
+    // The strategies that create by POST (issue 13): null when there is no intent log to write them with.
     private final CreateUpdateWriter createUpdate;
+    private final CreateOnlyWriter createOnly;
+    private final ConditionalCreateWriter conditionalCreate;
 
     /** With the connection's fixed Authorization header (basic, bearer), if any. */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans) {
@@ -65,8 +75,9 @@ public class FhirEhrClient {
     }
 
     /**
-     * @param intents the intent log the {@code create-update} strategy needs (issue 13); null: a type the
-     *                plan says {@code create-update} for is written as today (conditional PUT)
+     * @param intents the intent log the strategies that create by POST need (issue 13: create-update,
+     *                create-only, conditional-create); null: a type the plan says one of them for is
+     *                written as before (conditional PUT)
      */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
                          EhrResources intents) {
@@ -82,24 +93,78 @@ public class FhirEhrClient {
         this.fhir = fhir;
         this.exchange = new EhrExchange(ehr, authorization);
         this.answers = new EhrAnswers(fhir);
-        this.createUpdate = intents == null ? null
-                : new CreateUpdateWriter(clinic.id(), exchange, answers, fhir, intents, clock, settle(), this::typePlan);
+        LoggedCreate creates = intents == null ? null
+                : new LoggedCreate(clinic.id(), exchange, answers, fhir, intents, clock, settle(), this::typePlan);
+        this.createUpdate = creates == null ? null : new CreateUpdateWriter(creates, exchange, answers, fhir, intents, clock);
+        this.createOnly = creates == null ? null : new CreateOnlyWriter(creates);
+        this.conditionalCreate = creates == null ? null
+                : new ConditionalCreateWriter(creates, createUpdate, exchange, answers, intents, clock);
     }
 
     public WriteResult write(MappedRecord record) {
         return write(record, null);
     }
 
-    /** @param taskId the sync task writing it (recorded in the intent log of create-update), or null */
+    /** @param taskId the sync task writing it (recorded in the intent log), or null */
     public WriteResult write(MappedRecord record, Long taskId) {
+        return write(record, taskId, 0);
+    }
+
+    /**
+     * @param taskId  the sync task writing it (recorded in the intent log), or null
+     * @param version the record's version (named when this EHR does not take a change to it), 0 when not known
+     */
+    public WriteResult write(MappedRecord record, Long taskId, int version) {
         try {
-            // Create-update (issue 13): a record with a type planned create-update is written per resource.
-            return writeMode() == WriteMode.TRANSACTION && !anyCreateUpdate(record)
-                    ? writeTransaction(record) : writePerResource(record, taskId);
+            // First: with write-mode auto this reads the statement when due, so the plan below is the one written with.
+            WriteMode mode = writeMode();
+            // Not accepted by this EHR (issue 13): a record whose main resource it does not take is not sent at all.
+            String type = record.primary().resourceType();
+            Optional<String> refused = notAccepted(type);
+            if (refused.isPresent()) {
+                return WriteResult.notAccepted(new WriteResult.NotAccepted(type, refused.get()), Map.of());
+            }
+            Set<String> notes = new LinkedHashSet<>();
+            MappedRecord accepted = withoutTypesNotAccepted(record, notes);
+            // A record with a type planned to be created by POST is written per resource.
+            return mode == WriteMode.TRANSACTION && accepted.resources().stream().noneMatch(r -> createsByPost(strategyOf(r)))
+                    ? writeTransaction(accepted, notes) : writePerResource(accepted, taskId, version, notes);
         } catch (EhrTokenUnavailableException e) {
             // No access token (issue 13): nothing more was sent; the clinic is held like refused credentials.
             return WriteResult.tokenUnavailable(new WriteResult.TokenUnavailable(e.error(), e.description(), e.httpStatus()));
         }
+    }
+
+    /**
+     * Why this EHR takes no resource of this type (the clinic's plan says {@code none}), or empty
+     * when it takes it (or the clinic has no plan).
+     */
+    public Optional<String> notAccepted(String resourceType) {
+        return plans == null ? Optional.empty() : plans.of(clinic.id()).flatMap(p -> p.notAccepted(resourceType));
+    }
+
+    /**
+     * The record without its resources of types this EHR does not accept (a Provenance, a dose's
+     * body weight at an EHR that takes no Observation), every reference to them dropped (all such
+     * references are optional in FHIR), and a note per type left out.
+     */
+    private MappedRecord withoutTypesNotAccepted(MappedRecord record, Set<String> notes) {
+        Set<String> gone = new HashSet<>();
+        List<MappedResource> kept = new ArrayList<>();
+        for (MappedResource r : record.resources()) {
+            Optional<String> why = notAccepted(r.resourceType());
+            if (why.isPresent()) {
+                gone.add(r.placeholder());
+                notes.add(r.resourceType() + " not sent: " + why.get());
+            } else {
+                kept.add(r);
+            }
+        }
+        if (gone.isEmpty()) {
+            return record;
+        }
+        kept.forEach(r -> ResourceReferences.drop(fhir, r.resource(), gone));
+        return new MappedRecord(kept, record.primary());
     }
 
     // Issue 13 (write plan): write-mode auto writes as the plan read from the EHR's statement says.
@@ -111,7 +176,7 @@ public class FhirEhrClient {
     }
 
     /** One transaction Bundle: the EHR stores all of the record's resources, or none. */
-    private WriteResult writeTransaction(MappedRecord record) {
+    private WriteResult writeTransaction(MappedRecord record, Set<String> notes) {
         Bundle bundle = new Bundle().setType(BundleType.TRANSACTION);
         for (MappedResource r : record.resources()) {
             bundle.addEntry()
@@ -149,53 +214,60 @@ public class FhirEhrClient {
                 written.put(r.placeholder(), EhrAnswers.referenceFrom(at, r.resourceType()));
             }
         }
-        return WriteResult.stored(reference, written);
+        return WriteResult.stored(reference, written, List.copyOf(notes));
     }
 
     /**
-     * One conditional PUT per resource, main resource first; references to resources of the same
-     * record are rewritten from their placeholder to the id the EHR gave. Not atomic across the
-     * resources: a failure part-way is retried whole, and the conditional writes make the
-     * repeated ones no-ops.
+     * One write per resource, in the record's order (what others refer to first), each as the
+     * plan says for its type: a conditional PUT, or through the intent log (create-update,
+     * create-only, conditional-create). References to resources of the same record are rewritten
+     * from their placeholder to the id the EHR gave. Not atomic across the resources: a failure
+     * part-way is retried whole, and the repeated writes change nothing (conditional, or known to
+     * the intent log). A change the EHR does not take (create-only) is not sent: when it is the
+     * record's main resource the version is not accepted (what was written before it stays
+     * written, what follows it is not sent); another resource is left as the EHR holds it, noted.
      */
-    private WriteResult writePerResource(MappedRecord record, Long taskId) {
+    private WriteResult writePerResource(MappedRecord record, Long taskId, int version, Set<String> notes) {
         Map<String, String> placeholders = new HashMap<>();
+        String primary = record.primary().placeholder();
         for (MappedResource r : record.resources()) {
-            rewriteReferences(r.resource(), placeholders);
-            if (createUpdate(r)) {
-                // Create-update (issue 13): POST once, then PUT Type/id with If-Match; the EHR's id kept in the intent log.
-                ResourceWrite step = createUpdate.write(r, taskId);
-                if (step.stop() != null) {
-                    return step.stop();
+            ResourceReferences.rewrite(fhir, r.resource(), placeholders);
+            ResourceWrite step = switch (strategyOf(r)) {
+                case CREATE_UPDATE -> createUpdate.write(r, taskId);
+                case CREATE_ONLY -> createOnly.write(r, taskId);
+                // A resource the bridge names by an id of its own (Provenance) has no identifier to create on.
+                case CONDITIONAL_CREATE -> r.writtenById() ? createUpdate.write(r, taskId) : conditionalCreate.write(r, taskId);
+                default -> conditionalUpdate(r);
+            };
+            if (step.stop() != null) {
+                return step.stop();
+            }
+            if (step.notSent() != null) {
+                String why = step.notSent() + ": " + (version > 0 ? "version " + version : "this version") + " not sent";
+                if (r.placeholder().equals(primary)) {
+                    return WriteResult.notAccepted(new WriteResult.NotAccepted(r.resourceType(), why), placeholders);
                 }
-                placeholders.put(r.placeholder(), step.reference());
-                continue;
+                notes.add(why);
             }
-            HttpResponse<String> response = exchange.send(exchange.request(exchange.at(writeUrl(r)))
-                    .PUT(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(r.resource()))), answers);
-            if (response.statusCode() == 429) {
-                return WriteResult.throttled(EhrAnswers.retryAfter(response).orElse(null));
-            }
-            if (response.statusCode() == 412) {
-                return duplicates(response, r);
-            }
-            if (!EhrAnswers.isSuccess(response.statusCode())) {
-                return answers.refused(response);
-            }
-            placeholders.put(r.placeholder(), answers.referenceOf(response, r.resourceType()));
+            placeholders.put(r.placeholder(), step.reference());
         }
-        return WriteResult.stored(placeholders.get(record.primary().placeholder()), placeholders);
+        return WriteResult.stored(placeholders.get(primary), placeholders, List.copyOf(notes));
     }
 
-    private void rewriteReferences(Resource resource, Map<String, String> placeholders) {
-        if (placeholders.isEmpty()) {
-            return;
+    /** {@code PUT [base]/Type?identifier=system|value} (or {@code Type/id}): created when absent, updated when present. */
+    private ResourceWrite conditionalUpdate(MappedResource r) {
+        HttpResponse<String> response = exchange.send(exchange.request(exchange.at(writeUrl(r)))
+                .PUT(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(r.resource()))), answers);
+        if (response.statusCode() == 429) {
+            return ResourceWrite.stop(WriteResult.throttled(EhrAnswers.retryAfter(response).orElse(null)));
         }
-        for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
-            if (ref.hasReference() && placeholders.containsKey(ref.getReference())) {
-                ref.setReference(placeholders.get(ref.getReference()));
-            }
+        if (response.statusCode() == 412) {
+            return ResourceWrite.stop(duplicates(response, r));
         }
+        if (!EhrAnswers.isSuccess(response.statusCode())) {
+            return ResourceWrite.stop(answers.refused(response));
+        }
+        return ResourceWrite.at(answers.referenceOf(response, r.resourceType()));
     }
 
     /** {@code Type?identifier=system|value}, or {@code Provenance/id} for a resource written by id. */
@@ -244,13 +316,18 @@ public class FhirEhrClient {
         return plans == null ? Optional.empty() : plans.of(clinic.id()).map(p -> p.of(resourceType));
     }
 
-    /** Whether the plan says create-update for the resource's type (and the intent log it needs is there). */
-    private boolean createUpdate(MappedResource r) {
-        return createUpdate != null && typePlan(r.resourceType()).map(p -> p.strategy() == WriteStrategy.CREATE_UPDATE).orElse(false);
+    /**
+     * The strategy the resource is written with: its type's plan; conditional update without a
+     * plan, or for a strategy that creates by POST when there is no intent log to write it with.
+     */
+    private WriteStrategy strategyOf(MappedResource r) {
+        WriteStrategy planned = typePlan(r.resourceType()).map(WritePlan.TypePlan::strategy).orElse(WriteStrategy.CONDITIONAL_UPDATE);
+        return createsByPost(planned) && createUpdate == null ? WriteStrategy.CONDITIONAL_UPDATE : planned;
     }
 
-    private boolean anyCreateUpdate(MappedRecord record) {
-        return record.resources().stream().anyMatch(this::createUpdate);
+    /** The strategies that create by POST, through the intent log. */
+    private static boolean createsByPost(WriteStrategy s) {
+        return s == WriteStrategy.CREATE_UPDATE || s == WriteStrategy.CREATE_ONLY || s == WriteStrategy.CONDITIONAL_CREATE;
     }
 
     /**

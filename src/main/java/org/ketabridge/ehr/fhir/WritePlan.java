@@ -44,10 +44,11 @@ import org.ketabridge.config.WriteStrategy;
  * </ul>
  *
  * {@link #writeMode()} is what this version writes with: {@code transaction} when every type is
- * {@code transaction}, else {@code per-resource} (within which a {@code create-update} type is
- * created by POST and updated with If-Match: {@code FhirEhrClient}). Strategies other than those
- * three are planned and reported ({@link #notWrittenYet()}), not yet written with. {@code match} comes only from
- * configuration (Patient); the statement never makes it.
+ * {@code transaction}, else {@code per-resource} (within which a {@code create-update},
+ * {@code create-only} or {@code conditional-create} type is created by POST and, but for
+ * create-only, updated with If-Match; and a {@code none} type is not sent: {@code FhirEhrClient}).
+ * {@code create-patch} and {@code match} are planned and reported ({@link #notWrittenYet()}), not
+ * yet written with. {@code match} comes only from configuration (Patient); the statement never makes it.
  */
 public record WritePlan(
         WriteMode configuredMode,
@@ -180,6 +181,23 @@ public record WritePlan(
         return byType.get(resourceType);
     }
 
+    /**
+     * Why this EHR takes no resource of this type, when the plan says {@code none}: {@code this EHR
+     * does not accept MedicationAdministration (plan: none, from configuration)}; empty when it takes it.
+     */
+    public Optional<String> notAccepted(String resourceType) {
+        TypePlan p = byType.get(resourceType);
+        if (p == null || p.strategy() != WriteStrategy.NONE) {
+            return Optional.empty();
+        }
+        return Optional.of("this EHR does not accept " + resourceType + " (plan: none, from " + switch (p.source()) {
+            case CONFIGURATION -> "configuration";
+            case STATEMENT -> "statement";
+            case WRITE_MODE -> "write mode";
+            case ASSUMED -> "assumption";
+        } + ")");
+    }
+
     /** The types whose strategy this version does not write with yet, as {@code Type=strategy}. */
     public List<String> notWrittenYet() {
         List<String> types = new ArrayList<>();
@@ -193,17 +211,19 @@ public record WritePlan(
 
     /**
      * What start-up logs and the connection check reports when {@link #notWrittenYet()} is not
-     * empty: {@code this version does not write with Patient=create-patch, ... yet; the clinic's
-     * records are written per resource meanwhile (conditional updates, which an EHR without them refuses)}.
+     * empty: {@code this version does not write with Patient=create-patch, ... yet: those types are
+     * written by conditional update meanwhile (PUT Type?identifier=..., which an EHR without
+     * conditional writes refuses)}.
      */
     public Optional<String> notWrittenYetWarning() {
         List<String> notYet = notWrittenYet();
         if (notYet.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("this version does not write with " + String.join(", ", notYet) + " yet; the clinic's records are written "
-                + (writeMode == WriteMode.TRANSACTION ? "in transactions" : "per resource")
-                + " meanwhile (conditional updates, which an EHR without them refuses)");
+        return Optional.of("this version does not write with " + String.join(", ", notYet) + " yet: "
+                + (notYet.size() == 1 ? "that type is" : "those types are") + " written by conditional update meanwhile"
+                + (writeMode == WriteMode.TRANSACTION ? " in the record's transaction" : "")
+                + " (PUT Type?identifier=..., which an EHR without conditional writes refuses)");
     }
 
     /**

@@ -122,9 +122,14 @@ class WritePlanTest {
         assertThat(plan.of("Observation")).as("updates need If-Match; no identifier search to find a lost create by")
                 .isEqualTo(new TypePlan(CREATE_UPDATE, Source.STATEMENT, true, false));
         assertThat(plan.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
-        assertThat(plan.notWrittenYet()).containsExactly("Patient=create-patch", "Encounter=create-patch",
-                "MedicationAdministration=none", "Provenance=none", "Organization=none",
-                "EpisodeOfCare=none", "Flag=none");
+        // none is built (issue 13: not sent, "not accepted by this EHR"): only create-patch is not written yet.
+        assertThat(plan.notWrittenYet()).containsExactly("Patient=create-patch", "Encounter=create-patch");
+        assertThat(plan.notWrittenYetWarning()).contains("this version does not write with Patient=create-patch,"
+                + " Encounter=create-patch yet: those types are written by conditional update meanwhile"
+                + " (PUT Type?identifier=..., which an EHR without conditional writes refuses)");
+        assertThat(plan.notAccepted("MedicationAdministration"))
+                .contains("this EHR does not accept MedicationAdministration (plan: none, from statement)");
+        assertThat(plan.notAccepted("Observation")).isEmpty();
         assertThat(plan.summary()).isEqualTo("Patient=create-patch(If-Match) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"
                 + " Organization=none EpisodeOfCare=none Flag=none");
@@ -160,7 +165,9 @@ class WritePlanTest {
         expected.put("MedicationAdministration", NONE);
         assertThat(strategies(hapi)).containsExactlyEntriesOf(expected);
         assertThat(hapi.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
-        assertThat(hapi.notWrittenYet()).containsExactly("MedicationAdministration=none");
+        assertThat(hapi.notWrittenYet()).isEmpty();
+        assertThat(hapi.notAccepted("MedicationAdministration"))
+                .contains("this EHR does not accept MedicationAdministration (plan: none, from configuration)");
     }
 
     @Test
@@ -188,7 +195,11 @@ class WritePlanTest {
         assertThat(perResource.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(perResource.of("Patient")).isEqualTo(new TypePlan(CONDITIONAL_UPDATE, Source.WRITE_MODE, false, false));
         assertThat(perResource.of("MedicationAdministration")).isEqualTo(new TypePlan(NONE, Source.CONFIGURATION, false, false));
-        assertThat(perResource.notWrittenYet()).containsExactly("MedicationAdministration=none");
+        assertThat(perResource.notWrittenYet()).isEmpty();
+        WritePlan patched = WritePlan.of(ehr("transaction", "Encounter", "create-patch"));
+        assertThat(patched.notWrittenYetWarning()).contains("this version does not write with Encounter=create-patch yet:"
+                + " that type is written by conditional update meanwhile in the record's transaction (PUT"
+                + " Type?identifier=..., which an EHR without conditional writes refuses)");
 
         WritePlan autoUnread = WritePlan.of(ehr("auto"));
         assertThat(autoUnread.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
