@@ -13,10 +13,14 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -32,6 +36,9 @@ import org.hl7.fhir.r4.model.Resource;
  * stored ({@link #loseNextPostAnswer}), a POST failing before it is stored
  * ({@link #failNextPostUnstored}), a change made in the EHR by someone else ({@link #editedInTheEhr}).
  * {@link #postsOf} counts the POSTs per identifier; {@link #held} the resources held per identifier.
+ * Types named in {@link #conditionalCreates} take {@code If-None-Exist: identifier=system|value}
+ * (issue 13, conditional-create): none held, created (201); one, nothing created (200, it is
+ * answered); several, 412 (FHIR's "multiple matches").
  */
 public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
 
@@ -44,6 +51,7 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
     private volatile String loseNextPostAnswer;
     private volatile int failNextPostUnstored;
     private volatile int conflictStatus = 412;
+    private final Set<String> conditionalCreates = ConcurrentHashMap.newKeySet();
 
     @Override
     public String getName() {
@@ -59,6 +67,11 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
     public void serve(WireMockServer server, String typesRegex) {
         server.stubFor(any(urlPathMatching("/fhir/(" + typesRegex + ")(/.*)?")).atPriority(5)
                 .willReturn(aResponse().withTransformers(NAME)));
+    }
+
+    /** These types take a POST with If-None-Exist (conditional create); others refuse it (405). */
+    public void conditionalCreates(String... types) {
+        conditionalCreates.addAll(List.of(types));
     }
 
     /** The next POST of this type is stored, and its connection reset before the answer. */
@@ -115,12 +128,30 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
         boolean conditional = request.getUrl().contains("?");
         IParser json = fhir.newJsonParser();
         if ("POST".equals(method) && parts.length == 1) {
-            if (request.containsHeader("If-None-Exist")) {
+            boolean ifNoneExist = request.containsHeader("If-None-Exist");
+            if (ifNoneExist && !conditionalCreates.contains(type)) {
                 return status(405);
             }
             Resource resource = (Resource) json.parseResource(request.getBodyAsString());
             for (Identifier i : identifiers(resource)) {
                 posts.merge(i.getSystem() + "|" + i.getValue(), 1, Integer::sum);
+            }
+            if (ifNoneExist) {
+                String header = request.getHeader("If-None-Exist");
+                if (!header.startsWith("identifier=")) {
+                    return status(400);
+                }
+                String[] token = URLDecoder.decode(header.substring("identifier=".length()), StandardCharsets.UTF_8).split("\\|", 2);
+                List<String> matches = matching(type, token[0], token[1]);
+                if (matches.size() > 1) {
+                    return ResponseDefinitionBuilder.responseDefinition().withStatus(412)
+                            .withHeader("Content-Type", "application/fhir+json")
+                            .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                                    + "\"code\":\"duplicate\",\"diagnostics\":\"Multiple resources match this search\"}]}").build();
+                }
+                if (matches.size() == 1) {
+                    return answer(200, matches.get(0), request);
+                }
             }
             if (failNextPostUnstored > 0) {
                 failNextPostUnstored--;
@@ -160,12 +191,7 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
             String[] token = request.queryParameter("identifier").firstValue().split("\\|", 2);
             Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
             List<Resource> found = new ArrayList<>();
-            byReference.forEach((ref, r) -> {
-                if (ref.startsWith(type + "/") && identifiers(r).stream()
-                        .anyMatch(i -> token[0].equals(i.getSystem()) && token[1].equals(i.getValue()))) {
-                    found.add(r);
-                }
-            });
+            matching(type, token[0], token[1]).forEach(ref -> found.add(byReference.get(ref)));
             bundle.setTotal(found.size());
             found.forEach(r -> bundle.addEntry().setResource(r).getSearch().setMode(Bundle.SearchEntryMode.MATCH));
             return ResponseDefinitionBuilder.responseDefinition().withStatus(200)
@@ -173,6 +199,18 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
         }
         // No conditional writes, no transactions here.
         return status(405);
+    }
+
+    /** The references of the resources of this type held with this identifier. */
+    private List<String> matching(String type, String system, String value) {
+        List<String> found = new ArrayList<>();
+        byReference.forEach((ref, r) -> {
+            if (ref.startsWith(type + "/") && identifiers(r).stream()
+                    .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()))) {
+                found.add(ref);
+            }
+        });
+        return found;
     }
 
     private String store(Resource resource) {
