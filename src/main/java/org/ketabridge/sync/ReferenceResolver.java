@@ -73,7 +73,8 @@ public class ReferenceResolver implements Processor {
                 return;
             }
             if (ref.kind() == RecordKind.PATIENT) {
-                work.notAcceptedBecause(new WriteResult.NotAccepted("Patient", never.get() + ", and a " + type
+                work.notAcceptedBecause(new WriteResult.NotAccepted("Patient", never.get() + ": "
+                        + ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type
                         + " cannot be sent without its patient (its subject is required)"));
                 return;
             }

@@ -150,6 +150,14 @@ public class SyncOutcomes {
                     + result.credentialsRefused() + "): held until it accepts them, no attempt spent", now), task, "retry");
             return;
         }
+        if (result.isNotAccepted()) {
+            // Before the credentials are taken as working: a record not accepted may have sent nothing at all.
+            if (endNotAccepted(work, task, result.notAccepted(), now)) {
+                // What of the record reached the EHR before its main resource (a shared resource): recorded, claims ended.
+                shared.written(work, result, now);
+            }
+            return;
+        }
         credentials.accepted(task.clinicId());
         if (result.throttled()) {
             Duration wait = result.retryAfter() != null ? result.retryAfter() : retry.backoff(task.attempts() + 1);
@@ -163,13 +171,6 @@ public class SyncOutcomes {
             }
             alarms.clear(task.id());
             shared.duplicatesFound(work, result, now);
-            return;
-        }
-        if (result.isNotAccepted()) {
-            if (endNotAccepted(work, task, result.notAccepted(), now)) {
-                // What of the record reached the EHR before its main resource (a shared resource): recorded, claims ended.
-                shared.written(work, result, now);
-            }
             return;
         }
         if (!result.isStored()) {

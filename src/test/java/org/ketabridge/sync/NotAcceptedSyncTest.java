@@ -1,5 +1,7 @@
 package org.ketabridge.sync;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,19 +10,26 @@ import static org.ketabridge.support.TestRecords.encounter;
 import static org.ketabridge.support.TestRecords.patient;
 import static org.ketabridge.support.TestRecords.score;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.RestrictedEhr;
@@ -46,7 +55,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * <li>{@code south} takes no Encounter: the encounter is not accepted, and its score and dose do not
  *     wait for it: they are sent without their reference to it;
  * <li>{@code west} creates Encounters conditionally: the answer to the first create is lost, the
- *     create is sent again once it has settled, and the EHR holds one encounter.
+ *     create is sent again once it has settled, and the EHR holds one encounter;
+ * <li>{@code east} ({@code write-mode: auto}) has a CapabilityStatement without Patient create: its
+ *     patients are not accepted, and neither is what refers to them (a subject is required), said
+ *     by the connection check as by the sync.
  * </ul>
  * The bridge runs in a context and a database of its own, closed after this class.
  */
@@ -66,6 +78,18 @@ class NotAcceptedSyncTest {
     private static final WireMockServer NORTH_EHR = start(NORTH_OBSERVATIONS, "Observation");
     private static final WireMockServer SOUTH_EHR = start(null, null);
     private static final WireMockServer WEST_EHR = start(WEST_ENCOUNTERS, "Encounter");
+    private static final WireMockServer EAST_EHR = start(null, null);
+
+    static {
+        WEST_ENCOUNTERS.conditionalCreates("Encounter");
+        // HAPI's own statement, but Patient may only be read: the plan says none for it.
+        CapabilityStatement statement = hapiStatement();
+        statement.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("Patient"))
+                .forEach(r -> r.getInteraction().removeIf(i -> i.getCode() != CapabilityStatement.TypeRestfulInteraction.READ));
+        EAST_EHR.stubFor(WireMock.get(urlPathEqualTo("/fhir/metadata")).atPriority(1).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/fhir+json")
+                .withBody(FhirContext.forR4Cached().newJsonParser().encodeResourceToString(statement))));
+    }
 
     @LocalServerPort
     int port;
@@ -89,6 +113,16 @@ class NotAcceptedSyncTest {
         return server;
     }
 
+    /** HAPI FHIR 8.8.0's own CapabilityStatement (the one WritePlanTest reads). */
+    private static CapabilityStatement hapiStatement() {
+        try {
+            return FhirContext.forR4Cached().newJsonParser().parseResource(CapabilityStatement.class,
+                    Files.readString(Path.of("src/test/resources/capability-statements/hapi-8.8.0.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @DynamicPropertySource
     static void clinics(DynamicPropertyRegistry r) {
         clinic(r, 0, NORTH, NORTH_EHR);
@@ -99,6 +133,8 @@ class NotAcceptedSyncTest {
         r.add("bridge.clinics[1].ehr.resources.Encounter", () -> "none");
         clinic(r, 2, "west", WEST_EHR);
         r.add("bridge.clinics[2].ehr.resources.Encounter", () -> "conditional-create");
+        clinic(r, 3, "east", EAST_EHR);
+        r.add("bridge.clinics[3].ehr.write-mode", () -> "auto");
     }
 
     private static void clinic(DynamicPropertyRegistry r, int i, String id, WireMockServer ehr) {
@@ -224,7 +260,6 @@ class NotAcceptedSyncTest {
     @Test
     void aConditionalCreateWhoseAnswerWasLostIsSentAgainAndTheEhrHoldsOne() throws Exception {
         await().atMost(Duration.ofMinutes(5)).until(validator::isReady);
-        WEST_ENCOUNTERS.conditionalCreates("Encounter");
         WEST_ENCOUNTERS.loseNextPostAnswer("Encounter");
         String mrn = "M.3_c";
         send("west", "patients", patient(mrn));
@@ -235,6 +270,40 @@ class NotAcceptedSyncTest {
         assertThat(WEST_ENCOUNTERS.held("urn:ketabridge:west/encounter", "E.3_c")).as("held once").isEqualTo(1);
         assertThat(jdbc.sql("select state from ehr_resource where clinic_id = 'west' and resource_type = 'Encounter'"
                 + " and identifier_value = 'E.3_c'").query(String.class).single()).isEqualTo("CREATED");
+    }
+
+    /**
+     * An EHR whose statement says it takes no Patient: the patient is not accepted, nor is what
+     * refers to it (it cannot be sent without its subject), and nothing waits for it.
+     */
+    @Test
+    void whatRefersToAPatientTheEhrDoesNotTakeIsNotAcceptedEither() throws Exception {
+        await().atMost(Duration.ofMinutes(5)).until(validator::isReady);
+        String mrn = "M.4_d";
+        // The encounter first: it would have waited for its patient.
+        send("east", "encounters", encounter("E.4_d", mrn));
+        await().atMost(SYNCED).untilAsserted(() ->
+                assertThat(taskStatus("east", "ENCOUNTER", "E.4_d")).isEqualTo("NOT_ACCEPTED"));
+        send("east", "patients", patient(mrn));
+        await().atMost(SYNCED).untilAsserted(() -> assertThat(taskStatus("east", "PATIENT", mrn)).isEqualTo("NOT_ACCEPTED"));
+
+        List<JsonNode> listed = new ArrayList<>();
+        JSON.readTree(get("/api/v1/clinics/east/sync/not-accepted", TestTokens.clinicIt("east")).body())
+                .path("notAccepted").forEach(listed::add);
+        assertThat(listed).extracting(n -> n.path("recordId").asText() + ": " + n.path("resourceType").asText()
+                + ": " + n.path("reason").asText()).containsExactly(
+                "E.4_d: Patient: this EHR does not accept Patient (plan: none, from statement): an Encounter cannot be sent"
+                        + " without its patient (its subject is required)",
+                mrn + ": Patient: this EHR does not accept Patient (plan: none, from statement)");
+        assertThat(paths(EAST_EHR)).containsOnly("/fhir/metadata");
+
+        HttpResponse<String> check = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/api/v1/clinics/east/ehr/check")).header("Authorization", "Bearer " + TestTokens.clinicIt("east"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> problems = new ArrayList<>();
+        JSON.readTree(check.body()).path("problems").forEach(p -> problems.add(p.asText()));
+        assertThat(problems).contains("Patient: not accepted by this EHR (its CapabilityStatement declares no create for it);"
+                + " every record refers to its patient, so none of this clinic's records can be sent");
     }
 
     // --- helpers ---

@@ -139,7 +139,7 @@ public class FhirEhrClient {
      * Why this EHR takes no resource of this type (the clinic's plan says {@code none}), or empty
      * when it takes it (or the clinic has no plan).
      */
-    public Optional<String> notAccepted(String resourceType) {
+    private Optional<String> notAccepted(String resourceType) {
         return plans == null ? Optional.empty() : plans.of(clinic.id()).flatMap(p -> p.notAccepted(resourceType));
     }
 
