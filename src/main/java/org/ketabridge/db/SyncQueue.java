@@ -21,13 +21,14 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The durable work queue towards the EHRs. A task lives here from the moment its record is
- * accepted until the EHR holds it or it is dead-lettered, so a crash or restart loses nothing:
- * whatever was due is due again at start.
+ * accepted until the EHR holds it (SENT), it is dead-lettered (DEAD), or the EHR turns out not to
+ * take it (NOT_ACCEPTED, issue 13), so a crash or restart loses nothing: whatever was due is due
+ * again at start.
  *
  * <p>One writer per task: an instance is one writer (one per bridge process, named by
  * {@link #writerId()}). A task is worked on only by the writer that {@link #claim claimed} it,
  * for the length of a lease its holder renews; what a writer records of a task (sent, waiting,
- * retry, dead) applies only while it still holds the claim, and ends it. A writer whose claim
+ * retry, dead, not accepted) applies only while it still holds the claim, and ends it. A writer whose claim
  * was taken over (its lease ran out: it was dead or cut off from the database) records nothing.
  */
 @Repository
