@@ -299,7 +299,8 @@ public class ClinicRegistry {
         /**
          * The operator's write strategy per resource type: a type the bridge writes (any case, as an
          * environment variable gives it) and one of {@link WriteStrategy}'s names; {@code match} for
-         * Patient only (the bridge finds the EHR's patient; it matches nothing else).
+         * Patient only (the bridge finds the EHR's patient; it matches nothing else), and never
+         * {@code none} for Patient (every record refers to its patient).
          */
         private Map<String, WriteStrategy> resourceStrategies(EhrProperties e) {
             if (e.getResources() == null) {
@@ -322,6 +323,12 @@ public class ClinicRegistry {
                 }
                 if (strategy.get() == WriteStrategy.MATCH && !"Patient".equals(type.get())) {
                     problems.add(property, "match is for Patient only (the bridge finds the EHR's own patient; it matches nothing else)");
+                } else if (strategy.get() == WriteStrategy.NONE && "Patient".equals(type.get())) {
+                    // Every record refers to its patient (a required subject): an EHR that takes no
+                    // Patient takes nothing from the bridge, so this is a mistake, not a plan.
+                    problems.add(property, "none is not possible for Patient: every record the bridge sends refers to its"
+                            + " patient, so an EHR that takes no Patient could take no record at all; for an EHR that"
+                            + " keeps its own patients use match, for no EHR at all ehr.type: none");
                 } else if (strategies.containsKey(type.get())) {
                     problems.add(property, type.get() + " is given more than once");
                 } else {

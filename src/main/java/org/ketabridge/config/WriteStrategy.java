@@ -13,8 +13,10 @@ import java.util.stream.Collectors;
  * may not depend on ehr/, which depends on config).
  *
  * <p>This version writes with {@link #TRANSACTION}, {@link #CONDITIONAL_UPDATE} (today's two
- * write modes), {@link #CREATE_UPDATE} and {@link #CREATE_PATCH}, and finds the EHR's own patients
- * with {@link #MATCH}; the others are planned and reported, not yet used to write ({@link #writtenToday()}).
+ * write modes), {@link #CREATE_UPDATE}, {@link #CREATE_PATCH}, {@link #CONDITIONAL_CREATE},
+ * {@link #CREATE_ONLY}, {@link #NONE} (a record of such a type is not sent: "not accepted by this
+ * EHR") and {@link #MATCH} (the EHR's own patients found, never written): every strategy is
+ * written ({@link #writtenToday()}).
  */
 public enum WriteStrategy {
     /** One transaction Bundle per record, every entry a conditional update (write-mode transaction). */
@@ -49,12 +51,12 @@ public enum WriteStrategy {
     }
 
     /**
-     * Whether this version writes with it (transaction, conditional update, create-update,
-     * create-patch, and match, which writes nothing), rather than only planning it.
+     * Whether this version writes with it rather than only planning it: every strategy now
+     * ({@code none} counts as written: the bridge acts on it by sending nothing; {@code match} by
+     * finding the EHR's patient). Kept so that a strategy added later is reported until it is built.
      */
     public boolean writtenToday() {
-        return this == TRANSACTION || this == CONDITIONAL_UPDATE || this == CREATE_UPDATE || this == CREATE_PATCH
-                || this == MATCH;
+        return true;
     }
 
     /** The strategy of a configured name, ignoring case and surrounding blanks. */

@@ -14,9 +14,10 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The intent log of the {@code create-update} strategy (issue 13): every resource the bridge
- * creates in an EHR by a plain POST, by the bridge's own identity of it (clinic, resource type,
- * identifier system and value), with its state and what the EHR calls it.
+ * The intent log of the strategies that create by POST (issue 13: {@code create-update},
+ * {@code create-only}, {@code conditional-create}): every resource the bridge creates in an EHR so,
+ * by the bridge's own identity of it (clinic, resource type, identifier system and value), with its
+ * state and what the EHR calls it.
  *
  * <p>{@link #creating} commits on its own, before the POST is sent, whatever transaction the
  * caller is in: a crash or a lost answer then leaves a row that is not {@link #CREATED}, and
@@ -148,6 +149,27 @@ public class EhrResources {
         return jdbc.sql("delete from ehr_resource where clinic_id = ? and task_id = ? and state <> 'CREATED'")
                 .params(clinicId, taskId)
                 .update();
+    }
+
+    /**
+     * The create of this body is sent again (a conditional create, which the EHR itself makes safe
+     * to repeat, whose earlier answer was lost): the row, not CREATED, says so from now, provided the
+     * writer still holds the task (as for {@link #creating}). False when there is no such row (it was
+     * created meanwhile, or forgotten) or the task is no longer this writer's: nothing is sent then.
+     */
+    public boolean resending(Key key, String sentHash, String sentBody, Long taskId, Instant now) {
+        boolean checkClaim = writerId != null && taskId != null;
+        return Boolean.TRUE.equals(ownTransaction.execute(status -> jdbc.sql("update ehr_resource set state = 'CREATING',"
+                        + " sent_hash = ?, sent_body = ?, task_id = ?, attempt_at = ?, updated_at = ?"
+                        + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?"
+                        + " and state <> 'CREATED'" + (checkClaim ? " and exists (select 1 from sync_task"
+                        + " where id = ? and claimed_by = ? and claimed_until > ?)" : ""))
+                .params(checkClaim
+                        ? new Object[] {sentHash, sentBody, taskId, utc(now), utc(now), key.clinicId(), key.resourceType(),
+                                key.system(), key.value(), taskId, writerId, utc(now)}
+                        : new Object[] {sentHash, sentBody, taskId, utc(now), utc(now), key.clinicId(), key.resourceType(),
+                                key.system(), key.value()})
+                .update() == 1));
     }
 
     /** The EHR may hold it (the answer to its POST was lost): looked up before anything is sent again. */

@@ -76,7 +76,7 @@ public class Receipts {
         Map<Long, VersionStatus> versions = new HashMap<>();
         for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
             jdbc.sql("select v.id, v.kind, v.record_id, v.version, t.status, t.waiting_for, t.attempts, t.last_error,"
-                            + " t.mapped_at, t.sent_at, t.ehr_reference"
+                            + " t.mapped_at, t.sent_at, t.ehr_reference, t.note"
                             + " from record_version v left join sync_task t on t.record_version_id = v.id where v.id in (:ids)")
                     .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST_SIZE)))
                     .query(VERSION_STATUS)
@@ -86,7 +86,7 @@ public class Receipts {
         return lines.stream().map(l -> {
             VersionStatus v = versions.get(l.recordVersionId());
             return new ReceiptItemStatus(l.line(), v.kind(), v.recordId(), l.outcome(), v.version(), v.status(),
-                    v.waitingFor(), v.attempts(), v.lastError(), v.mappedAt(), v.sentAt(), v.ehrReference());
+                    v.waitingFor(), v.attempts(), v.lastError(), v.mappedAt(), v.sentAt(), v.ehrReference(), v.note());
         }).toList();
     }
 
@@ -109,7 +109,7 @@ public class Receipts {
     /** A record version and its sync task, if it has one. */
     record VersionStatus(long id, String kind, String recordId, int version, String status, String waitingFor,
                                  Integer attempts, String lastError, OffsetDateTime mappedAt, OffsetDateTime sentAt,
-                                 String ehrReference) {
+                                 String ehrReference, String note) {
     }
 
     public record ReceiptRow(String receiptId, String clinicId, String kind, String channel, OffsetDateTime receivedAt,
@@ -117,8 +117,9 @@ public class Receipts {
                              String warnings, String items) {
     }
 
+    /** {@code note}: why the EHR does not accept it (status NOT_ACCEPTED), or what of it was left out when sent; else null. */
     public record ReceiptItemStatus(int line, String kind, String recordId, String outcome, int version, String status,
                                     String waitingFor, Integer attempts, String lastError, OffsetDateTime mappedAt,
-                                    OffsetDateTime sentAt, String ehrReference) {
+                                    OffsetDateTime sentAt, String ehrReference, String note) {
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,13 +21,14 @@ import org.springframework.stereotype.Repository;
 
 /**
  * The durable work queue towards the EHRs. A task lives here from the moment its record is
- * accepted until the EHR holds it or it is dead-lettered, so a crash or restart loses nothing:
- * whatever was due is due again at start.
+ * accepted until the EHR holds it (SENT), it is dead-lettered (DEAD), or the EHR turns out not to
+ * take it (NOT_ACCEPTED, issue 13), so a crash or restart loses nothing: whatever was due is due
+ * again at start.
  *
  * <p>One writer per task: an instance is one writer (one per bridge process, named by
  * {@link #writerId()}). A task is worked on only by the writer that {@link #claim claimed} it,
  * for the length of a lease its holder renews; what a writer records of a task (sent, waiting,
- * retry, dead) applies only while it still holds the claim, and ends it. A writer whose claim
+ * retry, dead, not accepted) applies only while it still holds the claim, and ends it. A writer whose claim
  * was taken over (its lease ran out: it was dead or cut off from the database) records nothing.
  */
 @Repository
@@ -42,9 +44,12 @@ public class SyncQueue {
      * ({@link #settleUncertain}). Not a dead letter: nothing was refused.
      */
     public static final String UNCERTAIN = "UNCERTAIN";
+    /** Not sent: the clinic's EHR does not take it (issue 13). Terminal like SENT, never a dead letter. */
+    public static final String NOT_ACCEPTED = "NOT_ACCEPTED";
 
     private static final RowMapper<SyncTask> SYNC_TASK = Rows.of(SyncTask.class);
     private static final RowMapper<DeadLetter> DEAD_LETTER = Rows.of(DeadLetter.class);
+    private static final RowMapper<NotAccepted> NOT_ACCEPTED_ROW = Rows.of(NotAccepted.class);
 
     private final JdbcTemplate template;
     private final JdbcClient jdbc;
@@ -117,7 +122,12 @@ public class SyncQueue {
      * {@code row}: the table's name or alias in the statement.
      */
     static String unclaimed(String row) {
-        return "(" + row + ".claimed_until is null or " + row + ".claimed_until < ?)";
+        return unclaimed(row, "?");
+    }
+
+    /** {@link #unclaimed(String)} with now as {@code now}: a named parameter ({@code :now}) where a statement has those. */
+    static String unclaimed(String row, String now) {
+        return "(" + row + ".claimed_until is null or " + row + ".claimed_until < " + now + ")";
     }
 
     /** The row is this writer's: one parameter, the writer id. Every outcome's update has it. */
@@ -187,10 +197,46 @@ public class SyncQueue {
 
     /** The EHR holds the task's record: false (nothing recorded) when this writer no longer holds the task. */
     public boolean markSent(long taskId, String ehrReference, Instant now) {
+        return markSent(taskId, ehrReference, null, now);
+    }
+
+    /**
+     * The EHR holds the task's record, but for what {@code note} says was left out (null: nothing):
+     * false (nothing recorded) when this writer no longer holds the task.
+     */
+    public boolean markSent(long taskId, String ehrReference, String note, Instant now) {
         return jdbc.sql("update sync_task set status = 'SENT', sent_at = ?, ehr_reference = ?, waiting_for = null,"
-                        + " last_error = null, updated_at = ?" + ENDS_CLAIM + NOT_AWAITING + " where id = ?" + OURS)
-                .params(utc(now), ehrReference, utc(now), taskId, writerId)
+                        + " last_error = null, note = ?, updated_at = ?" + ENDS_CLAIM + NOT_AWAITING + " where id = ?" + OURS)
+                .params(utc(now), ehrReference, truncate(note, 1000), utc(now), taskId, writerId)
                 .update() == 1;
+    }
+
+    /**
+     * The clinic's EHR does not take the task's record ({@code resourceType}, {@code reason}, in
+     * words for clinic IT): not sent, and never will be; false (nothing recorded) when this writer
+     * no longer holds the task.
+     */
+    public boolean markNotAccepted(long taskId, String resourceType, String reason, Instant now) {
+        return jdbc.sql("update sync_task set status = 'NOT_ACCEPTED', not_accepted_type = ?, note = ?, waiting_for = null,"
+                        + " last_error = null, updated_at = ?" + ENDS_CLAIM + " where id = ?" + OURS)
+                .params(resourceType, truncate(reason, 1000), utc(now), taskId, writerId)
+                .update() == 1;
+    }
+
+    /** A clinic's records its EHR does not take, oldest first: task, record, version, resource type, why, when. */
+    public List<NotAccepted> notAccepted(String clinicId) {
+        return jdbc.sql("select t.id as task_id, t.kind, t.record_id, v.version, t.not_accepted_type as resource_type,"
+                        + " t.note as reason, t.updated_at as not_accepted_at"
+                        + " from sync_task t join record_version v on v.id = t.record_version_id"
+                        + " where t.clinic_id = ? and t.status = 'NOT_ACCEPTED' order by t.id")
+                .param(clinicId)
+                .query(NOT_ACCEPTED_ROW)
+                .list();
+    }
+
+    /** One record version the EHR does not take, and when that was decided. */
+    public record NotAccepted(long taskId, String kind, String recordId, int version, String resourceType, String reason,
+                              OffsetDateTime notAcceptedAt) {
     }
 
     /**
@@ -232,6 +278,26 @@ public class SyncQueue {
                         + " and l.kind = " + WaitingFor.KIND_SQL
                         + " and l.record_id = " + WaitingFor.ID_SQL + ")")
                 .params(utc(now), utc(now), clinicId, utc(now))
+                .update();
+    }
+
+    /**
+     * Wakes every waiting task of a clinic that waits for a record of one of these {@code kinds}
+     * ({@code ENCOUNTER}) or a shared resource of one of these types ({@code EpisodeOfCare}): the
+     * clinic's EHR does not accept them, so they will never reach it, and whoever waits for them
+     * goes without them (issue 13). Run at every poll, as {@link #wakeSatisfied}.
+     */
+    public int wakeWaitingFor(String clinicId, Collection<String> kinds, Instant now) {
+        if (kinds.isEmpty()) {
+            return 0;
+        }
+        // Named parameters throughout: the kinds are a list.
+        return jdbc.sql("update sync_task set status = 'PENDING', waiting_for = null, next_attempt_at = :now, updated_at = :now"
+                        + " where clinic_id = :clinic and status = 'WAITING' and " + unclaimed("sync_task", ":now")
+                        + " and " + WaitingFor.KIND_SQL + " in (:kinds)")
+                .param("now", utc(now))
+                .param("clinic", clinicId)
+                .param("kinds", List.copyOf(kinds))
                 .update();
     }
 
@@ -335,11 +401,11 @@ public class SyncQueue {
     /**
      * A newer version of task {@code t}'s record that is in the EHR or on its way there (SENT,
      * PENDING, WAITING): once one exists, {@code t}'s content is history, and sending it would
-     * make the EHR go back in time. (A newer version that is dead supersedes nothing: it never
-     * reached the EHR.)
+     * make the EHR go back in time. (A newer version that is dead, or that the EHR does not accept,
+     * supersedes nothing: it never reached the EHR.)
      */
     private static final String NEWER_UNDEAD_VERSION = "n.clinic_id = t.clinic_id and n.kind = t.kind"
-            + " and n.record_id = t.record_id and n.id > t.id and n.status <> 'DEAD'";
+            + " and n.record_id = t.record_id and n.id > t.id and n.status not in ('DEAD', 'NOT_ACCEPTED')";
 
     /** What a replay of one dead letter did. */
     public sealed interface Replay {
@@ -420,22 +486,31 @@ public class SyncQueue {
     public record ReplayAll(int replayed, List<Replay.Superseded> superseded) {
     }
 
-    /** How many tasks of a clinic are in each status. */
+    /** How many tasks of a clinic are in each status: pending, waiting, sent, dead, notAccepted. */
     public Map<String, Integer> countsByStatus(String clinicId) {
         Map<String, Integer> counts = new TreeMap<>();
-        for (String status : List.of(PENDING, WAITING, SENT, DEAD, UNCERTAIN)) {
-            counts.put(status.toLowerCase(), 0);
+        for (String status : List.of(PENDING, WAITING, SENT, DEAD, UNCERTAIN, NOT_ACCEPTED)) {
+            counts.put(countName(status), 0);
         }
         jdbc.sql("select status, count(*) as n from sync_task where clinic_id = ? group by status")
                 .param(clinicId)
-                .query((rs, i) -> Map.entry(rs.getString(1).toLowerCase(), rs.getInt(2)))
+                .query((rs, i) -> Map.entry(countName(rs.getString(1)), rs.getInt(2)))
                 .list()
                 .forEach(e -> counts.put(e.getKey(), e.getValue()));
         return counts;
     }
 
+    /** {@code PENDING} → {@code pending}, {@code NOT_ACCEPTED} → {@code notAccepted}. */
+    private static String countName(String status) {
+        return NOT_ACCEPTED.equals(status) ? "notAccepted" : status.toLowerCase(Locale.ROOT);
+    }
+
     private static String truncate(String error) {
-        return error == null || error.length() <= 4000 ? error : error.substring(0, 4000);
+        return truncate(error, 4000);
+    }
+
+    private static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.ketabridge.ehr;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,12 @@ import java.util.Map;
  * Or, for a patient record whose Patient the bridge finds in the EHR rather than writes (issue 13,
  * match), the EHR holds no patient with its MRN yet ({@code awaitingEhrPatient}: why, in words for
  * clinic IT, without the MRN): not the record's fault either; it waits and is looked for again.
+ *
+ * <p>Or the record version is {@code notAccepted} by this EHR (issue 13): its main resource is of a
+ * type the clinic's plan says {@code none}, or it is a change to a {@code create-only} resource.
+ * Nothing was refused and nothing will be retried: the task ends so, saying why. {@code notes}
+ * name what of a record was left out (a secondary resource of a type the EHR does not take, a
+ * change to a create-only one) when the rest was sent.
  */
 public record WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                           Map<String, String> written, Duplicates duplicates, int credentialsRefused,
@@ -26,11 +33,18 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
                           // Uncertain (issue 13): why the EHR may hold the record already, unknowably.
                           String uncertain,
                           // The EHR's patient (issue 13, match): not found in the EHR (yet), or nothing to search by.
-                          String awaitingEhrPatient) {
+                          String awaitingEhrPatient,
+                          // Issue 13: not accepted by this EHR (none, create-only); what was left out of a sent record.
+                          NotAccepted notAccepted, List<String> notes) {
+
+    public WriteResult {
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
 
     public WriteResult(String reference, String refusal, boolean throttled, Duration retryAfter,
                        Map<String, String> written, Duplicates duplicates, int credentialsRefused) {
-        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null, null);
+        this(reference, refusal, throttled, retryAfter, written, duplicates, credentialsRefused, null, null, null, null,
+                List.of());
     }
 
     /**
@@ -38,7 +52,26 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
      * whether it holds it: not sent again until clinic IT has checked the EHR (task state UNCERTAIN).
      */
     public static WriteResult uncertain(String why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, why, null);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, why, null, null, List.of());
+    }
+
+    /**
+     * Why this EHR does not take the record version: the type of the resource it does not take
+     * ({@code MedicationAdministration}) and the reason, in words for clinic IT (no patient data).
+     */
+    public record NotAccepted(String resourceType, String reason) {
+    }
+
+    /**
+     * Not sent: the EHR does not accept it. {@code written}: what of the record reached the EHR
+     * before its main resource was found not accepted (a shared resource written first), by placeholder.
+     */
+    public static WriteResult notAccepted(NotAccepted why, Map<String, String> written) {
+        return new WriteResult(null, null, false, null, Map.copyOf(written), null, 0, null, null, null, why, List.of());
+    }
+
+    public boolean isNotAccepted() {
+        return notAccepted != null;
     }
 
     /**
@@ -49,7 +82,12 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult stored(String reference, Map<String, String> written) {
-        return new WriteResult(reference, null, false, null, Map.copyOf(written), null, 0);
+        return stored(reference, written, List.of());
+    }
+
+    /** Stored, with what of the record was left out and why ({@code notes}, empty when nothing was). */
+    public static WriteResult stored(String reference, Map<String, String> written, List<String> notes) {
+        return new WriteResult(reference, null, false, null, Map.copyOf(written), null, 0, null, null, null, null, notes);
     }
 
     public static WriteResult refused(String refusal) {
@@ -83,7 +121,7 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
     }
 
     public static WriteResult tokenUnavailable(TokenUnavailable why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null, null);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, why, null, null, null, List.of());
     }
 
     /**
@@ -93,7 +131,7 @@ public record WriteResult(String reference, String refusal, boolean throttled, D
      * task waits visibly, no attempt spent, and the EHR is searched again later.
      */
     public static WriteResult awaitingEhrPatient(String why) {
-        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, null, why);
+        return new WriteResult(null, null, false, null, Map.of(), null, 0, null, null, why, null, List.of());
     }
 
     public boolean isStored() {

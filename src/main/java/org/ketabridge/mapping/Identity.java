@@ -100,6 +100,16 @@ public final class Identity {
         return DerivedId.of(system + "|" + value);
     }
 
+    /**
+     * A record's main resource at the id derived from its identifier:
+     * {@code MedicationAdministration/kb-...}. Where the auditors' store holds it; and, in the EHR
+     * path, what a record refers to when the EHR will never hold what it names (a type it does not
+     * accept), so that the record maps and validates as ever before the reference is dropped.
+     */
+    public static String reference(Clinic clinic, RecordKind kind, String recordId) {
+        return kind.resourceType() + "/" + derived(of(clinic, kind, recordId)).id();
+    }
+
     private static Identifier identifier(String system, String value) {
         return new Identifier().setSystem(system).setValue(value);
     }

@@ -10,6 +10,7 @@ import org.apache.camel.Processor;
 import org.ketabridge.db.Receipts.ReceiptItemStatus;
 import org.ketabridge.db.Receipts.ReceiptRow;
 import org.ketabridge.db.Receipts;
+import org.ketabridge.db.SyncQueue;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.JsonResponses;
@@ -72,13 +73,18 @@ public class ReceiptStatusResponder implements Processor {
             m.put("ehrReference", item.ehrReference());
             m.put("sentAt", item.sentAt().toString());
         }
+        if (item.note() != null) {
+            // Not accepted: why; sent: what of the record was left out (issue 13).
+            m.put(SyncQueue.NOT_ACCEPTED.equals(item.status()) ? "reason" : "note", item.note());
+        }
         return m;
     }
 
     /**
      * stored: kept, nothing to send (store-only clinic); queued: due for its EHR; waiting: for a
      * record it refers to; mapped: became FHIR, on its way (retrying if attempts > 0); sent: the
-     * EHR holds it; failed: dead-lettered, with why.
+     * EHR holds it; failed: dead-lettered, with why; not-accepted: the clinic's EHR does not take
+     * it (a type it does not accept, a change it does not take), with why: not sent, not to be retried.
      */
     static String stage(ReceiptItemStatus item) {
         if (item.status() == null) {
@@ -87,6 +93,7 @@ public class ReceiptStatusResponder implements Processor {
         return switch (item.status()) {
             case "SENT" -> "sent";
             case "DEAD" -> "failed";
+            case SyncQueue.NOT_ACCEPTED -> "not-accepted";
             case "WAITING" -> "waiting";
             default -> item.mappedAt() != null ? "mapped" : "queued";
         };

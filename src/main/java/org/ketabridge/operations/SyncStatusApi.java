@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * {@code GET /api/v1/clinics/{clinicId}/sync}, clinic IT's one look at the flow to their EHR and to
- * the auditors' store: how many records are queued, waiting, sent and dead, the alarms that need
- * them, and whether the EHR accepts the bridge's credentials. Read only; acting on dead letters is
+ * the auditors' store: how many records are queued, waiting, sent, dead and not accepted by the EHR
+ * ({@code tasks.notAccepted}, listed by {@link NotAcceptedApi}), the alarms that need them, and
+ * whether the EHR accepts the bridge's credentials. Read only; acting on dead letters is
  * {@link DeadLetterApi}'s.
  */
 @Component("syncStatusApi")

@@ -27,6 +27,6 @@ public class EhrWriter implements Processor {
         if (bridge.isStopping()) {
             throw new BridgeStoppingException();
         }
-        work.result(clients.of(work.clinic().id()).write(work.mapped(), work.task().id()));
+        work.result(clients.of(work.clinic().id()).write(work.mapped(), work.task().id(), work.version().version()));
     }
 }

@@ -1,10 +1,12 @@
 package org.ketabridge.sync;
 
+import ca.uhn.fhir.context.FhirContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingInput;
+import org.ketabridge.mapping.ResourceReferences;
 import org.ketabridge.validation.VersionValidation;
 import org.springframework.stereotype.Component;
 
@@ -16,9 +18,11 @@ public class RecordToFhir implements Processor {
     private final VersionValidation validation;
     private final SharedResourceClaims shared;
     private final TaskClaims claims;
+    private final FhirContext fhir;
 
     public RecordToFhir(FhirMapper mapper, VersionValidation validation, SharedResourceClaims shared,
-                        TaskClaims claims) {
+                        TaskClaims claims, FhirContext fhir) {
+        this.fhir = fhir;
         this.mapper = mapper;
         this.validation = validation;
         this.shared = shared;
@@ -33,6 +37,8 @@ public class RecordToFhir implements Processor {
                 v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()));
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
         validation.check(v.id(), mapped);
+        // References to records the EHR will never hold (a type it does not accept) go, once validated as mapped.
+        mapped.resources().forEach(r -> ResourceReferences.drop(fhir, r.resource(), work.notInEhr()));
         // Shared resources the EHR holds already are referred to by its ids, not written again.
         work.mapped(shared.forTheEhr(work, mapped));
         // The last look before the EHR: the task must still be this process's, its lease running.

@@ -7,6 +7,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.ketabridge.db.EhrLinks;
 import org.ketabridge.db.StoredVersion;
+import org.ketabridge.ehr.WriteResult;
+import org.ketabridge.mapping.Identity;
 import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.outcome.Outcome;
 import org.ketabridge.outcome.ScoreOutcomes;
@@ -20,6 +22,14 @@ import org.springframework.stereotype.Component;
  * encounter the shared resources it names ({@link SharedResourceClaims}). When one is not in
  * the EHR yet (its record has not arrived, or is still on its way) the task waits for it and goes
  * as soon as it is there: the EHR never receives a reference to something it does not hold.
+ *
+ * <p>Issue 13, what the clinic's EHR does not accept ({@link EhrAcceptance}): a record whose main
+ * resource is of such a type is not accepted, and waits for nothing. A record the EHR does not
+ * hold and never will (its type not accepted) is not waited for: an encounter or a baseline score
+ * (optional references in FHIR: Observation.encounter, MedicationAdministration.context,
+ * Observation.derivedFrom) is referred to as the store would, to be dropped before the record is
+ * sent (noted on the task); a patient cannot be done without (every resource's subject is
+ * required), so the record is not accepted either.
  */
 @Component("referenceResolver")
 public class ReferenceResolver implements Processor {
@@ -27,17 +37,25 @@ public class ReferenceResolver implements Processor {
     private final EhrLinks links;
     private final ScoreOutcomes outcomes;
     private final SharedResourceClaims shared;
+    private final EhrAcceptance acceptance;
 
-    public ReferenceResolver(EhrLinks links, ScoreOutcomes outcomes, SharedResourceClaims shared) {
+    public ReferenceResolver(EhrLinks links, ScoreOutcomes outcomes, SharedResourceClaims shared, EhrAcceptance acceptance) {
         this.links = links;
         this.outcomes = outcomes;
         this.shared = shared;
+        this.acceptance = acceptance;
     }
 
     @Override
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
         StoredVersion v = work.version();
+        String type = work.kind().resourceType();
+        Optional<String> refused = acceptance.refusal(v.clinicId(), type);
+        if (refused.isPresent()) {
+            work.notAcceptedBecause(new WriteResult.NotAccepted(type, refused.get()));
+            return;
+        }
         // A score's outcome is derived from its baseline score: the EHR must hold that first.
         Outcome outcome = work.kind() == RecordKind.SCORE ? outcomes.of(v).orElse(null) : null;
         RecordReferences refers = RecordReferences.of(work.kind(), v.recordId(), v.patientMrn(), v.encounterId(),
@@ -45,11 +63,24 @@ public class ReferenceResolver implements Processor {
         Map<RecordReferences.Ref, String> held = new HashMap<>();
         for (RecordReferences.Ref ref : refers.all()) {
             Optional<String> found = links.find(v.clinicId(), ref.kind().name(), ref.recordId());
-            if (found.isEmpty()) {
+            if (found.isPresent()) {
+                held.put(ref, found.get());
+                continue;
+            }
+            Optional<String> never = acceptance.refusal(v.clinicId(), ref.kind().resourceType());
+            if (never.isEmpty()) {
                 work.waitingFor(new Dependency(ref.kind(), ref.recordId()));
                 return;
             }
-            held.put(ref, found.get());
+            if (ref.kind() == RecordKind.PATIENT) {
+                work.notAcceptedBecause(new WriteResult.NotAccepted("Patient", never.get() + ": "
+                        + ("AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type
+                        + " cannot be sent without its patient (its subject is required)"));
+                return;
+            }
+            String placeholder = Identity.reference(work.clinic(), ref.kind(), ref.recordId());
+            held.put(ref, placeholder);
+            work.dropped(placeholder, "sent without its reference to " + ref.kind().resourceType() + ": " + never.get());
         }
         work.outcome(outcome);
         work.references(TargetReferences.of(refers, held::get));

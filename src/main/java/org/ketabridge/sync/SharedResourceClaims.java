@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketabridge.db.EhrAlarms;
 import org.ketabridge.db.SharedResources.Key;
@@ -23,6 +22,7 @@ import org.ketabridge.mapping.FhirMapper;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.mapping.MappingInput;
+import org.ketabridge.mapping.ResourceReferences;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -50,9 +50,11 @@ public class SharedResourceClaims {
     private final SyncQueue queue;
     private final FhirContext fhir;
     private final Clock clock;
+    private final EhrAcceptance acceptance;
 
     public SharedResourceClaims(FhirMapper mapper, SharedResources store, EhrAlarms alarms, SyncQueue queue,
-                                FhirContext fhir, Clock clock) {
+                                FhirContext fhir, Clock clock, EhrAcceptance acceptance) {
+        this.acceptance = acceptance;
         this.mapper = mapper;
         this.store = store;
         this.alarms = alarms;
@@ -68,8 +70,10 @@ public class SharedResourceClaims {
      */
     public void claim(SyncWork work) {
         StoredVersion v = work.version();
+        // A type the EHR does not accept is never written (the EHR client leaves it out): nothing to claim or wait for.
         List<MappedResource> shared = mapper.sharedResources(new MappingInput(work.clinic(), work.kind(), v.recordId(),
-                v.version(), v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()));
+                v.version(), v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()))
+                .stream().filter(r -> acceptance.refusal(work.clinic().id(), r.resourceType()).isEmpty()).toList();
         if (shared.isEmpty()) {
             return;
         }
@@ -119,13 +123,7 @@ public class SharedResourceClaims {
             return mapped;
         }
         List<MappedResource> kept = mapped.resources().stream().filter(r -> !known.containsKey(r.placeholder())).toList();
-        for (MappedResource r : kept) {
-            for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(r.resource(), Reference.class)) {
-                if (ref.hasReference() && known.containsKey(ref.getReference())) {
-                    ref.setReference(known.get(ref.getReference()));
-                }
-            }
-        }
+        kept.forEach(r -> ResourceReferences.rewrite(fhir, r.resource(), known));
         return new MappedRecord(kept, mapped.primary());
     }
 

@@ -4,6 +4,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.ketabridge.db.EhrAlarms;
 import org.ketabridge.db.EhrLinks;
@@ -89,9 +91,37 @@ public class SyncOutcomes {
     }
 
     /**
+     * The clinic's EHR does not take the record (issue 13), found before anything was sent: its
+     * main resource, or its patient, is of a type the EHR does not accept. The task ends so, with
+     * why; whatever waits for the record is woken (it goes without it, or is not accepted either).
+     */
+    @Transactional
+    public void notAccepted(SyncWork work) {
+        SyncTask task = work.task();
+        try {
+            endNotAccepted(work, task, work.whyNotAccepted(), clock.instant());
+        } finally {
+            claims.ended(task.id());
+        }
+    }
+
+    private boolean endNotAccepted(SyncWork work, SyncTask task, WriteResult.NotAccepted why, Instant now) {
+        if (takenOver(queue.markNotAccepted(task.id(), why.resourceType(), why.reason(), now), task, "not accepted")) {
+            return false;
+        }
+        alarms.clear(task.id());
+        // Types only: the reason names no patient, but a log line has no need of more.
+        log.debug("Task {} of clinic {} not sent: the EHR does not accept it ({})", task.id(), task.clinicId(),
+                why.resourceType());
+        queue.wake(task.clinicId(), work.kind().name(), task.recordId(), now);
+        return true;
+    }
+
+    /**
      * The EHR answered: it holds the record now, refused it for good, asked for a pause (429), or
      * refused the bridge's credentials (the clinic is held; the task stays due, its attempt not spent);
      * or, for a patient matched in the EHR, holds no such patient yet (the task waits, its attempt not spent).
+     * Or the record is not accepted by it (issue 13: a change to a create-only resource).
      */
     @Transactional
     public void written(SyncWork work) {
@@ -119,6 +149,14 @@ public class SyncOutcomes {
             credentials.refused(task.clinicId(), result.credentialsRefused(), now);
             takenOver(queue.scheduleRetry(task.id(), task.attempts(), now, "EHR refused the bridge's credentials (HTTP "
                     + result.credentialsRefused() + "): held until it accepts them, no attempt spent", now), task, "retry");
+            return;
+        }
+        if (result.isNotAccepted()) {
+            // Before the credentials are taken as working: a record not accepted may have sent nothing at all.
+            if (endNotAccepted(work, task, result.notAccepted(), now)) {
+                // What of the record reached the EHR before its main resource (a shared resource): recorded, claims ended.
+                shared.written(work, result, now);
+            }
             return;
         }
         credentials.accepted(task.clinicId());
@@ -168,7 +206,7 @@ public class SyncOutcomes {
             log.warn("Task {} of clinic {} dead-lettered: the EHR refused it", task.id(), task.clinicId());
             return;
         }
-        if (takenOver(queue.markSent(task.id(), result.reference(), now), task, "sent")) {
+        if (takenOver(queue.markSent(task.id(), result.reference(), note(work, result), now), task, "sent")) {
             return;
         }
         alarms.clear(task.id());
@@ -179,6 +217,13 @@ public class SyncOutcomes {
         queue.wake(task.clinicId(), work.kind().name(), task.recordId(), now);
         // The shared resources it wrote: their EHR ids recorded, their claims ended, their waiters woken.
         shared.written(work, result, now);
+    }
+
+    /** What of the record was left out (issue 13: types the EHR does not accept, changes it does not take), or null. */
+    private static String note(SyncWork work, WriteResult result) {
+        List<String> notes = new ArrayList<>(work.notes());
+        notes.addAll(result.notes());
+        return notes.isEmpty() ? null : String.join("; ", notes);
     }
 
     /** The task could not go: decide, by why, whether and when it goes again. */

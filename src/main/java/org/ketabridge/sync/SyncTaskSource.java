@@ -34,10 +34,12 @@ public class SyncTaskSource {
     private final int batchSize;
     private final SharedResources shared;
     private final TaskClaims claims;
+    private final EhrAcceptance acceptance;
 
     public SyncTaskSource(SyncQueue queue, RecordVersions records, ClinicRegistry clinics, CredentialHolds credentials,
                           BridgeStopping bridge, Clock clock, BridgeProperties properties, SharedResources shared,
-                          TaskClaims claims) {
+                          TaskClaims claims, EhrAcceptance acceptance) {
+        this.acceptance = acceptance;
         this.shared = shared;
         this.claims = claims;
         this.queue = queue;
@@ -56,6 +58,8 @@ public class SyncTaskSource {
         }
         queue.wakeSatisfied(clinicId, clock.instant());
         shared.wakeWaitersOfFree(clinicId, clock.instant());
+        // What waits for something the EHR does not accept (issue 13) goes without it, or is not accepted either.
+        queue.wakeWaitingFor(clinicId, acceptance.neverComing(clinicId), clock.instant());
         // While the clinic's EHR refuses the bridge's credentials, a poll takes one task (a probe)
         // when one is due, else none; a hold that begins during a poll ends what it hands out.
         boolean probing = credentials.isHeld(clinicId);

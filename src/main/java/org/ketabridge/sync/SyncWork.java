@@ -1,5 +1,9 @@
 package org.ketabridge.sync;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.db.StoredVersion;
 import org.ketabridge.db.SyncTask;
@@ -21,6 +25,9 @@ public class SyncWork {
     private Outcome outcome;
     private WriteResult result;
     private SharedWrites sharedWrites = SharedWrites.NONE;
+    private WriteResult.NotAccepted notAccepted;
+    private final Set<String> notInEhr = new LinkedHashSet<>();
+    private final List<String> notes = new ArrayList<>();
 
     public SyncWork(SyncTask task, Clinic clinic, StoredVersion version) {
         this.task = task;
@@ -47,6 +54,30 @@ public class SyncWork {
     /** The shared resources this task writes itself, and those it refers to by the EHR's id. */
     public SharedWrites sharedWrites() { return sharedWrites; }
     public void sharedWrites(SharedWrites sharedWrites) { this.sharedWrites = sharedWrites; }
+
+    /**
+     * Set when the clinic's EHR does not take the record (issue 13): its main resource is of a type
+     * the EHR does not accept, or its patient is. It is not sent, and waits for nothing.
+     */
+    public WriteResult.NotAccepted whyNotAccepted() { return notAccepted; }
+    public void notAcceptedBecause(WriteResult.NotAccepted why) { this.notAccepted = why; }
+    // The route's "${body.notAccepted}" (no method of that very name, so Camel finds this one).
+    public boolean isNotAccepted() { return notAccepted != null; }
+
+    /**
+     * References, as mapped, to records the EHR will never hold (of a type it does not accept):
+     * the record is mapped and validated with them, and they are dropped before it is sent.
+     */
+    public Set<String> notInEhr() { return notInEhr; }
+
+    /** Why a reference was dropped, for the task's note once the record is sent. */
+    public void dropped(String reference, String note) {
+        notInEhr.add(reference);
+        notes.add(note);
+    }
+
+    /** What of the record was left out before it reached the EHR step, and why. */
+    public List<String> notes() { return notes; }
 
     public MappedRecord mapped() { return mapped; }
     public void mapped(MappedRecord mapped) { this.mapped = mapped; }

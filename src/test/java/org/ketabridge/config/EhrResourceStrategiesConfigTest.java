@@ -129,6 +129,21 @@ class EhrResourceStrategiesConfigTest {
                         + " ehr.resources.Patient is match");
     }
 
+    /**
+     * Every record the bridge sends refers to its patient (a required subject), so an EHR that
+     * takes no Patient could take nothing: a configuration saying so is a mistake, refused at start.
+     */
+    @Test
+    void noneForPatientIsRefusedSayingWhy() {
+        assertThat(problems(fhirClinic("bridge.clinics[0].ehr.resources.patient", "none")))
+                .containsExactly("bridge.clinics[0] (id 'north'): ehr.resources.patient: none is not possible for Patient:"
+                        + " every record the bridge sends refers to its patient, so an EHR that takes no Patient could take"
+                        + " no record at all; for an EHR that keeps its own patients use match, for no EHR at all ehr.type: none");
+        assertThat(TestClinics.registry(fhirClinic("bridge.clinics[0].ehr.resources.Provenance", "none")).find("north")
+                .orElseThrow().ehr().resourceStrategies()).as("any other type may be none")
+                .containsExactly(Map.entry("Provenance", WriteStrategy.NONE));
+    }
+
     @Test
     void theBridgeDoesNotStartWithABadStrategyAndSaysWhere() {
         SpringApplication app = new SpringApplication(KetaBridgeApplication.class);

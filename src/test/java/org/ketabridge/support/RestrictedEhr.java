@@ -19,6 +19,8 @@ import ca.uhn.fhir.util.FhirTerser;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.Optional;
@@ -35,6 +37,8 @@ import org.hl7.fhir.r4.model.PrimitiveType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -57,6 +61,9 @@ import org.hl7.fhir.r4.model.Resource;
  * ({@link #failNextPostUnstored}), a change made in the EHR by someone else ({@link #editedInTheEhr},
  * {@link #changedInTheEhr}). {@link #postsOf} counts the POSTs per identifier; {@link #held} the
  * resources held per identifier, {@link #count} per type.
+ * Types named in {@link #conditionalCreates} take {@code If-None-Exist: identifier=system|value}
+ * (issue 13, conditional-create): none held, created (201); one, nothing created (200, it is
+ * answered); several, 412 (FHIR's "multiple matches").
  */
 public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
 
@@ -72,6 +79,7 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
     private final Set<String> patchOnly = ConcurrentHashMap.newKeySet();
     private final Set<String> dropsIdentifiers = ConcurrentHashMap.newKeySet();
     private final Map<String, Consumer<Resource>> addsOnCreate = new ConcurrentHashMap<>();
+    private final Set<String> conditionalCreates = ConcurrentHashMap.newKeySet();
 
     @Override
     public String getName() {
@@ -87,6 +95,11 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
     public void serve(WireMockServer server, String typesRegex) {
         server.stubFor(any(urlPathMatching("/fhir/(" + typesRegex + ")(/.*)?")).atPriority(5)
                 .willReturn(aResponse().withTransformers(NAME)));
+    }
+
+    /** These types take a POST with If-None-Exist (conditional create); others refuse it (405). */
+    public void conditionalCreates(String... types) {
+        conditionalCreates.addAll(List.of(types));
     }
 
     /** The next POST of this type is stored, and its connection reset before the answer. */
@@ -180,12 +193,30 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
         boolean conditional = request.getUrl().contains("?");
         IParser json = fhir.newJsonParser();
         if ("POST".equals(method) && parts.length == 1) {
-            if (request.containsHeader("If-None-Exist")) {
+            boolean ifNoneExist = request.containsHeader("If-None-Exist");
+            if (ifNoneExist && !conditionalCreates.contains(type)) {
                 return status(405);
             }
             Resource resource = (Resource) json.parseResource(request.getBodyAsString());
             for (Identifier i : identifiers(resource)) {
                 posts.merge(i.getSystem() + "|" + i.getValue(), 1, Integer::sum);
+            }
+            if (ifNoneExist) {
+                String header = request.getHeader("If-None-Exist");
+                if (!header.startsWith("identifier=")) {
+                    return status(400);
+                }
+                String[] token = URLDecoder.decode(header.substring("identifier=".length()), StandardCharsets.UTF_8).split("\\|", 2);
+                List<String> matches = matching(type, token[0], token[1]);
+                if (matches.size() > 1) {
+                    return ResponseDefinitionBuilder.responseDefinition().withStatus(412)
+                            .withHeader("Content-Type", "application/fhir+json")
+                            .withBody("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+                                    + "\"code\":\"duplicate\",\"diagnostics\":\"Multiple resources match this search\"}]}").build();
+                }
+                if (matches.size() == 1) {
+                    return answer(200, matches.get(0), request);
+                }
             }
             if (failNextPostUnstored > 0) {
                 failNextPostUnstored--;
@@ -333,6 +364,18 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
                 .setDiagnostics(diagnostics);
         return ResponseDefinitionBuilder.responseDefinition().withStatus(status).withHeader("Content-Type", "application/fhir+json")
                 .withBody(fhir.newJsonParser().encodeResourceToString(outcome)).build();
+    }
+
+    /** The references of the resources of this type held with this identifier. */
+    private List<String> matching(String type, String system, String value) {
+        List<String> found = new ArrayList<>();
+        byReference.forEach((ref, r) -> {
+            if (ref.startsWith(type + "/") && identifiers(r).stream()
+                    .anyMatch(i -> system.equals(i.getSystem()) && value.equals(i.getValue()))) {
+                found.add(ref);
+            }
+        });
+        return found;
     }
 
     private String store(Resource resource) {

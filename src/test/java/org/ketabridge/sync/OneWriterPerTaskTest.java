@@ -2,6 +2,7 @@ package org.ketabridge.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ca.uhn.fhir.context.FhirContext;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Clock;
@@ -32,6 +33,7 @@ import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.SharedResources;
 import org.ketabridge.db.SyncQueue;
+import org.ketabridge.ehr.fhir.EhrPlans;
 import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TestDatabases;
@@ -233,7 +235,8 @@ class OneWriterPerTaskTest {
             this.claims = new TaskClaims(queue, clock, LEASE);
             this.source = new SyncTaskSource(queue, new RecordVersions(template), clinics,
                     new CredentialHolds(new RetryPolicy(properties)), stopping, clock, properties,
-                    new SharedResources(JdbcClient.create(template)), claims);
+                    new SharedResources(JdbcClient.create(template)), claims,
+                    new EhrAcceptance(new EhrPlans(clinics, FhirContext.forR4Cached())));
         }
 
         /** Every task a poll hands out, left claimed (as while its write is in flight). */

@@ -26,6 +26,6 @@ public final class StoreIds {
 
     /** The store's reference to a record's main resource: {@code MedicationAdministration/kb-...}. */
     public static String reference(Clinic clinic, RecordKind kind, String recordId) {
-        return kind.resourceType() + "/" + of(Identity.of(clinic, kind, recordId));
+        return Identity.reference(clinic, kind, recordId);
     }
 }

@@ -398,7 +398,9 @@ public class EhrConnectionCheck {
                     case CONFIGURATION -> " (configured: ehr.resources." + type + ": none)";
                     case STATEMENT -> " (its CapabilityStatement declares no create for it)";
                     default -> "";
-                });
+                } + ("Patient".equals(type)
+                        // Issue 13: every record refers to its patient (a required subject).
+                        ? "; every record refers to its patient, so none of this clinic's records can be sent" : ""));
             }
             if (creates(s) && plan.statementRead() && !p.identifierSearch()) {
                 mine.add(type + ": no identifier search (a create whose answer was lost cannot be looked up by its identifier"

@@ -114,11 +114,20 @@ public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
      * read (waiting for a read in progress) or when a failed read's backoff has passed.
      */
     public WriteMode writeMode(String clinicId) {
+        return forWriting(clinicId).writeMode();
+    }
+
+    /**
+     * The plan the clinic's next record is written with (what it says of each type, as
+     * {@link #writeMode} reads it first when it must): what the sync asks before it waits for, or
+     * sends, a record of a type this EHR may not take.
+     */
+    public WritePlan forWriting(String clinicId) {
         ClinicPlan plan = byClinic.get(clinicId);
         if (plan == null) {
             throw new IllegalStateException("Clinic " + clinicId + " has no FHIR EHR");
         }
-        return plan.forWriting().writeMode();
+        return plan.forWriting();
     }
 
     // Issue 13 (connection check): the check reads the EHR's statement on every run, and the

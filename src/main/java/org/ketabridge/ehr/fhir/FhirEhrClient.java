@@ -9,14 +9,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle.BundleType;
 import org.hl7.fhir.r4.model.Bundle.HTTPVerb;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Reference;
-import org.hl7.fhir.r4.model.Resource;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.EhrConnection;
 import org.ketabridge.config.WriteMode;
@@ -28,18 +31,23 @@ import org.ketabridge.ehr.auth.EhrAuthorization;
 import org.ketabridge.ehr.auth.EhrTokenUnavailableException;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.mapping.ResourceReferences;
 
 /**
  * Writes mapped records to one clinic's FHIR R4 EHR, every write conditional on the resource's
  * identifier ({@code PUT Type?identifier=system|value}): create when absent, new version when
  * present, so a retry after any failure can never make a second resource. A type the clinic's
- * plan writes {@code create-update} or {@code create-patch} (an EHR without conditional writes,
- * issue 13) is created by a plain POST once, recorded in the intent log ({@code db/EhrResources})
- * before it is sent, and changed by {@code PUT Type/id} or by a JSON Patch with {@code If-Match}
- * from then on; a create whose answer was lost is looked up, never posted blindly again
- * ({@link CreateUpdateWriter}). A Patient the plan says {@code match} for (an EHR that registers
- * its patients itself) is never written: {@link PatientMatcher} finds the EHR's own by MRN, and
- * nothing else of a patient record is written.
+ * plan writes otherwise (an EHR without conditional updates, issue 13) goes per resource:
+ * {@code create-update} is created by a plain POST once, recorded in the intent log
+ * ({@code db/EhrResources}) before it is sent, and updated by {@code PUT Type/id} with
+ * {@code If-Match} from then on; {@code create-patch} likewise, but changed by a JSON Patch;
+ * {@code create-only} likewise, but a later change is not sent; {@code conditional-create} is
+ * POSTed with {@code If-None-Exist} and updated as create-update. A create whose answer was lost is
+ * looked up (or, conditional, sent again), never posted blindly again. A type the plan says
+ * {@code none} is not sent: a record whose main resource is of such a type is not accepted at all;
+ * another resource of it is left out, and references to it dropped. A Patient the plan says
+ * {@code match} for (an EHR that registers its patients itself) is never written:
+ * {@link PatientMatcher} finds the EHR's own by MRN, and nothing else of a patient record is written.
  *
  * <p>Built on the JDK's HttpClient rather than HAPI's generic client: the bridge needs the raw
  * status and Retry-After of every answer, per-clinic timeouts, and no hidden retries (Apache
@@ -53,8 +61,10 @@ public class FhirEhrClient {
     private final EhrPlans plans;
     private final EhrExchange exchange;
     private final EhrAnswers answers;
-    // Create-update and create-patch (issue 13): null when there is no intent log to write them with.
+    // The strategies that create by POST (issue 13): null when there is no intent log to write them with.
     private final CreateUpdateWriter createUpdate;
+    private final CreateOnlyWriter createOnly;
+    private final ConditionalCreateWriter conditionalCreate;
     // Match (issue 13): the EHR's own patient, found by MRN.
     private final PatientMatcher patients;
 
@@ -69,8 +79,9 @@ public class FhirEhrClient {
     }
 
     /**
-     * @param intents the intent log the {@code create-update} and {@code create-patch} strategies need
-     *                (issue 13); null: a type the plan says either for is written as today (conditional PUT)
+     * @param intents the intent log the strategies that create by POST need (issue 13: create-update,
+     *                create-patch, create-only, conditional-create); null: a type the plan says one of
+     *                them for is written as before (conditional PUT)
      */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
                          EhrResources intents) {
@@ -86,8 +97,12 @@ public class FhirEhrClient {
         this.fhir = fhir;
         this.exchange = new EhrExchange(ehr, authorization);
         this.answers = new EhrAnswers(fhir);
-        this.createUpdate = intents == null ? null
-                : new CreateUpdateWriter(clinic.id(), exchange, answers, fhir, intents, clock, settle(), this::typePlan);
+        LoggedCreate creates = intents == null ? null
+                : new LoggedCreate(clinic.id(), exchange, answers, fhir, intents, clock, settle(), this::typePlan);
+        this.createUpdate = creates == null ? null : new CreateUpdateWriter(creates, exchange, answers, fhir, intents, clock);
+        this.createOnly = creates == null ? null : new CreateOnlyWriter(creates);
+        this.conditionalCreate = creates == null ? null
+                : new ConditionalCreateWriter(creates, createUpdate, exchange, answers, intents, clock);
         this.patients = new PatientMatcher(new IdentifierSearch(exchange, answers), ehr.patientIdentifierSystem(),
                 ehr.patientRecheck());
     }
@@ -96,17 +111,68 @@ public class FhirEhrClient {
         return write(record, null);
     }
 
-    /** @param taskId the sync task writing it (recorded in the intent log of create-update), or null */
+    /** @param taskId the sync task writing it (recorded in the intent log), or null */
     public WriteResult write(MappedRecord record, Long taskId) {
+        return write(record, taskId, 0);
+    }
+
+    /**
+     * @param taskId  the sync task writing it (recorded in the intent log), or null
+     * @param version the record's version (named when this EHR does not take a change to it), 0 when not known
+     */
+    public WriteResult write(MappedRecord record, Long taskId, int version) {
         try {
-            // Issue 13: a record with a type planned create-update or create-patch is written per resource.
-            // Match (issue 13): a patient record whose Patient is found, not written, is never a transaction.
-            return writeMode() == WriteMode.TRANSACTION && !anyCreateUpdate(record) && !anyMatched(record)
-                    ? writeTransaction(record) : writePerResource(record, taskId);
+            // First: with write-mode auto this reads the statement when due, so the plan below is the one written with.
+            WriteMode mode = writeMode();
+            // Not accepted by this EHR (issue 13): a record whose main resource it does not take is not sent at all.
+            String type = record.primary().resourceType();
+            Optional<String> refused = notAccepted(type);
+            if (refused.isPresent()) {
+                return WriteResult.notAccepted(new WriteResult.NotAccepted(type, refused.get()), Map.of());
+            }
+            Set<String> notes = new LinkedHashSet<>();
+            MappedRecord accepted = withoutTypesNotAccepted(record, notes);
+            // A record with a type planned to be created by POST is written per resource; so is a patient
+            // record whose Patient is found, not written (match).
+            return mode == WriteMode.TRANSACTION && accepted.resources().stream().noneMatch(r -> createsByPost(strategyOf(r)))
+                    && !anyMatched(accepted)
+                    ? writeTransaction(accepted, notes) : writePerResource(accepted, taskId, version, notes);
         } catch (EhrTokenUnavailableException e) {
             // No access token (issue 13): nothing more was sent; the clinic is held like refused credentials.
             return WriteResult.tokenUnavailable(new WriteResult.TokenUnavailable(e.error(), e.description(), e.httpStatus()));
         }
+    }
+
+    /**
+     * Why this EHR takes no resource of this type (the clinic's plan says {@code none}), or empty
+     * when it takes it (or the clinic has no plan).
+     */
+    private Optional<String> notAccepted(String resourceType) {
+        return plans == null ? Optional.empty() : plans.of(clinic.id()).flatMap(p -> p.notAccepted(resourceType));
+    }
+
+    /**
+     * The record without its resources of types this EHR does not accept (a Provenance, a dose's
+     * body weight at an EHR that takes no Observation), every reference to them dropped (all such
+     * references are optional in FHIR), and a note per type left out.
+     */
+    private MappedRecord withoutTypesNotAccepted(MappedRecord record, Set<String> notes) {
+        Set<String> gone = new HashSet<>();
+        List<MappedResource> kept = new ArrayList<>();
+        for (MappedResource r : record.resources()) {
+            Optional<String> why = notAccepted(r.resourceType());
+            if (why.isPresent()) {
+                gone.add(r.placeholder());
+                notes.add(r.resourceType() + " not sent: " + why.get());
+            } else {
+                kept.add(r);
+            }
+        }
+        if (gone.isEmpty()) {
+            return record;
+        }
+        kept.forEach(r -> ResourceReferences.drop(fhir, r.resource(), gone));
+        return new MappedRecord(kept, record.primary());
     }
 
     // Issue 13 (write plan): write-mode auto writes as the plan read from the EHR's statement says.
@@ -118,7 +184,7 @@ public class FhirEhrClient {
     }
 
     /** One transaction Bundle: the EHR stores all of the record's resources, or none. */
-    private WriteResult writeTransaction(MappedRecord record) {
+    private WriteResult writeTransaction(MappedRecord record, Set<String> notes) {
         Bundle bundle = new Bundle().setType(BundleType.TRANSACTION);
         for (MappedResource r : record.resources()) {
             bundle.addEntry()
@@ -156,19 +222,24 @@ public class FhirEhrClient {
                 written.put(r.placeholder(), EhrAnswers.referenceFrom(at, r.resourceType()));
             }
         }
-        return WriteResult.stored(reference, written);
+        return WriteResult.stored(reference, written, List.copyOf(notes));
     }
 
     /**
-     * One conditional PUT per resource, main resource first; references to resources of the same
-     * record are rewritten from their placeholder to the id the EHR gave. Not atomic across the
-     * resources: a failure part-way is retried whole, and the conditional writes make the
-     * repeated ones no-ops.
+     * One write per resource, in the record's order (what others refer to first), each as the
+     * plan says for its type: a conditional PUT, or through the intent log (create-update,
+     * create-only, conditional-create). References to resources of the same record are rewritten
+     * from their placeholder to the id the EHR gave. Not atomic across the resources: a failure
+     * part-way is retried whole, and the repeated writes change nothing (conditional, or known to
+     * the intent log). A change the EHR does not take (create-only) is not sent: when it is the
+     * record's main resource the version is not accepted (what was written before it stays
+     * written, what follows it is not sent); another resource is left as the EHR holds it, noted.
      */
-    private WriteResult writePerResource(MappedRecord record, Long taskId) {
+    private WriteResult writePerResource(MappedRecord record, Long taskId, int version, Set<String> notes) {
         Map<String, String> placeholders = new HashMap<>();
+        String primary = record.primary().placeholder();
         for (MappedResource r : record.resources()) {
-            rewriteReferences(r.resource(), placeholders);
+            ResourceReferences.rewrite(fhir, r.resource(), placeholders);
             if (matched(r)) {
                 // Match (issue 13): the EHR's own Patient, searched by MRN; never POSTed or PUT.
                 ResourceWrite found = patients.match(r, typePlan(r.resourceType()).orElse(null));
@@ -176,47 +247,49 @@ public class FhirEhrClient {
                     return found.stop();
                 }
                 placeholders.put(r.placeholder(), found.reference());
-                if (r == record.primary()) {
+                if (r.placeholder().equals(primary)) {
                     // A patient record: the patient is the EHR's; nothing of the record is written (not its Provenance).
                     return WriteResult.stored(found.reference(), placeholders);
                 }
                 continue;
             }
-            Optional<WriteStrategy> createdOnce = createdOnce(r);
-            if (createdOnce.isPresent()) {
-                // Issue 13: POST once, then PUT or PATCH Type/id with If-Match; the EHR's id kept in the intent log.
-                ResourceWrite step = createUpdate.write(r, taskId, createdOnce.get());
-                if (step.stop() != null) {
-                    return step.stop();
+            ResourceWrite step = switch (strategyOf(r)) {
+                case CREATE_UPDATE, CREATE_PATCH -> createUpdate.write(r, taskId, strategyOf(r));
+                case CREATE_ONLY -> createOnly.write(r, taskId);
+                // A resource the bridge names by an id of its own (Provenance) has no identifier to create on.
+                case CONDITIONAL_CREATE -> r.writtenById() ? createUpdate.write(r, taskId, WriteStrategy.CREATE_UPDATE)
+                        : conditionalCreate.write(r, taskId);
+                default -> conditionalUpdate(r);
+            };
+            if (step.stop() != null) {
+                return step.stop();
+            }
+            if (step.notSent() != null) {
+                String why = step.notSent() + ": " + (version > 0 ? "version " + version : "this version") + " not sent";
+                if (r.placeholder().equals(primary)) {
+                    return WriteResult.notAccepted(new WriteResult.NotAccepted(r.resourceType(), why), placeholders);
                 }
-                placeholders.put(r.placeholder(), step.reference());
-                continue;
+                notes.add(why);
             }
-            HttpResponse<String> response = exchange.send(exchange.request(exchange.at(writeUrl(r)))
-                    .PUT(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(r.resource()))), answers);
-            if (response.statusCode() == 429) {
-                return WriteResult.throttled(EhrAnswers.retryAfter(response).orElse(null));
-            }
-            if (response.statusCode() == 412) {
-                return duplicates(response, r);
-            }
-            if (!EhrAnswers.isSuccess(response.statusCode())) {
-                return answers.refused(response);
-            }
-            placeholders.put(r.placeholder(), answers.referenceOf(response, r.resourceType()));
+            placeholders.put(r.placeholder(), step.reference());
         }
-        return WriteResult.stored(placeholders.get(record.primary().placeholder()), placeholders);
+        return WriteResult.stored(placeholders.get(primary), placeholders, List.copyOf(notes));
     }
 
-    private void rewriteReferences(Resource resource, Map<String, String> placeholders) {
-        if (placeholders.isEmpty()) {
-            return;
+    /** {@code PUT [base]/Type?identifier=system|value} (or {@code Type/id}): created when absent, updated when present. */
+    private ResourceWrite conditionalUpdate(MappedResource r) {
+        HttpResponse<String> response = exchange.send(exchange.request(exchange.at(writeUrl(r)))
+                .PUT(HttpRequest.BodyPublishers.ofString(parser().encodeResourceToString(r.resource()))), answers);
+        if (response.statusCode() == 429) {
+            return ResourceWrite.stop(WriteResult.throttled(EhrAnswers.retryAfter(response).orElse(null)));
         }
-        for (Reference ref : fhir.newTerser().getAllPopulatedChildElementsOfType(resource, Reference.class)) {
-            if (ref.hasReference() && placeholders.containsKey(ref.getReference())) {
-                ref.setReference(placeholders.get(ref.getReference()));
-            }
+        if (response.statusCode() == 412) {
+            return ResourceWrite.stop(duplicates(response, r));
         }
+        if (!EhrAnswers.isSuccess(response.statusCode())) {
+            return ResourceWrite.stop(answers.refused(response));
+        }
+        return ResourceWrite.at(answers.referenceOf(response, r.resourceType()));
     }
 
     /** {@code Type?identifier=system|value}, or {@code Provenance/id} for a resource written by id. */
@@ -265,19 +338,18 @@ public class FhirEhrClient {
     }
 
     /**
-     * Create-update or create-patch, when the plan says either for the resource's type (and the
-     * intent log they need is there); empty: written by a conditional PUT.
+     * The strategy the resource is written with: its type's plan; conditional update without a
+     * plan, or for a strategy that creates by POST when there is no intent log to write it with.
      */
-    private Optional<WriteStrategy> createdOnce(MappedResource r) {
-        if (createUpdate == null) {
-            return Optional.empty();
-        }
-        return typePlan(r.resourceType()).map(WritePlan.TypePlan::strategy)
-                .filter(s -> s == WriteStrategy.CREATE_UPDATE || s == WriteStrategy.CREATE_PATCH);
+    private WriteStrategy strategyOf(MappedResource r) {
+        WriteStrategy planned = typePlan(r.resourceType()).map(WritePlan.TypePlan::strategy).orElse(WriteStrategy.CONDITIONAL_UPDATE);
+        return createsByPost(planned) && createUpdate == null ? WriteStrategy.CONDITIONAL_UPDATE : planned;
     }
 
-    private boolean anyCreateUpdate(MappedRecord record) {
-        return record.resources().stream().anyMatch(r -> createdOnce(r).isPresent());
+    /** The strategies that create by POST, through the intent log. */
+    private static boolean createsByPost(WriteStrategy s) {
+        return s == WriteStrategy.CREATE_UPDATE || s == WriteStrategy.CREATE_PATCH || s == WriteStrategy.CREATE_ONLY
+                || s == WriteStrategy.CONDITIONAL_CREATE;
     }
 
     /** Whether the resource is a Patient the plan (or, without plans, the configuration) says {@code match} for. */

@@ -49,13 +49,12 @@ import org.ketabridge.config.WriteStrategy;
  * </ul>
  *
  * {@link #writeMode()} is what this version writes with: {@code transaction} when every type is
- * {@code transaction}, else {@code per-resource} (within which a {@code create-update} or
- * {@code create-patch} type is created by POST and changed with If-Match, by PUT or by JSON Patch:
- * {@code CreateUpdateWriter}; and a {@code match} Patient is searched for, never written:
- * {@code PatientMatcher}). Strategies other than those are planned and reported
- * ({@link #notWrittenYet()}), not yet written with. {@code match} is Patient's alone; it searches
- * {@code ehr.patient-identifier-system} ({@link #patientIdentifierSystem()}), without which patient
- * records wait ({@link #patientProblem()}).
+ * {@code transaction}, else {@code per-resource} (within which a {@code create-update},
+ * {@code create-patch}, {@code create-only} or {@code conditional-create} type is created by POST
+ * and, but for create-only, changed with If-Match, by PUT or by JSON Patch; a {@code match} Patient
+ * is searched for, never written; and a {@code none} type is not sent: {@code FhirEhrClient}).
+ * {@code match} is Patient's alone; it searches {@code ehr.patient-identifier-system}
+ * ({@link #patientIdentifierSystem()}), without which patient records wait ({@link #patientProblem()}).
  */
 public record WritePlan(
         WriteMode configuredMode,
@@ -85,17 +84,12 @@ public record WritePlan(
      * replace ({@code versioning: versioned-update}); {@code searchParams}: the search parameters it
      * declares for the type (by name: {@code identifier}, {@code patient}, {@code code}, {@code date},
      * ...), by which a create whose answer was lost is looked up ({@link #identifierSearch()}, else
-     * {@code LostCreateSearch}). Empty and false when the statement was not read.
+     * {@code LostCreateLookup}). Empty and false when the statement was not read.
      */
     public record TypePlan(WriteStrategy strategy, Source source, boolean ifMatch, Set<String> searchParams) {
 
         public TypePlan {
             searchParams = Set.copyOf(searchParams);
-        }
-
-        /** With or without the {@code identifier} search parameter, and no other. */
-        public TypePlan(WriteStrategy strategy, Source source, boolean ifMatch, boolean identifierSearch) {
-            this(strategy, source, ifMatch, identifierSearch ? Set.of("identifier") : Set.of());
         }
 
         /** The statement declares the {@code identifier} search parameter for the type. */
@@ -258,6 +252,23 @@ public record WritePlan(
                 + " and so does everything that refers to their patients");
     }
 
+    /**
+     * Why this EHR takes no resource of this type, when the plan says {@code none}: {@code this EHR
+     * does not accept MedicationAdministration (plan: none, from configuration)}; empty when it takes it.
+     */
+    public Optional<String> notAccepted(String resourceType) {
+        TypePlan p = byType.get(resourceType);
+        if (p == null || p.strategy() != WriteStrategy.NONE) {
+            return Optional.empty();
+        }
+        return Optional.of("this EHR does not accept " + resourceType + " (plan: none, from " + switch (p.source()) {
+            case CONFIGURATION -> "configuration";
+            case STATEMENT -> "statement";
+            case WRITE_MODE -> "write mode";
+            case ASSUMED -> "assumption";
+        } + ")");
+    }
+
     /** The types whose strategy this version does not write with yet, as {@code Type=strategy}. */
     public List<String> notWrittenYet() {
         List<String> types = new ArrayList<>();
@@ -271,17 +282,19 @@ public record WritePlan(
 
     /**
      * What start-up logs and the connection check reports when {@link #notWrittenYet()} is not
-     * empty: {@code this version does not write with Patient=create-patch, ... yet; the clinic's
-     * records are written per resource meanwhile (conditional updates, which an EHR without them refuses)}.
+     * empty: {@code this version does not write with Patient=create-patch, ... yet: those types are
+     * written by conditional update meanwhile (PUT Type?identifier=..., which an EHR without
+     * conditional writes refuses)}.
      */
     public Optional<String> notWrittenYetWarning() {
         List<String> notYet = notWrittenYet();
         if (notYet.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("this version does not write with " + String.join(", ", notYet) + " yet; the clinic's records are written "
-                + (writeMode == WriteMode.TRANSACTION ? "in transactions" : "per resource")
-                + " meanwhile (conditional updates, which an EHR without them refuses)");
+        return Optional.of("this version does not write with " + String.join(", ", notYet) + " yet: "
+                + (notYet.size() == 1 ? "that type is" : "those types are") + " written by conditional update meanwhile"
+                + (writeMode == WriteMode.TRANSACTION ? " in the record's transaction" : "")
+                + " (PUT Type?identifier=..., which an EHR without conditional writes refuses)");
     }
 
     /**

@@ -136,8 +136,11 @@ class WritePlanTest {
         assertThat(plan.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(plan.of("Observation").searchParams()).as("a lost create is looked up by patient, code and date instead")
                 .contains("patient", "code", "date");
-        assertThat(plan.notWrittenYet()).as("create-patch and match are written; none stays").containsExactly(
-                "MedicationAdministration=none", "Provenance=none", "Organization=none", "EpisodeOfCare=none", "Flag=none");
+        // Every strategy is built (issue 13): none is "not accepted by this EHR".
+        assertThat(plan.notWrittenYet()).isEmpty();
+        assertThat(plan.notAccepted("MedicationAdministration"))
+                .contains("this EHR does not accept MedicationAdministration (plan: none, from statement)");
+        assertThat(plan.notAccepted("Observation")).isEmpty();
         assertThat(plan.summary()).isEqualTo("Patient=match(no conditional update) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"
                 + " Organization=none EpisodeOfCare=none Flag=none");
@@ -179,7 +182,9 @@ class WritePlanTest {
         expected.put("MedicationAdministration", NONE);
         assertThat(strategies(hapi)).containsExactlyEntriesOf(expected);
         assertThat(hapi.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
-        assertThat(hapi.notWrittenYet()).containsExactly("MedicationAdministration=none");
+        assertThat(hapi.notWrittenYet()).isEmpty();
+        assertThat(hapi.notAccepted("MedicationAdministration"))
+                .contains("this EHR does not accept MedicationAdministration (plan: none, from configuration)");
     }
 
     // ---- The EHR's patient (issue 13, match) ----
@@ -257,7 +262,7 @@ class WritePlanTest {
                 .containsExactly(CONDITIONAL_UPDATE, Source.WRITE_MODE, false, false);
         assertThat(perResource.of("MedicationAdministration")).extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
                 .containsExactly(NONE, Source.CONFIGURATION, false, false);
-        assertThat(perResource.notWrittenYet()).containsExactly("MedicationAdministration=none");
+        assertThat(perResource.notWrittenYet()).isEmpty();
 
         WritePlan autoUnread = WritePlan.of(ehr("auto"));
         assertThat(autoUnread.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
