@@ -8,6 +8,7 @@ import org.ketabridge.db.SyncQueue;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.JsonResponses;
+import org.ketabridge.web.TaskIds;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,13 +39,7 @@ public class DeadLetterApi {
 
     public void replayOne(Exchange exchange) {
         String clinicId = clinicOf(exchange);
-        String taskId = exchange.getIn().getHeader("taskId", String.class);
-        long id;
-        try {
-            id = Long.parseLong(taskId);
-        } catch (NumberFormatException e) {
-            throw HttpProblem.notFound("No dead letter '" + taskId + "'");
-        }
+        long id = TaskIds.of(exchange, "dead letter");
         SyncQueue.Replay replay = queue.replay(clinicId, id, clock.instant());
         if (replay instanceof SyncQueue.Replay.Superseded s) {
             throw new HttpProblem(409, "Conflict", "Dead letter " + id + " (" + s.kind() + " " + s.recordId() + " version "

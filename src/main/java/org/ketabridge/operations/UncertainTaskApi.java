@@ -15,6 +15,7 @@ import org.ketabridge.sync.UncertainTasks.Settled;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.JsonResponses;
+import org.ketabridge.web.TaskIds;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,13 +53,7 @@ public class UncertainTaskApi {
 
     public void settle(Exchange exchange) {
         String clinicId = clinics.require(exchange).id();
-        String taskId = exchange.getIn().getHeader("taskId", String.class);
-        long id;
-        try {
-            id = Long.parseLong(taskId);
-        } catch (NumberFormatException e) {
-            throw HttpProblem.notFound("No uncertain task '" + taskId + "'");
-        }
+        long id = TaskIds.of(exchange, "uncertain task");
         Settled settled = uncertain.settle(clinicId, id, finding(exchange.getIn().getBody(String.class)));
         if (settled instanceof Settled.NotUncertain) {
             throw HttpProblem.notFound("No uncertain task " + id + " for clinic '" + clinicId + "'");

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +12,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ketabridge.support.TestDatabases;
+import org.ketabridge.support.TestTasks;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -94,7 +92,7 @@ class EhrResourcesTest {
         JdbcTemplate template = new JdbcTemplate(ds);
         JdbcClient jdbc = JdbcClient.create(template);
         String record = "E-2_" + db + ".x";
-        long task = enqueue(jdbc, template, record);
+        long task = TestTasks.queuedEncounter(ds, "north", record, AT);
         SyncQueue first = new SyncQueue(template, "writer-first-" + db);
         SyncQueue second = new SyncQueue(template, "writer-second-" + db);
         EhrResources firstsIntents = new EhrResources(jdbc, new DataSourceTransactionManager(ds), first);
@@ -132,17 +130,5 @@ class EhrResourcesTest {
         assertThat(second.settleUncertain("north", task, AT.plusSeconds(70))).isTrue();
         assertThat(second.settleUncertain("north", task, AT.plusSeconds(70))).as("settled once").isFalse();
         assertThat(second.countsByStatus("north")).containsEntry("uncertain", 0).containsEntry("pending", 1);
-    }
-
-    /** One queued encounter record of clinic north (synthetic): its task id. */
-    private static long enqueue(JdbcClient jdbc, JdbcTemplate template, String recordId) {
-        String receipt = "north-" + recordId;
-        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
-                        + " rejected_count, rejections, items) values (?, 'north', 'encounters', 'http', ?, 1, 0, 0, '[]', '[]')")
-                .params(receipt, OffsetDateTime.ofInstant(AT, ZoneOffset.UTC)).update();
-        List<Long> versions = new RecordVersions(template).insertAll(List.of(new RecordVersions.NewVersion("north",
-                "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, AT, null)));
-        new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", AT);
-        return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
     }
 }

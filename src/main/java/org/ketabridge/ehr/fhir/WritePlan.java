@@ -139,8 +139,12 @@ public record WritePlan(
                 source = Source.ASSUMED;
             } else {
                 strategy = declared.map(r -> fromStatement(type, r)).orElse(WriteStrategy.NONE);
-                if (PATIENT.equals(type) && strategy != WriteStrategy.CONDITIONAL_UPDATE) {
-                    // No conditional writes of patients: the EHR registers them; the bridge finds them.
+                boolean searchable = declared.map(r -> r.getInteraction().stream()
+                        .anyMatch(i -> i.getCode() == TypeRestfulInteraction.SEARCHTYPE)).orElse(false);
+                if (PATIENT.equals(type) && strategy != WriteStrategy.CONDITIONAL_UPDATE
+                        && (strategy != WriteStrategy.NONE || searchable)) {
+                    // No conditional writes of patients: the EHR registers them; the bridge finds them. (An EHR
+                    // that neither takes patients nor lets them be searched for takes none: not accepted.)
                     strategy = WriteStrategy.MATCH;
                 }
                 source = Source.STATEMENT;

@@ -10,8 +10,6 @@ import ca.uhn.fhir.context.FhirContext;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +30,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.EhrResources;
-import org.ketabridge.db.RecordVersions;
-import org.ketabridge.db.SyncQueue;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.ketabridge.support.FakeEhr;
@@ -41,7 +37,7 @@ import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.RestrictedEhr;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.support.TestDatabases;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.ketabridge.support.TestTasks;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
@@ -180,15 +176,7 @@ abstract class RestrictedEhrWriting {
 
     /** One queued encounter record of clinic north (synthetic): its task id. */
     long enqueue(String recordId, Instant at) {
-        JdbcTemplate template = new JdbcTemplate(db);
-        String receipt = "north-" + recordId;
-        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
-                        + " rejected_count, rejections, items) values (?, 'north', 'encounters', 'http', ?, 1, 0, 0, '[]', '[]')")
-                .params(receipt, OffsetDateTime.ofInstant(at, ZoneOffset.UTC)).update();
-        List<Long> versions = new RecordVersions(template).insertAll(List.of(new RecordVersions.NewVersion("north",
-                "ENCOUNTER", recordId, 1, "M-" + recordId, recordId, "{\"synthetic\":1}", "hash-" + recordId, receipt, at, null)));
-        new SyncQueue(template).enqueueAll(List.of(new SyncQueue.NewTask(versions.get(0), "ENCOUNTER", recordId)), "north", at);
-        return jdbc.sql("select id from sync_task where record_id = ?").param(recordId).query(Long.class).single();
+        return TestTasks.queuedEncounter(db, "north", recordId, at);
     }
 
     /** {@code STATE ehrId version} of one intent log row. */
