@@ -12,11 +12,8 @@ import java.util.stream.Collectors;
  * {@link WriteMode}, because configuration names it and {@link ClinicRegistry} checks it (config
  * may not depend on ehr/, which depends on config).
  *
- * <p>This version writes with {@link #TRANSACTION}, {@link #CONDITIONAL_UPDATE} (today's two
- * write modes), {@link #CREATE_UPDATE}, {@link #CREATE_PATCH}, {@link #CONDITIONAL_CREATE},
- * {@link #CREATE_ONLY}, {@link #NONE} (a record of such a type is not sent: "not accepted by this
- * EHR") and {@link #MATCH} (the EHR's own patients found, never written): every strategy is
- * written ({@link #writtenToday()}).
+ * <p>Every strategy is written: {@link #NONE} by sending nothing ("not accepted by this EHR"),
+ * {@link #MATCH} by finding the EHR's own patient, never writing one.
  */
 public enum WriteStrategy {
     /** One transaction Bundle per record, every entry a conditional update (write-mode transaction). */
@@ -48,15 +45,6 @@ public enum WriteStrategy {
     /** The name operators write and logs show: {@code conditional-update}, {@code none}, ... */
     public String configName() {
         return configName;
-    }
-
-    /**
-     * Whether this version writes with it rather than only planning it: every strategy now
-     * ({@code none} counts as written: the bridge acts on it by sending nothing; {@code match} by
-     * finding the EHR's patient). Kept so that a strategy added later is reported until it is built.
-     */
-    public boolean writtenToday() {
-        return true;
     }
 
     /** The strategy of a configured name, ignoring case and surrounding blanks. */

@@ -113,6 +113,10 @@ class EhrResourcesTest {
         assertThat(secondsIntents.creating(encounter, "h", null, task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
         assertThat(secondsIntents.creating(vital, "h2", null, task, AT.plusSeconds(62))).isEqualTo(EhrResources.Intent.RECORDED);
         secondsIntents.uncertain(vital, AT.plusSeconds(63));
+        // A conditional create sent again (its answer lost) needs the claim too.
+        assertThat(firstsIntents.resending(vital, "h2", null, task, AT.plusSeconds(63))).as("another writer holds it").isFalse();
+        assertThat(secondsIntents.resending(vital, "h2", null, task, AT.plusSeconds(63))).isTrue();
+        secondsIntents.uncertain(vital, AT.plusSeconds(63));
         assertThat(second.markUncertain(task, 1, "uncertain: the answer was lost", AT.plusSeconds(63))).isTrue();
         assertThat(second.countsByStatus("north")).containsEntry("uncertain", 1);
         assertThat(second.uncertain("north")).singleElement().satisfies(u -> {

@@ -39,6 +39,20 @@ public final class TestClinics {
         return registry(Map.of());
     }
 
+    /**
+     * The properties of one clinic {@code north} (America/Denver) whose EHR is the FHIR server at
+     * {@code baseUrl}, written as {@code writeMode} says; a mutable map, for a test to add to.
+     */
+    public static Map<String, String> fhirClinic(String baseUrl, String writeMode) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bridge.clinics[0].id", "north");
+        p.put("bridge.clinics[0].time-zone", "America/Denver");
+        p.put("bridge.clinics[0].ehr.type", "fhir");
+        p.put("bridge.clinics[0].ehr.base-url", baseUrl);
+        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
+        return p;
+    }
+
     /** The clinics of these {@code bridge.*} properties (e.g. {@code bridge.clinics[0].id}). */
     public static ClinicRegistry registry(Map<String, String> properties) {
         return new ClinicRegistry(properties(properties));

@@ -439,7 +439,6 @@ public class EhrConnectionCheck {
                 && !declares(server.get(), SystemRestfulInteraction.TRANSACTION)) {
             problems.add("write-mode transaction: this EHR's CapabilityStatement declares no transaction interaction");
         }
-        plan.notWrittenYetWarning().ifPresent(problems::add);
         return problems;
     }
 

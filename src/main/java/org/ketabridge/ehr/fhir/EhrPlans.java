@@ -235,7 +235,6 @@ public class EhrPlans implements ApplicationListener<ApplicationReadyEvent> {
             } else {
                 log.warn(line);
             }
-            p.notWrittenYetWarning().ifPresent(warning -> log.warn("Clinic {}: {}", clinic.id(), warning));
             p.patientProblem().ifPresent(problem -> log.warn("Clinic {}: {}", clinic.id(), problem));
         }
 

@@ -103,7 +103,7 @@ public class FhirEhrClient {
         this.createOnly = creates == null ? null : new CreateOnlyWriter(creates);
         this.conditionalCreate = creates == null ? null
                 : new ConditionalCreateWriter(creates, createUpdate, exchange, answers, intents, clock);
-        this.patients = new PatientMatcher(new IdentifierSearch(exchange, answers), ehr.patientIdentifierSystem(),
+        this.patients = new PatientMatcher(new ResourceSearch(exchange, answers), ehr.patientIdentifierSystem(),
                 ehr.patientRecheck());
     }
 
@@ -297,7 +297,7 @@ public class FhirEhrClient {
         if (r.writtenById()) {
             return r.resourceType() + "/" + r.identifierValue();
         }
-        return IdentifierSearch.query(r.resourceType(), r.identifierSystem(), r.identifierValue());
+        return ResourceSearch.query(r.resourceType(), r.identifierSystem(), r.identifierValue());
     }
 
     /**

@@ -67,7 +67,7 @@ final class LoggedCreate {
         this.clock = clock;
         this.settle = settle;
         this.plans = plans;
-        this.lookup = new LostCreateLookup(exchange, answers);
+        this.lookup = new LostCreateLookup(new ResourceSearch(exchange, answers));
     }
 
     EhrResources.Key key(MappedResource r) {

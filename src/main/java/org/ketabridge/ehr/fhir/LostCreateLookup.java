@@ -1,11 +1,8 @@
 package org.ketabridge.ehr.fhir;
 
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
-import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.WriteResult;
 
 /**
@@ -48,14 +45,10 @@ final class LostCreateLookup {
         }
     }
 
-    private final EhrExchange exchange;
-    private final EhrAnswers answers;
-    private final IdentifierSearch identifierSearch;
+    private final ResourceSearch searches;
 
-    LostCreateLookup(EhrExchange exchange, EhrAnswers answers) {
-        this.exchange = exchange;
-        this.answers = answers;
-        this.identifierSearch = new IdentifierSearch(exchange, answers);
+    LostCreateLookup(ResourceSearch searches) {
+        this.searches = searches;
     }
 
     /**
@@ -86,7 +79,7 @@ final class LostCreateLookup {
     }
 
     private Finding byIdentifier(String type, String system, String value) {
-        IdentifierSearch.Found found = identifierSearch.search(type, system, value);
+        ResourceSearch.Found found = searches.search(type, system, value);
         if (found.stop() != null) {
             return Finding.stopped(found.stop());
         }
@@ -101,18 +94,18 @@ final class LostCreateLookup {
 
     private Finding byContent(Resource sent, String system, String value, String search) {
         String type = sent.fhirType();
-        Searched searched = search(search + "&_count=" + CANDIDATES, type);
-        if (searched.stop() != null) {
-            return Finding.stopped(searched.stop());
+        ResourceSearch.Found found = searches.get(search + "&_count=" + CANDIDATES, type,
+                "the search for a " + type + " whose create was lost");
+        if (found.stop() != null) {
+            return Finding.stopped(found.stop());
         }
-        Bundle bundle = searched.bundle();
-        if (bundle.getLink(Bundle.LINK_NEXT) != null || bundle.hasTotal() && bundle.getTotal() > searched.candidates().size()) {
+        if (found.more() || found.count() > found.matches().size()) {
             return Finding.cannotTell("the EHR's search by patient and date for " + type + " found more than "
-                    + searched.candidates().size() + " of them");
+                    + found.matches().size() + " of them");
         }
-        List<Resource> same = searched.candidates().stream()
+        List<Resource> same = found.matches().stream()
                 .filter(c -> SameRecord.judge(sent, c, system, value) == SameRecord.Verdict.SAME).toList();
-        long unsure = searched.candidates().stream()
+        long unsure = found.matches().stream()
                 .filter(c -> SameRecord.judge(sent, c, system, value) == SameRecord.Verdict.UNSURE).count();
         if (unsure > 0) {
             return Finding.cannotTell("the EHR holds " + unsure + " " + type + " of this patient at that time that may be it"
@@ -125,29 +118,5 @@ final class LostCreateLookup {
             return new Finding(Kind.SEVERAL, null, same.size(), null, null);
         }
         return new Finding(Kind.FOUND, same.get(0), 1, null, null);
-    }
-
-    /** A search's Bundle and its resources of the type (not included ones, not OperationOutcomes), or the stop it came to. */
-    private record Searched(Bundle bundle, List<Resource> candidates, WriteResult stop) {
-    }
-
-    private Searched search(String query, String type) {
-        HttpResponse<String> found = exchange.send(exchange.request(exchange.at(query)).GET(), answers);
-        if (found.statusCode() == 429) {
-            return new Searched(null, null, WriteResult.throttled(EhrAnswers.retryAfter(found).orElse(null)));
-        }
-        if (!EhrAnswers.isSuccess(found.statusCode())) {
-            return new Searched(null, null, answers.refused(found));
-        }
-        Bundle bundle = answers.parse(found, Bundle.class);
-        if (bundle == null) {
-            throw new EhrUnavailableException("EHR answered the search for a " + type + " whose create was lost with no Bundle",
-                    null);
-        }
-        List<Resource> candidates = bundle.getEntry().stream()
-                .filter(e -> !e.hasSearch() || e.getSearch().getMode() != Bundle.SearchEntryMode.INCLUDE)
-                .map(Bundle.BundleEntryComponent::getResource)
-                .filter(m -> m != null && type.equals(m.fhirType())).toList();
-        return new Searched(bundle, candidates, null);
     }
 }

@@ -18,11 +18,11 @@ import org.ketabridge.mapping.MappedResource;
  */
 final class PatientMatcher {
 
-    private final IdentifierSearch search;
+    private final ResourceSearch search;
     private final Optional<String> system;
     private final Duration recheck;
 
-    PatientMatcher(IdentifierSearch search, Optional<String> system, Duration recheck) {
+    PatientMatcher(ResourceSearch search, Optional<String> system, Duration recheck) {
         this.search = search;
         this.system = system;
         this.recheck = recheck;
@@ -40,7 +40,7 @@ final class PatientMatcher {
                     + every(recheck)));
         }
         String under = system.get();
-        IdentifierSearch.Found found = search.search("Patient", under, patient.identifierValue());
+        ResourceSearch.Found found = search.search("Patient", under, patient.identifierValue());
         if (found.stop() != null) {
             return ResourceWrite.stop(found.stop());
         }

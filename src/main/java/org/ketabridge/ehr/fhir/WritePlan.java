@@ -273,34 +273,6 @@ public record WritePlan(
         } + ")");
     }
 
-    /** The types whose strategy this version does not write with yet, as {@code Type=strategy}. */
-    public List<String> notWrittenYet() {
-        List<String> types = new ArrayList<>();
-        byType.forEach((type, p) -> {
-            if (!p.strategy().writtenToday()) {
-                types.add(type + "=" + p.strategy());
-            }
-        });
-        return types;
-    }
-
-    /**
-     * What start-up logs and the connection check reports when {@link #notWrittenYet()} is not
-     * empty: {@code this version does not write with Patient=create-patch, ... yet: those types are
-     * written by conditional update meanwhile (PUT Type?identifier=..., which an EHR without
-     * conditional writes refuses)}.
-     */
-    public Optional<String> notWrittenYetWarning() {
-        List<String> notYet = notWrittenYet();
-        if (notYet.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of("this version does not write with " + String.join(", ", notYet) + " yet: "
-                + (notYet.size() == 1 ? "that type is" : "those types are") + " written by conditional update meanwhile"
-                + (writeMode == WriteMode.TRANSACTION ? " in the record's transaction" : "")
-                + " (PUT Type?identifier=..., which an EHR without conditional writes refuses)");
-    }
-
     /**
      * One word per type, for a log line: {@code Patient=create-patch(If-Match) Observation=create-update(If-Match,
      * no identifier search) MedicationAdministration=none(configured)}.

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -111,12 +110,7 @@ class NotAcceptedWriteTest {
     // --- helpers ---
 
     private FhirEhrClient client(String writeMode, String... overrides) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("bridge.clinics[0].id", "north");
-        p.put("bridge.clinics[0].time-zone", "America/Denver");
-        p.put("bridge.clinics[0].ehr.type", "fhir");
-        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
-        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
+        Map<String, String> p = TestClinics.fhirClinic(ehr.baseUrl() + "/fhir", writeMode);
         for (int i = 0; i < overrides.length; i += 2) {
             p.put("bridge.clinics[0].ehr.resources." + overrides[i], overrides[i + 1]);
         }

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Encounter;
@@ -197,12 +196,7 @@ class PatientMatchTest {
         ehr.start();
         FakeEhr.acceptEverything(ehr);
         restricted.serve(ehr, "Patient");
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("bridge.clinics[0].id", "north");
-        p.put("bridge.clinics[0].time-zone", "America/Denver");
-        p.put("bridge.clinics[0].ehr.type", "fhir");
-        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
-        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
+        Map<String, String> p = TestClinics.fhirClinic(ehr.baseUrl() + "/fhir", writeMode);
         p.put("bridge.clinics[0].ehr.request-timeout", "30s");
         if (system != null) {
             p.put("bridge.clinics[0].ehr.resources.Patient", "match");

@@ -11,7 +11,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -131,12 +130,7 @@ abstract class RestrictedEhrWriting {
     }
 
     Map<String, String> clinicProperties(String writeMode) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("bridge.clinics[0].id", "north");
-        p.put("bridge.clinics[0].time-zone", "America/Denver");
-        p.put("bridge.clinics[0].ehr.type", "fhir");
-        p.put("bridge.clinics[0].ehr.base-url", ehr.baseUrl() + "/fhir");
-        p.put("bridge.clinics[0].ehr.write-mode", writeMode);
+        Map<String, String> p = TestClinics.fhirClinic(ehr.baseUrl() + "/fhir", writeMode);
         p.put("bridge.clinics[0].ehr.connect-timeout", "2s");
         p.put("bridge.clinics[0].ehr.request-timeout", "5s");
         return p;
