@@ -2,6 +2,7 @@ package org.ketabridge.config;
 
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Optional;
 
 /** A clinic as the bridge uses it: checked, typed, immutable. */
 public record Clinic(
@@ -10,7 +11,9 @@ public record Clinic(
         ZoneId zone,
         String identifierSystemBase,
         Path mappingOverrides,
-        EhrConnection ehr) {
+        EhrConnection ehr,
+        // HL7 v2 (issue 14): the MSH-4 value naming this clinic, if it sends or receives HL7 v2.
+        Optional<String> hl7Facility) {
 
     /** The identifier system of one kind of record, e.g. {@code urn:ketabridge:demo/mrn}. */
     public String identifierSystem(String suffix) {

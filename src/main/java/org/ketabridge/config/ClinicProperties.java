@@ -8,6 +8,7 @@ public class ClinicProperties {
     private String timeZone;
     private String identifierSystemBase;
     private String mappingOverrides;
+    private String hl7Facility;
     private EhrProperties ehr = new EhrProperties();
 
     public String getId() { return id; }
@@ -21,6 +22,9 @@ public class ClinicProperties {
     /** A folder of ConceptMaps (same url as fhir-mapping/'s) whose entries replace the standard ones for this clinic. */
     public String getMappingOverrides() { return mappingOverrides; }
     public void setMappingOverrides(String mappingOverrides) { this.mappingOverrides = mappingOverrides; }
+    /** The MSH-4 (sending facility) value that names this clinic on HL7 v2; unique across clinics. */
+    public String getHl7Facility() { return hl7Facility; }
+    public void setHl7Facility(String hl7Facility) { this.hl7Facility = hl7Facility; }
     public EhrProperties getEhr() { return ehr; }
     public void setEhr(EhrProperties ehr) { this.ehr = ehr; }
 }

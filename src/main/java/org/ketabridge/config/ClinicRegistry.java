@@ -52,6 +52,10 @@ public class ClinicRegistry {
             Clinic checked = new ClinicChecker(clinic, clinicProblems, environment, keyRing, sharedKeys).check();
             if (checked != null && clinics.containsKey(checked.id())) {
                 clinicProblems.add("id", "duplicate clinic id '" + checked.id() + "' (also used by an earlier clinic)");
+            } else if (checked != null && checked.hl7Facility().isPresent() && clinics.values().stream()
+                    .anyMatch(c -> c.hl7Facility().equals(checked.hl7Facility()))) {
+                clinicProblems.add("hl7-facility", "'" + checked.hl7Facility().get() + "' also names an earlier clinic;"
+                        + " MSH-4 must name one clinic");
             } else if (checked != null && clinicProblems.isEmpty()) {
                 clinics.put(checked.id(), checked);
             }
@@ -148,8 +152,29 @@ public class ClinicRegistry {
             if (!problems.isEmpty()) {
                 return null;
             }
+            Optional<String> facility = hl7Facility(p.getHl7Facility());
+            if (!problems.isEmpty()) {
+                return null;
+            }
             String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
-            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr);
+            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility);
+        }
+
+        /**
+         * HL7 v2 (issue 14): MSH-4's namespace id (HD.1, at most 20 characters in v2.5.1), without
+         * HL7's delimiters, so it can be written into a message as it is and compared as it comes.
+         */
+        private Optional<String> hl7Facility(String facility) {
+            if (facility == null) {
+                return Optional.empty();
+            }
+            if (facility.isBlank() || facility.length() > 20 || !facility.equals(facility.strip())
+                    || facility.chars().anyMatch(c -> "|^~\\&".indexOf(c) >= 0 || c < 0x20 || c > 0x7e)) {
+                problems.add("hl7-facility", "must be 1 to 20 printable ASCII characters without | ^ ~ \\ & and"
+                        + " without leading or trailing blanks (MSH-4 as the clinic's HL7 v2 systems send it)");
+                return Optional.empty();
+            }
+            return Optional.of(facility);
         }
 
         private EhrConnection checkEhr(EhrProperties e) {
@@ -161,6 +186,7 @@ public class ClinicRegistry {
             if (type == EhrType.FHIR) {
                 baseUrl = checkBaseUrl(e.getBaseUrl());
             }
+            MllpEndpoint mllp = type == EhrType.HL7V2 ? checkMllp(e) : null;
             WriteMode writeMode = parseWriteMode(e.getWriteMode());
             Optional<String> authorization = type == EhrType.FHIR ? authorizationHeader(e) : Optional.empty();
             if (e.getMaxInFlight() < 1) {
@@ -180,7 +206,25 @@ public class ClinicRegistry {
             }
             return new EhrConnection(type, baseUrl, authorization, writeMode, e.getMaxInFlight(),
                     e.getRatePerSecond(), e.getConnectTimeout(), e.getRequestTimeout(), resourceStrategies, auth,
-                    patientSystem, e.getPatientRecheck());
+                    patientSystem, e.getPatientRecheck(), mllp);
+        }
+
+        /** HL7 v2 (issue 14): the EHR's MLLP listener; no auth (MLLP has none: TLS, and the network, protect it). */
+        private MllpEndpoint checkMllp(EhrProperties e) {
+            boolean ok = true;
+            if (e.getHost() == null || e.getHost().isBlank()) {
+                problems.add("ehr.host", "required when ehr.type is hl7v2 (the EHR's MLLP listener)");
+                ok = false;
+            }
+            if (e.getPort() == null || e.getPort() < 1 || e.getPort() > 65535) {
+                problems.add("ehr.port", "required when ehr.type is hl7v2: a TCP port from 1 to 65535");
+                ok = false;
+            }
+            if (e.getAuth() != null && !e.getAuth().isBlank() && !e.getAuth().trim().equalsIgnoreCase("none")) {
+                problems.add("ehr.auth", "must be none for hl7v2: MLLP carries no credentials (use ehr.tls and the network)");
+                ok = false;
+            }
+            return ok ? new MllpEndpoint(e.getHost().trim(), e.getPort(), e.isTls()) : null;
         }
 
         // The EHR's patient (issue 13, match).
@@ -220,17 +264,15 @@ public class ClinicRegistry {
 
         private EhrType parseType(String type) {
             if (type == null || type.isBlank()) {
-                problems.add("ehr.type", "required: fhir or none");
+                problems.add("ehr.type", "required: fhir, hl7v2 or none");
                 return null;
             }
             switch (type.trim().toLowerCase(Locale.ROOT)) {
                 case "fhir": return EhrType.FHIR;
                 case "none": return EhrType.NONE;
-                case "hl7v2":
-                    problems.add("ehr.type", "hl7v2 is part of the contract but not built in this version; use fhir or none");
-                    return null;
+                case "hl7v2": return EhrType.HL7V2;
                 default:
-                    problems.add("ehr.type", "unknown EHR type '" + type + "'; expected fhir or none");
+                    problems.add("ehr.type", "unknown EHR type '" + type + "'; expected fhir, hl7v2 or none");
                     return null;
             }
         }

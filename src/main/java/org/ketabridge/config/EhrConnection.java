@@ -22,7 +22,9 @@ public record EhrConnection(
         // The EHR's patient (issue 13, match): the system under which the EHR knows MRNs, if given,
         // and how long a patient record waits before the EHR is searched again for its patient.
         Optional<String> patientIdentifierSystem,
-        Duration patientRecheck) {
+        Duration patientRecheck,
+        // HL7 v2 (issue 14): the EHR's MLLP listener, for ehr.type hl7v2 only (null otherwise).
+        MllpEndpoint mllp) {
 
     /** How long a patient the EHR does not hold yet is waited for before it is looked for again, unless configured. */
     public static final Duration DEFAULT_PATIENT_RECHECK = Duration.ofMinutes(5);
@@ -34,12 +36,12 @@ public record EhrConnection(
         this(type, baseUrl, authorizationHeader, writeMode, maxInFlight, ratePerSecond, connectTimeout, requestTimeout,
                 resourceStrategies, EhrAuth.of(authorizationHeader.isEmpty() ? EhrAuthMethod.NONE
                         : authorizationHeader.get().startsWith("Basic ") ? EhrAuthMethod.BASIC : EhrAuthMethod.BEARER),
-                Optional.empty(), DEFAULT_PATIENT_RECHECK);
+                Optional.empty(), DEFAULT_PATIENT_RECHECK, null);
     }
 
     @Override
     public String toString() {
         // Never print the credentials.
-        return "EhrConnection[" + type + " " + baseUrl + " " + writeMode + "]";
+        return "EhrConnection[" + type + " " + (mllp != null ? mllp : baseUrl) + " " + writeMode + "]";
     }
 }

@@ -16,6 +16,7 @@ public class EhrProperties {
     private String baseUrl;
     private String host;
     private Integer port;
+    private boolean tls;
     private String auth = "none";
     private String username;
     private String passwordEnv;
@@ -50,6 +51,9 @@ public class EhrProperties {
     public void setHost(String host) { this.host = host; }
     public Integer getPort() { return port; }
     public void setPort(Integer port) { this.port = port; }
+    /** For hl7v2: MLLP over TLS (the JVM's trust store decides whom to trust). */
+    public boolean isTls() { return tls; }
+    public void setTls(boolean tls) { this.tls = tls; }
     public String getAuth() { return auth; }
     public void setAuth(String auth) { this.auth = auth; }
     public String getUsername() { return username; }

@@ -60,7 +60,7 @@ class ClinicRegistryTest {
                 "bridge.clinics[0].id", "north",
                 "bridge.clinics[0].time-zone", "UTC",
                 "bridge.clinics[0].ehr.type", "epic")))
-                .containsExactly("bridge.clinics[0] (id 'north'): ehr.type: unknown EHR type 'epic'; expected fhir or none");
+                .containsExactly("bridge.clinics[0] (id 'north'): ehr.type: unknown EHR type 'epic'; expected fhir, hl7v2 or none");
     }
 
     @Test
@@ -142,10 +142,40 @@ class ClinicRegistryTest {
     }
 
     @Test
-    void typesOfTheContractNotYetBuiltAreRefusedPlainly() {
+    void anHl7v2EhrIsItsMllpListener() {
+        Clinic h = registry(props("bridge.clinics[0].id", "h", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].hl7-facility", "NORTH_KETAMINE",
+                "bridge.clinics[0].ehr.type", "hl7v2", "bridge.clinics[0].ehr.host", "ehr.example.org",
+                "bridge.clinics[0].ehr.port", "2575", "bridge.clinics[0].ehr.tls", "true"), Map.of()).find("h").orElseThrow();
+        assertThat(h.ehr().type()).isEqualTo(EhrType.HL7V2);
+        assertThat(h.ehr().mllp()).isEqualTo(new MllpEndpoint("ehr.example.org", 2575, true));
+        assertThat(h.hl7Facility()).contains("NORTH_KETAMINE");
+    }
+
+    @Test
+    void anHl7v2EhrWithoutHostOrPortOrWithCredentialsIsRefused() {
         assertThat(problems(Map.of("bridge.clinics[0].id", "h", "bridge.clinics[0].time-zone", "UTC",
-                "bridge.clinics[0].ehr.type", "hl7v2")))
-                .singleElement().asString().contains("hl7v2 is part of the contract but not built");
+                "bridge.clinics[0].ehr.type", "hl7v2", "bridge.clinics[0].ehr.port", "70000",
+                "bridge.clinics[0].ehr.auth", "bearer")))
+                .containsExactlyInAnyOrder(
+                        "bridge.clinics[0] (id 'h'): ehr.host: required when ehr.type is hl7v2 (the EHR's MLLP listener)",
+                        "bridge.clinics[0] (id 'h'): ehr.port: required when ehr.type is hl7v2: a TCP port from 1 to 65535",
+                        "bridge.clinics[0] (id 'h'): ehr.auth: must be none for hl7v2: MLLP carries no credentials (use ehr.tls and the network)");
+    }
+
+    @Test
+    void anHl7FacilityNamesOneClinicAndHoldsNoHl7Delimiter() {
+        assertThat(problems(props(
+                "bridge.clinics[0].id", "a", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
+                "bridge.clinics[0].hl7-facility", "NORTH",
+                "bridge.clinics[1].id", "b", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none",
+                "bridge.clinics[1].hl7-facility", "NORTH",
+                "bridge.clinics[2].id", "c", "bridge.clinics[2].time-zone", "UTC", "bridge.clinics[2].ehr.type", "none",
+                "bridge.clinics[2].hl7-facility", "NO^RTH")))
+                .containsExactlyInAnyOrder(
+                        "bridge.clinics[1] (id 'b'): hl7-facility: 'NORTH' also names an earlier clinic; MSH-4 must name one clinic",
+                        "bridge.clinics[2] (id 'c'): hl7-facility: must be 1 to 20 printable ASCII characters without | ^ ~ \\ &"
+                                + " and without leading or trailing blanks (MSH-4 as the clinic's HL7 v2 systems send it)");
     }
 
     @Test
