@@ -21,6 +21,7 @@ public class BridgeProperties {
     private final Outcomes outcomes = new Outcomes();
     private final Security security = new Security();
     private final AuditorStore auditorStore = new AuditorStore();
+    private final Hl7 hl7 = new Hl7();
     /** Signing keys for SMART Backend Services shared by every clinic without keys of its own (issue 13). */
     private List<EhrKeyProperties> ehrKeys = new ArrayList<>();
 
@@ -31,6 +32,7 @@ public class BridgeProperties {
     public Outcomes getOutcomes() { return outcomes; }
     public Security getSecurity() { return security; }
     public AuditorStore getAuditorStore() { return auditorStore; }
+    public Hl7 getHl7() { return hl7; }
     public List<EhrKeyProperties> getEhrKeys() { return ehrKeys; }
     public void setEhrKeys(List<EhrKeyProperties> ehrKeys) { this.ehrKeys = ehrKeys; }
 
@@ -74,6 +76,45 @@ public class BridgeProperties {
         public void setResponseFraction(double responseFraction) { this.responseFraction = responseFraction; }
         public Map<String, Integer> getRemissionAtMost() { return remissionAtMost; }
         public void setRemissionAtMost(Map<String, Integer> remissionAtMost) { this.remissionAtMost = remissionAtMost; }
+    }
+
+    /**
+     * The HL7 v2 listener (MLLP, routes/hl7-intake.yaml; issue 14). Off unless enabled: a bound
+     * port would clash between the many bridges a test run starts. The route reads these values as
+     * property placeholders; they are bound here so that they are documented and typed in one place (times in
+     * milliseconds, as camel-mllp takes them).
+     */
+    public static class Hl7 {
+        private boolean enabled = false;
+        private String bindHost = "0.0.0.0";
+        private int port = 2575;
+        /** Largest message taken; a larger frame is dropped before more of it is buffered. */
+        private int maxMessageBytes = 1024 * 1024;
+        /** How long a connection may wait between messages before the bridge closes it. */
+        private int idleTimeoutMillis = 60_000;
+        /** How long a read may wait for the start of a frame (the idle timeout is checked at each). */
+        private int receiveTimeoutMillis = 15_000;
+        /** How long a read may wait once a frame has started: a frame cut in the middle ends the connection then. */
+        private int readTimeoutMillis = 5_000;
+        /** Connections open at once; one more is reset at once. */
+        private int maxConnections = 10;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getBindHost() { return bindHost; }
+        public void setBindHost(String bindHost) { this.bindHost = bindHost; }
+        public int getPort() { return port; }
+        public void setPort(int port) { this.port = port; }
+        public int getMaxMessageBytes() { return maxMessageBytes; }
+        public void setMaxMessageBytes(int maxMessageBytes) { this.maxMessageBytes = maxMessageBytes; }
+        public int getIdleTimeoutMillis() { return idleTimeoutMillis; }
+        public void setIdleTimeoutMillis(int idleTimeoutMillis) { this.idleTimeoutMillis = idleTimeoutMillis; }
+        public int getReceiveTimeoutMillis() { return receiveTimeoutMillis; }
+        public void setReceiveTimeoutMillis(int receiveTimeoutMillis) { this.receiveTimeoutMillis = receiveTimeoutMillis; }
+        public int getReadTimeoutMillis() { return readTimeoutMillis; }
+        public void setReadTimeoutMillis(int readTimeoutMillis) { this.readTimeoutMillis = readTimeoutMillis; }
+        public int getMaxConnections() { return maxConnections; }
+        public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
     }
 
     public static class Intake {

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
@@ -118,6 +120,29 @@ public class Terminology {
         List<Coding> codings = new ArrayList<>();
         bySystem.values().forEach(list -> list.forEach(c -> codings.add(c.copy())));
         return codings;
+    }
+
+    /**
+     * The source code of the named ConceptMap that maps to {@code targetCode} in {@code targetSystem}
+     * (clinic's override first, as {@link #translate}): the reverse of a translation, for a channel
+     * that receives standard codes (HL7 v2's RXA-5 as an RxNorm code). Empty when no source code maps
+     * to it, or when more than one does (the code cannot tell which one was meant).
+     */
+    public Optional<String> sourceOf(Clinic clinic, String mapId, String targetSystem, String targetCode) {
+        MapTable standard = maps.get(mapId);
+        if (standard == null) {
+            throw new MappingException("no ConceptMap '" + mapId + "' in fhir-mapping/");
+        }
+        MapTable override = clinicOverrides.getOrDefault(clinic.id(), Map.of()).get(mapId);
+        Set<String> sources = new TreeSet<>(standard.bySource().keySet());
+        if (override != null) {
+            sources.addAll(override.bySource().keySet());
+        }
+        List<String> matches = sources.stream()
+                .filter(source -> translate(clinic, mapId, source).stream()
+                        .anyMatch(c -> targetSystem.equals(c.getSystem()) && targetCode.equals(c.getCode())))
+                .toList();
+        return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
     }
 
     /**
