@@ -64,6 +64,9 @@ final class ScoreReader {
         PatientReader.mrn(record, "patientMrn", pid);
         record.text("encounterId", pv1.field(19).component(1), pv1.value(19, 1));
         record.dateTime("effective", obr.field(7), obr.value(7, 1));
+        // Where total and timing are reported when the message carries no OBX for them.
+        record.source("total", new Hl7Location("OBX", 0, 5, 1, 0));
+        record.source("timing", new Hl7Location("OBX", 0, 5, 1, 0));
         String code = obr.value(4, 1);
         Optional<ScoreInstrument> instrument = code == null ? Optional.empty() : ScoreInstrument.fromCode(code);
         if (code == null) {
@@ -76,8 +79,6 @@ final class ScoreReader {
             record.text("instrument", obr.field(4).component(1), code);
             results(record, instrument.get(), results, clinic);
         }
-        record.source("total", new Hl7Location("OBX", 0, 5, 1, 0));
-        record.source("timing", new Hl7Location("OBX", 0, 5, 1, 0));
         return record.build(line, "scoreId");
     }
 
