@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ketabridge.support.BridgeProcess;
@@ -18,6 +19,8 @@ import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.Hl7Messages;
 import org.ketabridge.support.MllpClient;
 import org.ketabridge.support.TestRecords;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,6 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * rule broken once answered AE at its location, message-level refusals AR with their code, and
  * bad frames that never keep the next good message (on another connection) from its AA.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class Hl7ListenerTest extends BridgeTestSupport {
 
     private static final int PORT = freePort();
@@ -225,6 +229,25 @@ class Hl7ListenerTest extends BridgeTestSupport {
             assertThat(segment(ack, "ERR")).contains("|100^");
         }
         assertGoodMessageAccepted();
+    }
+
+    /** As audit/NoPatientDataInLogsTest over HTTP: a refused message's name and MRN are in no log line. */
+    @Test
+    void noPatientDataOfARefusedMessageReachesTheLog(CapturedOutput output) throws Exception {
+        String unique = TestRecords.prefix().substring(1, 7);
+        String family = "Quillonbrae" + unique;
+        String mrn = "QXMRN" + unique;
+        String message = Hl7Messages.adt("GAMMA", "A04", "Q-" + unique, mrn).replace("Testperson", family);
+        // AE (birth date, sex), AR (unknown facility), AR (HAPI cannot parse it: its exception quotes the text), AR (not HL7).
+        assertThat(code(send(message.replace("|19840312|F", "|" + family + "|" + mrn)))).isEqualTo("AE");
+        assertThat(code(send(message.replace("|GAMMA|", "|NOWHERE|")))).isEqualTo("AR");
+        assertThat(code(send(message.replace("MSH|^~\\&|", "MSH|^~\\&" + family + "|")))).isEqualTo("AR");
+        assertThat(code(send(family + "|" + mrn))).isEqualTo("AR");
+        try (MllpClient cut = new MllpClient(PORT)) {
+            cut.sendRaw(Arrays.copyOf(MllpClient.frame(message), message.length() - 5));
+        }
+        assertGoodMessageAccepted();
+        assertThat(output.getAll()).doesNotContain(family).doesNotContain(mrn);
     }
 
     private void assertGoodMessageAccepted() throws IOException {
