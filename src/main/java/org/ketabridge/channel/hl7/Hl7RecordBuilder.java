@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.ketabridge.intake.InboundLine;
 import org.ketabridge.record.RecordIds;
 
@@ -56,23 +57,20 @@ final class Hl7RecordBuilder {
     }
 
     void dateTime(String field, Hl7Location at, String value) {
-        source(field, at);
-        if (value != null) {
-            String iso = Hl7Times.dateTime(value);
-            if (iso == null) {
-                error(field, at, Hl7FieldError.DATA_TYPE_ERROR, Hl7Times.DATE_TIME_FORM);
-            } else {
-                json.put(field, iso);
-            }
-        }
+        converted(field, at, value, Hl7Times::dateTime, Hl7Times.DATE_TIME_FORM);
     }
 
     void date(String field, Hl7Location at, String value) {
+        converted(field, at, value, Hl7Times::date, Hl7Times.DATE_FORM);
+    }
+
+    /** An HL7 time as the contract's ISO text; one that cannot be converted is refused here, naming the form expected. */
+    private void converted(String field, Hl7Location at, String value, UnaryOperator<String> convert, String form) {
         source(field, at);
         if (value != null) {
-            String iso = Hl7Times.date(value);
+            String iso = convert.apply(value);
             if (iso == null) {
-                error(field, at, Hl7FieldError.DATA_TYPE_ERROR, Hl7Times.DATE_FORM);
+                error(field, at, Hl7FieldError.DATA_TYPE_ERROR, form);
             } else {
                 json.put(field, iso);
             }
