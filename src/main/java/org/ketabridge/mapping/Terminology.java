@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.Type;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
@@ -44,7 +45,19 @@ public class Terminology {
     private final Map<String, MapTable> maps = new HashMap<>();
     private final Map<String, Map<String, MapTable>> clinicOverrides = new HashMap<>();
 
+    @Autowired
     public Terminology(FhirContext fhir, ClinicRegistry clinics) throws IOException {
+        this(fhir);
+        var parser = fhir.newJsonParser();
+        for (Clinic clinic : clinics.all()) {
+            if (clinic.mappingOverrides() != null) {
+                clinicOverrides.put(clinic.id(), loadOverrides(parser, clinic.mappingOverrides()));
+            }
+        }
+    }
+
+    /** The standard knowledge of {@code fhir-mapping/} alone, without any clinic's overrides: for use without Spring. */
+    public Terminology(FhirContext fhir) throws IOException {
         var parser = fhir.newJsonParser();
         Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:fhir-mapping/**/*.json");
         for (Resource file : files) {
@@ -61,11 +74,6 @@ public class Terminology {
         }
         if (codeSystems.isEmpty() || maps.isEmpty()) {
             throw new IllegalStateException("No mapping knowledge found on the classpath under fhir-mapping/");
-        }
-        for (Clinic clinic : clinics.all()) {
-            if (clinic.mappingOverrides() != null) {
-                clinicOverrides.put(clinic.id(), loadOverrides(parser, clinic.mappingOverrides()));
-            }
         }
     }
 
