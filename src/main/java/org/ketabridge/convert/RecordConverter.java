@@ -61,20 +61,41 @@ public final class RecordConverter {
      * @param zone                 the clinic's time zone: times sent without an offset are read in it
      */
     public RecordConverter(String clinicId, String identifierSystemBase, ZoneId zone) {
+        this(clinic(clinicId, identifierSystemBase, zone), standardTerminology());
+    }
+
+    RecordConverter(Clinic clinic, Terminology terminology) {
+        this.clinic = clinic;
+        this.mapper = new FhirMapper(json, terminology);
+    }
+
+    /** A store-only clinic of these defaults, checked as configuration would be. */
+    static Clinic clinic(String clinicId, String identifierSystemBase, ZoneId zone) {
         if (!RecordIds.isValid(clinicId)) {
             throw new IllegalArgumentException("clinicId must be 1 to 64 characters of A-Z a-z 0-9 . _ -");
+        }
+        if (zone == null) {
+            throw new IllegalArgumentException("zone is required: times sent without an offset are read in it");
         }
         String base = identifierSystemBase == null || identifierSystemBase.isBlank() ? "urn:ketabridge:" + clinicId
                 : identifierSystemBase.endsWith("/") ? identifierSystemBase.substring(0, identifierSystemBase.length() - 1)
                 : identifierSystemBase;
         EhrConnection storeOnly = new EhrConnection(EhrType.NONE, null, Optional.empty(), WriteMode.TRANSACTION, 1, null,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
-        this.clinic = new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty());
+        return new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty());
+    }
+
+    /** The mapping knowledge of {@code fhir-mapping/} on the classpath, without any clinic's overrides. */
+    static Terminology standardTerminology() {
         try {
-            this.mapper = new FhirMapper(json, new Terminology(FhirContext.forR4Cached()));
+            return new Terminology(FhirContext.forR4Cached());
         } catch (IOException e) {
             throw new UncheckedIOException("fhir-mapping/ could not be read from the classpath", e);
         }
+    }
+
+    Clinic clinic() {
+        return clinic;
     }
 
     /**

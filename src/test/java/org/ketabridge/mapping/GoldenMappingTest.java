@@ -2,7 +2,6 @@ package org.ketabridge.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
@@ -39,22 +38,7 @@ class GoldenMappingTest {
     void eachRecordBecomesExactlyItsExpectedFhir(String caseName) throws IOException {
         IParser json = FHIR.newJsonParser().setPrettyPrint(true);
         String actual = json.encodeResourceToString(GoldenCases.mapToBundle(caseName)) + "\n";
-        compareOrRewrite(GoldenCases.GOLDEN.resolve(caseName).resolve("expected.json"), actual, Boolean.getBoolean("golden.update"));
-    }
-
-    /**
-     * Compares with the expected file; in update mode a file that differs is rewritten and the case
-     * fails (it was not compared: the diff is for a person to read), so a green run always means
-     * every case matched the expected files as they were.
-     */
-    static void compareOrRewrite(Path expected, String actual, boolean update) throws IOException {
-        if (update && (!Files.exists(expected) || !Files.readString(expected).equals(actual))) {
-            Files.writeString(expected, actual);
-            fail("golden.update: rewrote " + expected + " instead of comparing; read the diff, then run again"
-                    + " without -Dgolden.update");
-        }
-        assertThat(expected).as(expected + " (write it with -Dgolden.update=true)").exists();
-        assertThat(actual).isEqualTo(Files.readString(expected));
+        GoldenCases.compareOrRewrite(GoldenCases.GOLDEN.resolve(caseName).resolve("expected.json"), actual);
     }
 
     /**
@@ -92,12 +76,12 @@ class GoldenMappingTest {
         Path expected = dir.resolve("expected.json");
         Files.writeString(expected, "old\n");
 
-        assertThatThrownBy(() -> compareOrRewrite(expected, "new\n", true))
+        assertThatThrownBy(() -> GoldenCases.compareOrRewrite(expected, "new\n", true))
                 .as("a rewritten case is not a passed case").isInstanceOf(AssertionError.class)
                 .hasMessageContaining("rewrote");
         assertThat(expected).hasContent("new");
-        compareOrRewrite(expected, "new\n", true); // unchanged: compared, and it matches
-        assertThatThrownBy(() -> compareOrRewrite(expected, "other\n", false)).isInstanceOf(AssertionError.class);
+        GoldenCases.compareOrRewrite(expected, "new\n", true); // unchanged: compared, and it matches
+        assertThatThrownBy(() -> GoldenCases.compareOrRewrite(expected, "other\n", false)).isInstanceOf(AssertionError.class);
         assertThat(expected).as("compare mode never writes").hasContent("new");
     }
 }

@@ -84,4 +84,23 @@ public final class GoldenCases {
                 new ObjectMapper().readTree(record).toString(), Files.exists(warnings) ? Files.readString(warnings) : null,
                 "R-golden", OffsetDateTime.parse("2026-10-06T20:00:00Z"), refs, outcome));
     }
+
+    /**
+     * Compares with the expected file, or with {@code -Dgolden.update=true} rewrites it. In update
+     * mode a file that differs is rewritten and the case fails (it was not compared: the diff is for a
+     * person to read), so a green run always means every case matched the expected files as they were.
+     */
+    public static void compareOrRewrite(Path expected, String actual) throws IOException {
+        compareOrRewrite(expected, actual, Boolean.getBoolean("golden.update"));
+    }
+
+    public static void compareOrRewrite(Path expected, String actual, boolean update) throws IOException {
+        if (update && (!Files.exists(expected) || !Files.readString(expected).equals(actual))) {
+            Files.writeString(expected, actual);
+            org.assertj.core.api.Assertions.fail("golden.update: rewrote " + expected + " instead of comparing; read the diff,"
+                    + " then run again without -Dgolden.update");
+        }
+        org.assertj.core.api.Assertions.assertThat(expected).as(expected + " (write it with -Dgolden.update=true)").exists();
+        org.assertj.core.api.Assertions.assertThat(actual).isEqualTo(Files.readString(expected));
+    }
 }
