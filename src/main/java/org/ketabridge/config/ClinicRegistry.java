@@ -209,6 +209,12 @@ public class ClinicRegistry {
             if (e.getMaxInFlight() < 1) {
                 problems.add("ehr.max-in-flight", "must be at least 1");
             }
+            if (type == EhrType.HL7V2 && e.getMaxInFlight() > 1) {
+                // Issue 14: one MLLP connection per clinic, one message at a time, so the EHR
+                // receives each patient's messages in the order they were accepted.
+                problems.add("ehr.max-in-flight", "must be 1 for hl7v2: the bridge sends one message at a time on one"
+                        + " MLLP connection, so each patient's messages arrive in order");
+            }
             if (e.getRatePerSecond() != null && e.getRatePerSecond() <= 0) {
                 problems.add("ehr.rate-per-second", "must be greater than 0 when set");
             }

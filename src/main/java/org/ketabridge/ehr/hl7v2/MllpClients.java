@@ -1,0 +1,41 @@
+package org.ketabridge.ehr.hl7v2;
+
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mllp.MllpComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.config.EhrType;
+import org.springframework.stereotype.Component;
+
+/** One MLLP client per clinic whose EHR takes HL7 v2 (issue 14), each with its own connection. */
+@Component
+public class MllpClients {
+
+    /** The TLS setup of {@code ehr.tls}: Camel's defaults, the JVM's trust store and protocols. */
+    static final String TLS = "ketabridgeMllpTls";
+
+    private final Map<String, MllpEhrClient> byClinic;
+
+    public MllpClients(ClinicRegistry clinics, CamelContext camel) {
+        // The component writes messages and ACKs into its exceptions and logs unless told not to.
+        camel.getComponent("mllp", MllpComponent.class).setLogPhi(false);
+        camel.getRegistry().bind(TLS, new SSLContextParameters());
+        ProducerTemplate producer = camel.createProducerTemplate();
+        this.byClinic = clinics.all().stream()
+                .filter(c -> c.ehr().type() == EhrType.HL7V2)
+                .map(c -> new MllpEhrClient(c, camel, producer))
+                .collect(Collectors.toUnmodifiableMap(MllpEhrClient::clinicId, Function.identity()));
+    }
+
+    public MllpEhrClient of(String clinicId) {
+        MllpEhrClient client = byClinic.get(clinicId);
+        if (client == null) {
+            throw new IllegalStateException("Clinic " + clinicId + " has no HL7 v2 EHR");
+        }
+        return client;
+    }
+}
