@@ -7,6 +7,7 @@ import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 /**
@@ -51,6 +53,7 @@ public final class Hl7Receiver implements AutoCloseable {
     private final Map<String, List<String>> storedByPatient = new LinkedHashMap<>();
     private final Map<String, String> messages = new ConcurrentHashMap<>();
     private final List<Socket> connections = new ArrayList<>();
+    private final AtomicLong bytesReceived = new AtomicLong();
 
     /** {@code late}: how long a LATE answer waits (longer than the bridge's ACK timeout). */
     public Hl7Receiver(Duration late) throws IOException {
@@ -89,6 +92,18 @@ public final class Hl7Receiver implements AutoCloseable {
         return List.copyOf(storedByPatient.getOrDefault(mrn, List.of()));
     }
 
+    /** How many connections the receiver accepted. */
+    public int connections() {
+        synchronized (connections) {
+            return connections.size();
+        }
+    }
+
+    /** How many bytes arrived on all connections, framing included. */
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
     public String message(String controlId) {
         return messages.get(controlId);
     }
@@ -110,7 +125,7 @@ public final class Hl7Receiver implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
-        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream()); OutputStream out = socket.getOutputStream()) {
             while (true) {
                 String text = readFrame(in);
                 if (text == null) {
@@ -173,22 +188,30 @@ public final class Hl7Receiver implements AutoCloseable {
         return "";
     }
 
-    private static String readFrame(InputStream in) throws IOException {
+    private String readFrame(InputStream in) throws IOException {
         int b;
-        while ((b = in.read()) != START) {
+        while ((b = read(in)) != START) {
             if (b == -1) {
                 return null;
             }
         }
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        while ((b = in.read()) != END) {
+        while ((b = read(in)) != END) {
             if (b == -1) {
                 return null;
             }
             frame.write(b);
         }
-        in.read(); // the CR after the end byte
+        read(in); // the CR after the end byte
         return frame.toString(StandardCharsets.UTF_8);
+    }
+
+    private int read(InputStream in) throws IOException {
+        int b = in.read();
+        if (b != -1) {
+            bytesReceived.incrementAndGet();
+        }
+        return b;
     }
 
     @Override

@@ -1,8 +1,11 @@
 package org.ketabridge.ehr.hl7v2;
 
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.mllp.MllpComponent;
@@ -19,16 +22,24 @@ public class MllpClients {
     static final String TLS = "ketabridgeMllpTls";
 
     private final Map<String, MllpEhrClient> byClinic;
+    private final CamelContext camel;
+    private final SSLContextParameters tls = new SSLContextParameters();
 
     public MllpClients(ClinicRegistry clinics, CamelContext camel) {
         // The component writes messages and ACKs into its exceptions and logs unless told not to.
         camel.getComponent("mllp", MllpComponent.class).setLogPhi(false);
-        camel.getRegistry().bind(TLS, new SSLContextParameters());
+        this.camel = camel;
+        camel.getRegistry().bind(TLS, tls);
         ProducerTemplate producer = camel.createProducerTemplate();
         this.byClinic = clinics.all().stream()
                 .filter(c -> c.ehr().type() == EhrType.HL7V2)
                 .map(c -> new MllpEhrClient(c, camel, producer))
                 .collect(Collectors.toUnmodifiableMap(MllpEhrClient::clinicId, Function.identity()));
+    }
+
+    /** The TLS the clinics' MLLP connections use ({@code ehr.tls}), for the connection check to shake hands as they do. */
+    SSLContext tlsContext() throws GeneralSecurityException, IOException {
+        return tls.createSSLContext(camel);
     }
 
     public MllpEhrClient of(String clinicId) {
