@@ -1,6 +1,5 @@
 package org.ketabridge.ehr.hl7v2;
 
-import java.util.Optional;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
@@ -13,24 +12,15 @@ import org.ketabridge.config.MllpEndpoint;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.RequestPacer;
 import org.ketabridge.ehr.WriteResult;
-import org.ketabridge.logging.LogSafe;
 import org.ketabridge.mapping.v2.V2Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The only code that sends to one clinic's HL7 v2 EHR (issue 14): one message at a time on one
  * MLLP connection, through Camel's {@code mllp} producer (it connects when first used, and again
- * after the connection was lost), paced to {@code ehr.rate-per-second}. The ACK decides:
- * {@code AA}/{@code CA} with this message's control id: stored; {@code AE}/{@code CE}: refused for
- * good, with the EHR's error text; anything else (AR/CR, no ACK within {@code ehr.request-timeout},
- * an unreadable ACK, an ACK of another message, no connection): {@link EhrUnavailableException},
- * retried with backoff and counted by the clinic's circuit breaker. Logs name control ids and
- * ACK codes only, never the message or the EHR's text.
+ * after the connection was lost), paced to {@code ehr.rate-per-second}. The ACK, or its absence
+ * within {@code ehr.request-timeout}, decides what became of the record ({@link AckDecision}).
  */
 public class MllpEhrClient {
-
-    private static final Logger log = LoggerFactory.getLogger(MllpEhrClient.class);
 
     private final String clinicId;
     private final Endpoint endpoint;
@@ -74,41 +64,6 @@ public class MllpEhrClient {
         exchange.getIn().setBody(message.er7());
         producer.send(endpoint, exchange);
         String answer = exchange.getMessage().getHeader(MllpConstants.MLLP_ACKNOWLEDGEMENT_STRING, String.class);
-        Exception failure = exchange.getException();
-        if (answer == null || answer.isEmpty()) {
-            String why = failure == null ? "no ACK" : LogSafe.kinds(failure);
-            log.info("Clinic {}: message {} not acknowledged by the EHR ({})", clinicId, message.controlId(), why);
-            throw new EhrUnavailableException("no ACK from the EHR for message " + message.controlId() + " (" + why + ")", null);
-        }
-        Optional<Acknowledgement> read = Acknowledgement.read(answer);
-        if (read.isEmpty()) {
-            log.info("Clinic {}: message {} answered by something that is not an HL7 ACK", clinicId, message.controlId());
-            throw new EhrUnavailableException("the EHR's answer to message " + message.controlId() + " is not an HL7 ACK", null);
-        }
-        Acknowledgement ack = read.get();
-        if (!message.controlId().equals(ack.controlId())) {
-            log.warn("Clinic {}: message {} answered by an ACK of another message (MSA-2 {})", clinicId,
-                    message.controlId(), printable(ack.controlId()));
-            throw new EhrUnavailableException("the EHR acknowledged another message (MSA-2 " + printable(ack.controlId())
-                    + ") instead of " + message.controlId(), null);
-        }
-        if (ack.accepted()) {
-            log.debug("Clinic {}: message {} {}", clinicId, message.controlId(), ack.code());
-            return WriteResult.stored(reference, java.util.Map.of());
-        }
-        if (ack.refused()) {
-            // The EHR's text goes to the dead letter for clinic IT (it may quote the record), never to the log.
-            log.info("Clinic {}: message {} refused by the EHR ({})", clinicId, message.controlId(), ack.code());
-            return WriteResult.refused("the EHR answered " + ack.code() + " to " + message.type() + " " + message.controlId()
-                    + (ack.errorText().isEmpty() ? "" : ": " + ack.errorText()));
-        }
-        log.info("Clinic {}: message {} rejected by the EHR for now ({})", clinicId, message.controlId(), ack.code());
-        throw new EhrUnavailableException("the EHR answered " + ack.code() + " (rejected, not processed) to "
-                + message.controlId(), null);
-    }
-
-    private static String printable(String s) {
-        String cleaned = s.replaceAll("[^A-Za-z0-9._-]", "?");
-        return cleaned.length() > 20 ? cleaned.substring(0, 20) + "…" : cleaned;
+        return AckDecision.of(clinicId, message, reference, answer, exchange.getException());
     }
 }

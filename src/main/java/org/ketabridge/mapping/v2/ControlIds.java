@@ -13,6 +13,11 @@ public final class ControlIds {
     private ControlIds() {
     }
 
+    /** Whether {@code id} has the form of a control id the bridge gives ({@code KB} and digits). */
+    public static boolean isOurs(String id) {
+        return id != null && id.matches(PREFIX + "\\d{1,18}");
+    }
+
     public static String of(long versionRowId) {
         if (versionRowId < 0) {
             throw new IllegalArgumentException("a record version's row id is not negative");
