@@ -21,13 +21,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import javax.net.ssl.SSLContext;
 
 /**
  * A test EHR that takes HL7 v2 over MLLP on a real socket, scriptable per message: what it answers
  * to the n-th arrival of a control id ({@link Answer}: AA, AE with an ERR, AR, nothing, AA after a
- * delay, or the connection closed mid-message). Like a real EHR it dedupes on MSH-10: a message it
+ * delay, AA once the test releases it, or the connection closed mid-message); over TLS when given
+ * a key. Like a real EHR it dedupes on MSH-10: a message it
  * accepted before is answered AA again and not stored twice. It counts how often each control id
  * was stored (more than once would be a duplicate in the EHR: this receiver stores every message it
  * accepts whose control id is new, so a resend under another control id is caught), and keeps the
@@ -35,8 +38,12 @@ import java.util.function.BiFunction;
  */
 public final class Hl7Receiver implements AutoCloseable {
 
-    /** What the receiver does with one arrival. */
-    public enum Answer { AA, AE, AR, SILENT, LATE, CLOSE }
+    /**
+     * What the receiver does with one arrival. SILENT, LATE and HOLD store the message as AA does (the
+     * EHR took it; its ACK is what goes missing): SILENT never answers, LATE answers AA after the
+     * delay the receiver was made with, HOLD answers AA once {@link #release()} is called.
+     */
+    public enum Answer { AA, AE, AR, SILENT, LATE, HOLD, CLOSE }
 
     /** The user message (ERR-8) of every AE this receiver answers. */
     public static final String AE_TEXT = "Unknown test code in OBX-3";
@@ -54,12 +61,18 @@ public final class Hl7Receiver implements AutoCloseable {
     private final Map<String, String> messages = new ConcurrentHashMap<>();
     private final List<Socket> connections = new ArrayList<>();
     private final AtomicLong bytesReceived = new AtomicLong();
+    private final CountDownLatch released = new CountDownLatch(1);
 
     /** {@code late}: how long a LATE answer waits (longer than the bridge's ACK timeout). */
     public Hl7Receiver(Duration late) throws IOException {
+        this(late, null);
+    }
+
+    /** Over TLS with the key and certificate of {@code tls} (a server context), or plain when it is null. */
+    public Hl7Receiver(Duration late, SSLContext tls) throws IOException {
         hapi.setValidationContext(ValidationContextFactory.noValidation());
         this.late = late;
-        this.server = new ServerSocket(0);
+        this.server = tls == null ? new ServerSocket(0) : tls.getServerSocketFactory().createServerSocket(0);
         Thread acceptor = new Thread(this::acceptConnections, "hl7-receiver");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -74,6 +87,11 @@ public final class Hl7Receiver implements AutoCloseable {
         this.script = script;
     }
 
+    /** Every HOLD answer, held or to come, is answered AA from now on. */
+    public void release() {
+        released.countDown();
+    }
+
     /** How many times the message of this control id was stored (0 or 1 for an EHR that dedupes). */
     public int storedCount(String controlId) {
         return stored.getOrDefault(controlId, 0);
@@ -85,6 +103,11 @@ public final class Hl7Receiver implements AutoCloseable {
 
     public int arrivals(String controlId) {
         return arrivals.getOrDefault(controlId, 0);
+    }
+
+    /** Arrivals of every control id, first sends and resends. */
+    public int arrivals() {
+        return arrivals.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** Control ids of a patient's stored messages, in the order they were stored. */
@@ -139,8 +162,11 @@ public final class Hl7Receiver implements AutoCloseable {
                 if (answer == Answer.CLOSE) {
                     return;
                 }
-                if (answer == Answer.AA || answer == Answer.SILENT || answer == Answer.LATE) {
+                if (answer == Answer.AA || answer == Answer.SILENT || answer == Answer.LATE || answer == Answer.HOLD) {
                     store(controlId, mrn(text), text);
+                }
+                if (answer == Answer.HOLD) {
+                    released.await();
                 }
                 if (answer == Answer.SILENT) {
                     continue;
@@ -216,6 +242,7 @@ public final class Hl7Receiver implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        released.countDown();
         server.close();
         synchronized (connections) {
             for (Socket s : connections) {
