@@ -160,6 +160,24 @@ public class ClinicRegistry {
             return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility);
         }
 
+        /** HL7 v2 (issue 14): MSH-5 or MSH-6 (an HD namespace id), written into every message as it is. */
+        private Optional<String> hdNamespace(String property, String value) {
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (!hl7Name(value)) {
+                problems.add(property, "must be 1 to 20 printable ASCII characters without | ^ ~ \\ & and without"
+                        + " leading or trailing blanks (as the EHR's HL7 v2 interface expects it in the message header)");
+                return Optional.empty();
+            }
+            return Optional.of(value);
+        }
+
+        private static boolean hl7Name(String s) {
+            return !s.isBlank() && s.length() <= 20 && s.equals(s.strip())
+                    && s.chars().noneMatch(c -> "|^~\\&".indexOf(c) >= 0 || c < 0x20 || c > 0x7e);
+        }
+
         /**
          * HL7 v2 (issue 14): MSH-4's namespace id (HD.1, at most 20 characters in v2.5.1), without
          * HL7's delimiters, so it can be written into a message as it is and compared as it comes.
@@ -168,8 +186,7 @@ public class ClinicRegistry {
             if (facility == null) {
                 return Optional.empty();
             }
-            if (facility.isBlank() || facility.length() > 20 || !facility.equals(facility.strip())
-                    || facility.chars().anyMatch(c -> "|^~\\&".indexOf(c) >= 0 || c < 0x20 || c > 0x7e)) {
+            if (!hl7Name(facility)) {
                 problems.add("hl7-facility", "must be 1 to 20 printable ASCII characters without | ^ ~ \\ & and"
                         + " without leading or trailing blanks (MSH-4 as the clinic's HL7 v2 systems send it)");
                 return Optional.empty();
@@ -191,6 +208,12 @@ public class ClinicRegistry {
             Optional<String> authorization = type == EhrType.FHIR ? authorizationHeader(e) : Optional.empty();
             if (e.getMaxInFlight() < 1) {
                 problems.add("ehr.max-in-flight", "must be at least 1");
+            }
+            if (type == EhrType.HL7V2 && e.getMaxInFlight() > 1) {
+                // Issue 14: one MLLP connection per clinic, one message at a time, so the EHR
+                // receives each patient's messages in the order they were accepted.
+                problems.add("ehr.max-in-flight", "must be 1 for hl7v2: the bridge sends one message at a time on one"
+                        + " MLLP connection, so each patient's messages arrive in order");
             }
             if (e.getRatePerSecond() != null && e.getRatePerSecond() <= 0) {
                 problems.add("ehr.rate-per-second", "must be greater than 0 when set");
@@ -224,7 +247,10 @@ public class ClinicRegistry {
                 problems.add("ehr.auth", "must be none for hl7v2: MLLP carries no credentials (use ehr.tls and the network)");
                 ok = false;
             }
-            return ok ? new MllpEndpoint(e.getHost().trim(), e.getPort(), e.isTls()) : null;
+            Optional<String> application = hdNamespace("ehr.receiving-application", e.getReceivingApplication());
+            Optional<String> facility = hdNamespace("ehr.receiving-facility", e.getReceivingFacility());
+            return ok && problems.isEmpty()
+                    ? new MllpEndpoint(e.getHost().trim(), e.getPort(), e.isTls(), application, facility) : null;
         }
 
         // The EHR's patient (issue 13, match).

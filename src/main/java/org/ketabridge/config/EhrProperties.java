@@ -17,6 +17,8 @@ public class EhrProperties {
     private String host;
     private Integer port;
     private boolean tls;
+    private String receivingApplication;
+    private String receivingFacility;
     private String auth = "none";
     private String username;
     private String passwordEnv;
@@ -54,6 +56,12 @@ public class EhrProperties {
     /** For hl7v2: MLLP over TLS (the JVM's trust store decides whom to trust). */
     public boolean isTls() { return tls; }
     public void setTls(boolean tls) { this.tls = tls; }
+    /** For hl7v2: MSH-5 of the messages sent (optional). */
+    public String getReceivingApplication() { return receivingApplication; }
+    public void setReceivingApplication(String receivingApplication) { this.receivingApplication = receivingApplication; }
+    /** For hl7v2: MSH-6 of the messages sent (optional). */
+    public String getReceivingFacility() { return receivingFacility; }
+    public void setReceivingFacility(String receivingFacility) { this.receivingFacility = receivingFacility; }
     public String getAuth() { return auth; }
     public void setAuth(String auth) { this.auth = auth; }
     public String getUsername() { return username; }

@@ -106,11 +106,27 @@ public class SyncQueue {
      * unfinished, so the EHR sees a record's versions in the order they were accepted.
      */
     public List<SyncTask> due(String clinicId, Instant now, int limit) {
+        return due(clinicId, now, limit, false);
+    }
+
+    /**
+     * {@link #due(String, Instant, int)}, and with {@code patientOrder} (issue 14, HL7 v2 EHRs) a
+     * task also waits while an older task of the same clinic and patient is PENDING (not sent yet,
+     * or to be retried) or UNCERTAIN, so the EHR receives each patient's messages in the order they
+     * were accepted. An older WAITING task does not hold the patient up: it waits for a record of
+     * that patient that may be newer (a dose accepted before its encounter), or that may never come.
+     */
+    public List<SyncTask> due(String clinicId, Instant now, int limit, boolean patientOrder) {
         return jdbc.sql("select t.id, t.record_version_id, t.clinic_id, t.kind, t.record_id, t.attempts from sync_task t"
                         + " where t.clinic_id = ? and t.status = 'PENDING' and t.next_attempt_at <= ?"
                         + " and " + unclaimed("t")
                         + " and not exists (select 1 from sync_task o where o.clinic_id = t.clinic_id and o.kind = t.kind"
                         + "   and o.record_id = t.record_id and o.id < t.id and o.status in ('PENDING', 'WAITING', 'UNCERTAIN'))"
+                        + (patientOrder ? " and not exists (select 1 from sync_task p"
+                                + "   join record_version pv on pv.id = p.record_version_id"
+                                + "   join record_version tv on tv.id = t.record_version_id"
+                                + "   where p.clinic_id = t.clinic_id and p.id < t.id and p.status in ('PENDING', 'UNCERTAIN')"
+                                + "   and pv.patient_mrn = tv.patient_mrn)" : "")
                         + " order by t.id fetch first " + limit + " rows only")
                 .params(clinicId, utc(now), utc(now))
                 .query(SYNC_TASK)

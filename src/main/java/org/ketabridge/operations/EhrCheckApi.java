@@ -5,14 +5,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.config.EhrType;
+import org.ketabridge.ehr.EhrCheckReport;
 import org.ketabridge.ehr.fhir.EhrConnectionCheck;
+import org.ketabridge.ehr.hl7v2.MllpConnectionCheck;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.JsonResponses;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code POST /api/v1/clinics/{clinicId}/ehr/check}: clinic IT asks whether the bridge can reach
- * and write their EHR, and what it will do for each resource type ({@link EhrConnectionCheck}).
+ * and write their EHR, and what it will do for each resource type ({@link EhrConnectionCheck}); for an
+ * HL7 v2 EHR, whether its MLLP listener takes a connection (and a TLS handshake) ({@link MllpConnectionCheck}).
  * Always 200 with what was found ({@code ok} false when anything stands in the way); the check
  * writes nothing to the EHR and nothing to the bridge's queues.
  */
@@ -20,22 +24,26 @@ import org.springframework.stereotype.Component;
 public class EhrCheckApi {
 
     private final ClinicGuard clinics;
-    private final EhrConnectionCheck checker;
+    private final EhrConnectionCheck fhirCheck;
+    private final MllpConnectionCheck hl7v2Check;
     private final JsonResponses responses;
 
-    public EhrCheckApi(ClinicGuard clinics, EhrConnectionCheck checker, JsonResponses responses) {
+    public EhrCheckApi(ClinicGuard clinics, EhrConnectionCheck fhirCheck, MllpConnectionCheck hl7v2Check,
+                       JsonResponses responses) {
         this.clinics = clinics;
-        this.checker = checker;
+        this.fhirCheck = fhirCheck;
+        this.hl7v2Check = hl7v2Check;
         this.responses = responses;
     }
 
     public void check(Exchange exchange) {
         Clinic clinic = clinics.require(exchange);
-        responses.write(exchange, 200, json(checker.check(clinic)));
+        EhrCheckReport report = clinic.ehr().type() == EhrType.HL7V2 ? hl7v2Check.check(clinic) : fhirCheck.check(clinic);
+        responses.write(exchange, 200, json(report));
     }
 
     /** {@code {clinicId, ok, checkedAt, writeMode, steps:[{step, ok, detail, problem, kind, ...facts}], plan:{Type:{...}}, problems}}. */
-    private static Map<String, Object> json(EhrConnectionCheck.Report report) {
+    private static Map<String, Object> json(EhrCheckReport report) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("clinicId", report.clinicId());
         m.put("ok", report.ok());

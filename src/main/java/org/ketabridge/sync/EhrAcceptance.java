@@ -29,6 +29,10 @@ public class EhrAcceptance {
      * the EHR's statement first when the plan says it is due, as a write would.
      */
     public Optional<String> refusal(String clinicId, String resourceType) {
+        if (plans.of(clinicId).isEmpty()) {
+            // An HL7 v2 EHR (issue 14) has no write plan: it takes every record kind, each as its message.
+            return Optional.empty();
+        }
         return plans.forWriting(clinicId).notAccepted(resourceType);
     }
 

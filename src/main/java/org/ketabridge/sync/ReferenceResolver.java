@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.ketabridge.config.EhrType;
 import org.ketabridge.db.EhrLinks;
 import org.ketabridge.db.StoredVersion;
 import org.ketabridge.ehr.WriteResult;
@@ -85,7 +86,10 @@ public class ReferenceResolver implements Processor {
         work.outcome(outcome);
         work.references(TargetReferences.of(refers, held::get));
         // The clinic's Organization and the series' EpisodeOfCare: referred to by the EHR's id,
-        // or written by this task alone, or waited for while another task writes them.
-        shared.claim(work);
+        // or written by this task alone, or waited for while another task writes them. (An HL7 v2
+        // EHR, issue 14, receives no such resources: the encounter's message carries what it needs.)
+        if (work.clinic().ehr().type() == EhrType.FHIR) {
+            shared.claim(work);
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.config.EhrType;
 import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.SharedResources;
 import org.ketabridge.db.SyncQueue;
@@ -66,6 +67,9 @@ public class SyncTaskSource {
         if (probing && !credentials.claimProbe(clinicId, clock.instant())) {
             return Collections.emptyIterator();
         }
+        // HL7 v2 EHRs (issue 14) take each patient's messages in order; a FHIR EHR's writes are each
+        // of one identified resource and do not depend on arrival order.
+        boolean patientOrder = clinic.ehr().type() == EhrType.HL7V2;
         return new Iterator<>() {
             private final ArrayDeque<SyncTask> batch = new ArrayDeque<>();
             private final Set<Long> handedOut = new HashSet<>();
@@ -86,7 +90,7 @@ public class SyncTaskSource {
                 }
                 while (claimed == null) {
                     if (batch.isEmpty() && !exhausted) {
-                        for (SyncTask t : queue.due(clinicId, clock.instant(), batchSize)) {
+                        for (SyncTask t : queue.due(clinicId, clock.instant(), batchSize, patientOrder)) {
                             if (handedOut.add(t.id())) {
                                 batch.add(t);
                             }

@@ -10,6 +10,7 @@ import org.ketabridge.db.SyncTask;
 import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.TargetReferences;
+import org.ketabridge.mapping.v2.V2Message;
 import org.ketabridge.outcome.Outcome;
 import org.ketabridge.record.RecordKind;
 
@@ -24,6 +25,7 @@ public class SyncWork {
     private MappedRecord mapped;
     private Outcome outcome;
     private WriteResult result;
+    private V2Message message;
     private SharedWrites sharedWrites = SharedWrites.NONE;
     private WriteResult.NotAccepted notAccepted;
     private final Set<String> notInEhr = new LinkedHashSet<>();
@@ -81,6 +83,9 @@ public class SyncWork {
 
     public MappedRecord mapped() { return mapped; }
     public void mapped(MappedRecord mapped) { this.mapped = mapped; }
+    /** For an HL7 v2 EHR (issue 14): the message this record version is sent as. */
+    public V2Message message() { return message; }
+    public void message(V2Message message) { this.message = message; }
     public WriteResult result() { return result; }
     public void result(WriteResult result) { this.result = result; }
 

@@ -13,6 +13,7 @@ import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrResourceTypes;
 import org.ketabridge.config.WriteMode;
+import org.ketabridge.ehr.EhrCheckReport;
 import org.ketabridge.ehr.auth.EhrTokens;
 import org.ketabridge.ehr.fhir.EhrConnectionCheck;
 import org.ketabridge.ehr.fhir.EhrPlans;
@@ -42,11 +43,11 @@ class HapiEhrCheckTest {
                 Clock.systemUTC());
         String newestBefore = newestChange(base);
 
-        EhrConnectionCheck.Report report = checker.check(clinic);
+        EhrCheckReport report = checker.check(clinic);
 
         assertThat(report.problems()).isEmpty();
         assertThat(report.ok()).isTrue();
-        assertThat(report.steps()).extracting(EhrConnectionCheck.Step::step).containsExactly("reach", "metadata", "plan");
+        assertThat(report.steps()).extracting(EhrCheckReport.Step::step).containsExactly("reach", "metadata", "plan");
         assertThat(report.steps()).allSatisfy(s -> assertThat(s.ok()).as(s.toString()).isTrue());
         assertThat(report.steps().get(1).facts()).containsEntry("fhirVersion", "4.0.1").containsEntry("transaction", true);
         assertThat(report.plan().keySet()).containsExactlyElementsOf(EhrResourceTypes.WRITTEN);

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ketabridge.config.WriteMode;
 import org.ketabridge.ehr.fhir.EhrPlans;
 import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.Hl7Receiver;
 import org.ketabridge.support.TestKeys;
 import org.ketabridge.support.TestTokens;
 import org.ketabridge.support.TokenEndpoint;
@@ -77,6 +79,8 @@ class EhrCheckTest {
     private static final WireMockServer SLOW = wireMock();
     private static final WireMockServer TLS = startTls();
     private static final int CLOSED_PORT = freePort();
+    /** An EHR that takes HL7 v2 over MLLP (issue 14). */
+    private static final Hl7Receiver HL7 = hl7Receiver();
 
     /** SMART Backend Services; its metadata wants a token too. Token endpoint on a server of its own. */
     private static final TokenEndpoint SMART = TokenEndpoint.smartBackend("check-smart", "kb-client-check");
@@ -94,6 +98,22 @@ class EhrCheckTest {
 
     @Autowired
     EhrPlans plans;
+
+    private static Hl7Receiver hl7Receiver() {
+        try {
+            Hl7Receiver receiver = new Hl7Receiver(Duration.ofSeconds(1));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    receiver.close();
+                } catch (IOException e) {
+                    // the JVM is going anyway
+                }
+            }));
+            return receiver;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private static WireMockServer wireMock() {
         WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false)
@@ -191,6 +211,12 @@ class EhrCheckTest {
         // The Oracle-like EHR again, its patients matched by the MRN system it states on them.
         clinic(r, 12, "check-matched", ORACLE.baseUrl() + "/fhir", "auto");
         r.add("bridge.clinics[12].ehr.patient-identifier-system", () -> "urn:oid:2.16.840.1.113883.3.1234");
+        // Issue 14: an EHR that takes HL7 v2 over MLLP.
+        r.add("bridge.clinics[13].id", () -> "check-hl7");
+        r.add("bridge.clinics[13].time-zone", () -> "UTC");
+        r.add("bridge.clinics[13].ehr.type", () -> "hl7v2");
+        r.add("bridge.clinics[13].ehr.host", () -> "localhost");
+        r.add("bridge.clinics[13].ehr.port", () -> String.valueOf(HL7.port()));
     }
 
     private static void clinic(DynamicPropertyRegistry r, int i, String id, String baseUrl, String writeMode) {
@@ -444,6 +470,24 @@ class EhrCheckTest {
         assertThat(step(check, "plan").path("ok").asBoolean()).isTrue();
         assertThat(texts(check.path("problems"))).singleElement().asString().contains("invalid_client");
         assertThat(methodsAndPaths(REFUSING_EHR)).allSatisfy(r -> assertThat(r).startsWith("GET "));
+    }
+
+    /** Issue 14: an HL7 v2 EHR is checked by connecting to its MLLP listener; it hears nothing, not a byte. */
+    @Test
+    void anHl7v2EhrIsReachedAndHearsNothing() throws Exception {
+        long before = HL7.bytesReceived();
+
+        JsonNode check = check("check-hl7");
+
+        assertThat(check.path("ok").asBoolean()).as(check.toPrettyString()).isTrue();
+        assertThat(stepNames(check)).containsExactly("reach");
+        assertThat(step(check, "reach").path("url").asText()).isEqualTo("mllp://localhost:" + HL7.port());
+        assertThat(step(check, "reach").path("detail").asText()).endsWith("opened and closed, nothing sent");
+        assertThat(check.path("problems")).isEmpty();
+        assertThat(check.has("writeMode")).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> HL7.connections() > 0);
+        assertThat(HL7.bytesReceived()).isEqualTo(before);
+        assertThat(HL7.stored()).isEmpty();
     }
 
     @Test

@@ -2,16 +2,13 @@ package org.ketabridge.ehr.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import javax.net.ssl.SSLException;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
@@ -31,6 +26,10 @@ import org.ketabridge.config.EhrConnection;
 import org.ketabridge.config.EhrType;
 import org.ketabridge.config.WriteMode;
 import org.ketabridge.config.WriteStrategy;
+import org.ketabridge.ehr.ConnectFailure;
+import org.ketabridge.ehr.EhrCheckReport;
+import org.ketabridge.ehr.EhrCheckReport.Step;
+import org.ketabridge.ehr.EhrCheckReport.TypeReport;
 import org.ketabridge.ehr.auth.EhrTokenUnavailableException;
 import org.ketabridge.ehr.auth.EhrTokens;
 import org.ketabridge.ehr.auth.TokenStatus;
@@ -90,28 +89,11 @@ public class EhrConnectionCheck {
         this.clock = clock;
     }
 
-    /** What the check found; {@code writeMode} is null for a clinic without an EHR. */
-    public record Report(String clinicId, boolean ok, Instant checkedAt, String writeMode, List<Step> steps,
-                         Map<String, TypeReport> plan, List<String> problems) {
-    }
-
-    /**
-     * One step: {@code detail} says what was done or found; a step with a problem names its
-     * {@code kind} (dns, unreachable, tls, timeout, token-refused, http-status, ...). {@code facts}:
-     * what clinic IT may want to compare (URL, HTTP status, FHIR version, token URL, ...).
-     */
-    public record Step(String step, boolean ok, String detail, String problem, String kind, Map<String, Object> facts) {
-    }
-
-    /** One resource type's plan: strategy, where it came from, and what stands in its way. */
-    public record TypeReport(String strategy, String source, Boolean ifMatch, Boolean identifierSearch, List<String> problems) {
-    }
-
-    public Report check(Clinic clinic) {
+    public EhrCheckReport check(Clinic clinic) {
         Instant at = clock.instant();
         if (clinic.ehr().type() != EhrType.FHIR) {
             log.info("Clinic {} EHR check: no EHR configured", clinic.id());
-            return new Report(clinic.id(), false, at, null, List.of(), Map.of(), List.of(NO_EHR));
+            return new EhrCheckReport(clinic.id(), false, at, null, List.of(), Map.of(), List.of(NO_EHR));
         }
         EhrConnection ehr = clinic.ehr();
         boolean usesTokens = ehr.auth() != null && ehr.auth().usesTokens();
@@ -163,14 +145,14 @@ public class EhrConnectionCheck {
                 typeProblems.getOrDefault(type, List.of()))));
 
         String writeMode = modeName(plan.writeMode());
+        EhrCheckReport report = new EhrCheckReport(clinic.id(), ok, at, writeMode, List.copyOf(steps), byType, List.copyOf(problems));
         if (ok) {
             log.info("Clinic {} EHR check: ok (write-mode {})", clinic.id(), writeMode);
         } else {
             // Kinds only: problems may quote the EHR (a TLS error, an OAuth error description).
-            log.warn("Clinic {} EHR check: not ok ({})", clinic.id(), steps.stream().filter(s -> !s.ok())
-                    .map(s -> s.step() + ": " + (s.kind() == null ? "problem" : s.kind())).collect(Collectors.joining(", ")));
+            log.warn("Clinic {} EHR check: not ok ({})", clinic.id(), report.failedSteps());
         }
-        return new Report(clinic.id(), ok, at, writeMode, List.copyOf(steps), byType, List.copyOf(problems));
+        return report;
     }
 
     // --- reach ---
@@ -195,34 +177,27 @@ public class EhrConnectionCheck {
         }
     }
 
-    /** The kind of failure, most telling first (the JDK wraps an unknown host in a ConnectException). */
+    /** The kind of failure ({@link ConnectFailure}), with the HttpClient's own timeouts. */
     static Answer failure(IOException e, EhrConnection ehr, URI url) {
         String at = hostAndPort(url);
-        if (causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)) {
-            return new Answer(null, "dns", "the EHR's host name '" + url.getHost() + "' is not known to DNS:"
-                    + " check ehr.base-url and the name servers this bridge uses");
+        ConnectFailure failure = ConnectFailure.dns(e, url.getHost(), "ehr.base-url")
+                .or(() -> ConnectFailure.tls(e, at))
+                .or(() -> timeout(e, ehr, url, at))
+                .or(() -> ConnectFailure.unreachable(e, at))
+                .orElseGet(() -> ConnectFailure.other(e, at));
+        return new Answer(null, failure.kind(), failure.problem());
+    }
+
+    private static Optional<ConnectFailure> timeout(IOException e, EhrConnection ehr, URI url, String at) {
+        if (ConnectFailure.causedBy(e, HttpConnectTimeoutException.class)) {
+            return Optional.of(new ConnectFailure("timeout", "no connection to " + at + " within "
+                    + ehr.connectTimeout().toMillis() + " ms (ehr.connect-timeout)"));
         }
-        Optional<SSLException> tls = cause(e, SSLException.class);
-        if (tls.isPresent()) {
-            String message = tls.get().getMessage();
-            return new Answer(null, "tls", "TLS with " + at + " failed: " + tls.get().getClass().getSimpleName()
-                    + (message == null ? "" : " (" + printable(message, 300) + ")")
-                    + (message != null && message.contains("PKIX") ? "; this bridge's Java trust store does not trust the EHR's"
-                    + " certificate (or the CA that issued it)" : ""));
+        if (ConnectFailure.causedBy(e, HttpTimeoutException.class)) {
+            return Optional.of(new ConnectFailure("timeout", "connected to " + at + ", but GET " + display(url)
+                    + " had no answer within " + ehr.requestTimeout().toMillis() + " ms (ehr.request-timeout)"));
         }
-        if (causedBy(e, HttpConnectTimeoutException.class)) {
-            return new Answer(null, "timeout", "no connection to " + at + " within " + ehr.connectTimeout().toMillis()
-                    + " ms (ehr.connect-timeout)");
-        }
-        if (causedBy(e, HttpTimeoutException.class)) {
-            return new Answer(null, "timeout", "connected to " + at + ", but GET " + display(url) + " had no answer within "
-                    + ehr.requestTimeout().toMillis() + " ms (ehr.request-timeout)");
-        }
-        if (causedBy(e, ConnectException.class)) {
-            return new Answer(null, "unreachable", "nothing accepted a connection at " + at
-                    + ": is the EHR up, the port right, a firewall in the way?");
-        }
-        return new Answer(null, "connection", "the connection to " + at + " failed (" + e.getClass().getSimpleName() + ")");
+        return Optional.empty();
     }
 
     private static Step reachStep(Answer answer, URI url) {
@@ -501,19 +476,6 @@ public class EhrConnectionCheck {
         };
     }
 
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        return cause(e, type).isPresent();
-    }
-
-    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return Optional.of(type.cast(t));
-            }
-        }
-        return Optional.empty();
-    }
-
     private static String hostAndPort(URI url) {
         int port = url.getPort() != -1 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
         return url.getHost() + ":" + port;
@@ -536,9 +498,7 @@ public class EhrConnectionCheck {
         }
     }
 
-    /** Text from elsewhere (an exception, the EHR), made safe for one line of an answer. */
     private static String printable(String s, int max) {
-        String cleaned = s.replaceAll("\\p{Cntrl}", "?").strip();
-        return cleaned.length() > max ? cleaned.substring(0, max) + "…" : cleaned;
+        return ConnectFailure.printable(s, max);
     }
 }

@@ -1,0 +1,69 @@
+package org.ketabridge.ehr.hl7v2;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.mllp.MllpConstants;
+import org.apache.camel.support.DefaultExchange;
+import org.ketabridge.config.Clinic;
+import org.ketabridge.config.MllpEndpoint;
+import org.ketabridge.ehr.EhrUnavailableException;
+import org.ketabridge.ehr.RequestPacer;
+import org.ketabridge.ehr.WriteResult;
+import org.ketabridge.mapping.v2.V2Message;
+
+/**
+ * The only code that sends to one clinic's HL7 v2 EHR (issue 14): one message at a time on one
+ * MLLP connection, through Camel's {@code mllp} producer (it connects when first used, and again
+ * after the connection was lost), paced to {@code ehr.rate-per-second}. The ACK, or its absence
+ * within {@code ehr.request-timeout}, decides what became of the record ({@link AckDecision}).
+ */
+public class MllpEhrClient {
+
+    private final String clinicId;
+    private final Endpoint endpoint;
+    private final ProducerTemplate producer;
+    private final RequestPacer pacer;
+
+    MllpEhrClient(Clinic clinic, CamelContext camel, ProducerTemplate producer) {
+        this.clinicId = clinic.id();
+        this.endpoint = camel.getEndpoint(uri(clinic));
+        this.producer = producer;
+        this.pacer = RequestPacer.of(clinic.ehr().ratePerSecond());
+    }
+
+    /**
+     * Camel's MLLP producer for the clinic (the component never logs message content: {@link MllpClients}):
+     * no HL7 headers parsed from the message, connect timeout {@code ehr.connect-timeout}, ACK
+     * timeout {@code ehr.request-timeout}, TLS with the JVM's trust store when {@code ehr.tls}.
+     */
+    static String uri(Clinic clinic) {
+        MllpEndpoint ehr = clinic.ehr().mllp();
+        int connect = (int) clinic.ehr().connectTimeout().toMillis();
+        int ack = (int) clinic.ehr().requestTimeout().toMillis();
+        return "mllp://" + ehr.host() + ":" + ehr.port() + "?hl7Headers=false&validatePayload=false"
+                + "&exchangePattern=InOut&connectTimeout=" + connect + "&receiveTimeout=" + ack + "&readTimeout=" + ack
+                + "&keepAlive=true" + (ehr.tls() ? "&sslContextParameters=#" + MllpClients.TLS : "");
+    }
+
+    public String clinicId() {
+        return clinicId;
+    }
+
+    /** Sends the message and reads the ACK: the record is held by the EHR as {@code reference}, or refused. */
+    public WriteResult send(V2Message message, String reference) {
+        try {
+            pacer.awaitTurn();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EhrUnavailableException("interrupted while waiting for the EHR's pace", null);
+        }
+        Exchange exchange = new DefaultExchange(endpoint.getCamelContext(), ExchangePattern.InOut);
+        exchange.getIn().setBody(message.er7());
+        producer.send(endpoint, exchange);
+        String answer = exchange.getMessage().getHeader(MllpConstants.MLLP_ACKNOWLEDGEMENT_STRING, String.class);
+        return AckDecision.of(clinicId, message, reference, answer, exchange.getException());
+    }
+}

@@ -1,0 +1,182 @@
+package org.ketabridge.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ketabridge.support.Hl7Receiver;
+import org.ketabridge.support.Hl7Receiver.Answer;
+import org.ketabridge.support.TestRecords;
+import org.ketabridge.support.TestTokens;
+import org.ketabridge.validation.ResourceValidator;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A clinic whose EHR takes HL7 v2 (issue 14), through the whole bridge to a real MLLP socket
+ * ({@link Hl7Receiver}): a clinic day of patients, encounters with vitals, doses, scores and
+ * updates, while the EHR answers AA, AE, AR, nothing, too late, or closes the connection. Every
+ * record version is stored by the EHR exactly once under its own control id, the AE ones are dead
+ * letters with the EHR's error text, and each patient's messages were stored in the order accepted.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"bridge.auditor-store.enabled=false", "spring.datasource.url=jdbc:h2:mem:hl7-ehr-sync;DB_CLOSE_DELAY=-1"})
+@ActiveProfiles("test")
+@DirtiesContext
+class Hl7EhrSyncTest {
+
+    private static final String CLINIC = "hl7day";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Hl7Receiver EHR = start();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    ResourceValidator validator;
+
+    private static Hl7Receiver start() {
+        try {
+            return new Hl7Receiver(Duration.ofMillis(2500));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void clinic(DynamicPropertyRegistry r) {
+        String c = "bridge.clinics[0].";
+        r.add(c + "id", () -> CLINIC);
+        r.add(c + "time-zone", () -> "America/Denver");
+        r.add(c + "hl7-facility", () -> "KB-DAY");
+        r.add(c + "ehr.type", () -> "hl7v2");
+        r.add(c + "ehr.host", () -> "localhost");
+        r.add(c + "ehr.port", () -> String.valueOf(EHR.port()));
+        r.add(c + "ehr.request-timeout", () -> "1s");
+        r.add(c + "ehr.connect-timeout", () -> "1s");
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        EHR.close();
+    }
+
+    @BeforeEach
+    void ready() {
+        await().atMost(Duration.ofMinutes(5)).until(validator::isReady);
+    }
+
+    @Test
+    void aClinicDayArrivesOnceEachInOrderPerPatientWhateverTheEhrAnswers() throws Exception {
+        String p = TestRecords.prefix();
+        String m1 = p + "-M1";
+        String m2 = p + "-M2";
+        String m3 = p + "-M3";
+        EHR.script((message, arrival) -> {
+            if (message.contains("|" + m2 + "^") && message.contains("ORU^R01") && message.contains("PHQ-9")) {
+                return Answer.AE; // every score of patient 2: refused for good
+            }
+            if (arrival > 1) {
+                return Answer.AA;
+            }
+            if (message.contains("|" + p + "-E1|")) {
+                return Answer.AR; // patient 1's encounter: rejected once
+            }
+            if (message.contains("|" + p + "-D1")) {
+                return Answer.SILENT; // patient 1's dose: stored, its ACK never comes
+            }
+            if (message.contains("|" + p + "-E3|")) {
+                return Answer.LATE; // patient 3's encounter: stored, acknowledged after the bridge stopped waiting
+            }
+            if (message.contains("ADT^A04") && message.contains("|" + m3 + "^")) {
+                return Answer.CLOSE; // patient 3's registration: the connection drops mid-message
+            }
+            return Answer.AA;
+        });
+
+        for (String[] patient : new String[][] {{m1, "1"}, {m2, "2"}, {m3, "3"}}) {
+            String mrn = patient[0];
+            String n = patient[1];
+            post("patients", TestRecords.patient(mrn));
+            post("encounters", TestRecords.encounter(p + "-E" + n, mrn));
+            post("doses", TestRecords.dose(p + "-D" + n, p + "-E" + n, mrn));
+            post("scores", TestRecords.score(p + "-S" + n, p + "-E" + n, mrn, 1, 1, 1, 1, 1, 1, 1, 0, 1));
+        }
+        // Updates: a new family name (ADT^A08), a corrected score (OBX-11 C), a corrected dose (RXA-21 U).
+        post("patients", TestRecords.patient(m1, "Renamed"));
+        post("scores", TestRecords.score(p + "-S1", p + "-E1", m1, 2, 1, 1, 1, 1, 1, 1, 0, 1));
+        post("scores", TestRecords.score(p + "-S2", p + "-E2", m2, 2, 1, 1, 1, 1, 1, 1, 0, 1));
+        post("doses", TestRecords.dose(p + "-D3", p + "-E3", m3, 36));
+
+        List<Map<String, Object>> tasks = jdbc.sql("select t.status, t.kind, t.record_id, t.record_version_id, t.last_error,"
+                        + " v.patient_mrn from sync_task t join record_version v on v.id = t.record_version_id"
+                        + " where t.clinic_id = ? order by t.id").param(CLINIC).query().listOfRows();
+        assertThat(tasks).hasSize(16);
+        await().atMost(Duration.ofMinutes(3)).untilAsserted(() -> assertThat(jdbc.sql(
+                "select count(*) from sync_task where clinic_id = ? and status not in ('SENT', 'DEAD')")
+                .param(CLINIC).query(Integer.class).single()).isZero());
+
+        List<Map<String, Object>> done = jdbc.sql("select t.status, t.kind, t.record_id, t.record_version_id, t.last_error,"
+                        + " v.patient_mrn from sync_task t join record_version v on v.id = t.record_version_id"
+                        + " where t.clinic_id = ? order by t.id").param(CLINIC).query().listOfRows();
+        List<String> expected = new ArrayList<>();
+        for (Map<String, Object> t : done) {
+            String controlId = "KB" + t.get("record_version_id");
+            boolean refused = m2.equals(t.get("patient_mrn")) && "SCORE".equals(t.get("kind"));
+            if (refused) {
+                assertThat(t.get("status")).as("a score the EHR answered AE").isEqualTo("DEAD");
+                assertThat((String) t.get("last_error")).contains("AE").contains("Unknown test code in OBX-3");
+                assertThat(EHR.storedCount(controlId)).isZero();
+            } else {
+                assertThat(t.get("status")).as(t.get("kind") + " " + t.get("record_id")).isEqualTo("SENT");
+                expected.add(controlId);
+            }
+        }
+        // Every record version the EHR took, once, under its own control id, and nothing else.
+        assertThat(EHR.stored().keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(EHR.stored().values()).allMatch(count -> count == 1);
+        // The EHR saw resends (after AR, silence, a late ACK, a dropped connection) and dropped the repeats.
+        assertThat(done.stream().mapToInt(t -> EHR.arrivals("KB" + t.get("record_version_id"))).sum())
+                .isGreaterThan(done.size());
+        // Each patient's messages were stored in the order their records were accepted.
+        for (String mrn : List.of(m1, m2, m3)) {
+            List<Long> order = EHR.storedFor(mrn).stream().map(id -> Long.parseLong(id.substring(2))).toList();
+            assertThat(order).as("patient " + mrn.substring(mrn.length() - 2)).isSorted().isNotEmpty();
+        }
+        assertThat(EHR.message("KB" + versionOf(done, "PATIENT", m1, 2))).contains("ADT^A08").contains("|Renamed^");
+    }
+
+    private static Object versionOf(List<Map<String, Object>> tasks, String kind, String recordId, int nth) {
+        return tasks.stream().filter(t -> kind.equals(t.get("kind")) && recordId.equals(t.get("record_id")))
+                .skip(nth - 1).findFirst().orElseThrow().get("record_version_id");
+    }
+
+    private void post(String collection, String json) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/v1/clinics/" + CLINIC + "/" + collection))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TestTokens.clinicIt(CLINIC))
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+}
