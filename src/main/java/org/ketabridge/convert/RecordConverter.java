@@ -69,7 +69,7 @@ public final class RecordConverter {
                 : identifierSystemBase;
         EhrConnection storeOnly = new EhrConnection(EhrType.NONE, null, Optional.empty(), WriteMode.TRANSACTION, 1, null,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
-        this.clinic = new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty());
+        this.clinic = new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty(), Optional.empty());
         try {
             this.mapper = new FhirMapper(json, new Terminology(FhirContext.forR4Cached()));
         } catch (IOException e) {
