@@ -25,6 +25,8 @@ import org.springframework.stereotype.Repository;
 public class Receipts {
 
     private static final RowMapper<ReceiptRow> RECEIPT_ROW = Rows.of(ReceiptRow.class);
+    private static final RowMapper<Counts> COUNTS = Rows.of(Counts.class);
+    private static final RowMapper<PartRow> PART_ROW = Rows.of(PartRow.class);
     private static final RowMapper<VersionStatus> VERSION_STATUS = Rows.of(VersionStatus.class);
     private static final TypeReference<List<Line>> LINES = new TypeReference<>() { };
     private static final int IN_LIST_SIZE = 500;
@@ -66,7 +68,62 @@ public class Receipts {
                         + " rejected_count, rejections, warnings, items from receipt where clinic_id = ? and receipt_id = ?")
                 .params(clinicId, receiptId)
                 .query(RECEIPT_ROW)
-                .optional();
+                .optional()
+                .map(this::withParts);
+    }
+
+    /**
+     * A part of a receipt filled in parts (a CSV file, V20): its counts added to the receipt's,
+     * its refused rows, warnings and lines kept in a row of their own ({@code firstRow}: the part's
+     * first row, unique in the receipt), in the same transaction as the part's records.
+     */
+    public void appendPart(String receiptId, long firstRow, int accepted, int unchanged, int rejected,
+                           String rejectionsJson, String warningsJson, List<Line> lines) {
+        jdbc.sql("update receipt set accepted_count = accepted_count + ?, unchanged_count = unchanged_count + ?,"
+                        + " rejected_count = rejected_count + ? where receipt_id = ?")
+                .params(accepted, unchanged, rejected, receiptId).update();
+        jdbc.sql("insert into receipt_part (receipt_id, first_row, rejections, warnings, items) values (?, ?, ?, ?, ?)")
+                .params(receiptId, firstRow, rejectionsJson, warningsJson, toJson(lines)).update();
+    }
+
+    /** A receipt's counts alone (accepted, unchanged, rejected), without its documents. */
+    public Optional<Counts> counts(String receiptId) {
+        return jdbc.sql("select accepted_count, unchanged_count, rejected_count from receipt where receipt_id = ?")
+                .param(receiptId).query(COUNTS).optional();
+    }
+
+    public record Counts(int acceptedCount, int unchangedCount, int rejectedCount) {
+    }
+
+    /** A receipt with its parts' documents after its own, in row order: one receipt, however it was filled. */
+    private ReceiptRow withParts(ReceiptRow r) {
+        List<PartRow> parts = jdbc.sql("select rejections, warnings, items from receipt_part where receipt_id = ?"
+                        + " order by first_row")
+                .param(r.receiptId()).query(PART_ROW).list();
+        if (parts.isEmpty()) {
+            return r;
+        }
+        return new ReceiptRow(r.receiptId(), r.clinicId(), r.kind(), r.channel(), r.receivedAt(), r.acceptedCount(),
+                r.unchangedCount(), r.rejectedCount(),
+                concatArrays(r.rejections(), parts.stream().map(PartRow::rejections).toList()),
+                concatArrays(r.warnings(), parts.stream().map(PartRow::warnings).toList()),
+                concatArrays(r.items(), parts.stream().map(PartRow::items).toList()));
+    }
+
+    /** JSON arrays joined into one, as text: each is a whole array this class or RecordIntake wrote. */
+    static String concatArrays(String first, List<String> more) {
+        StringBuilder joined = new StringBuilder("[");
+        for (String array : java.util.stream.Stream.concat(java.util.stream.Stream.of(first), more.stream()).toList()) {
+            String inner = array == null ? "" : array.strip();
+            inner = inner.isEmpty() ? "" : inner.substring(1, inner.length() - 1).strip();
+            if (!inner.isEmpty()) {
+                joined.append(joined.length() > 1 ? "," : "").append(inner);
+            }
+        }
+        return joined.append(']').toString();
+    }
+
+    record PartRow(String rejections, String warnings, String items) {
     }
 
     /** Each accepted line of a receipt (as {@link #find} read it), in line order, with where its version stands now. */
