@@ -35,6 +35,8 @@ class CsvDropTest extends BridgeTestSupport {
     private CsvInbox inbox;
     @Autowired
     private ClinicRegistry clinics;
+    @Autowired
+    private org.ketabridge.intake.StreamedIntake streamed;
 
     private Clinic alpha() {
         return clinics.find("alpha").orElseThrow();
@@ -193,5 +195,38 @@ class CsvDropTest extends BridgeTestSupport {
         JsonNode report = report(files.take(ready.clinic(), ready.file()));
         assertThat(report.get("accepted").asInt()).isEqualTo(2);
         assertThat(report.get("rejected").asInt()).isZero();
+    }
+
+    @Test
+    void aFileInterruptedAfterAPartResumesAfterItsLastCommittedRowAndAppliesEveryRowOnce() throws Exception {
+        String p = TestRecords.prefix();
+        Path file = drop("patients-" + p + ".csv", "mrn,familyName,birthDate\n"
+                + p + "-1,Before,1980-01-01\n" + p + "-2,Two,1980-01-02\n" + p + "-3,Three,1980-01-03\n"
+                + p + "-1,After,1980-01-01\n" + p + "-4,Four,1980-01-04\n");
+        // The bridge died after committing the first part (3 rows): its progress says so.
+        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, CsvFileKind.PATIENTS);
+        var progress = streamed.start(alpha(), CsvFileKind.PATIENTS.partOf(), "csv", file.getFileName().toString(),
+                checked.contentHash(), checked.size());
+        List<org.ketabridge.intake.InboundLine> firstPart = new ArrayList<>();
+        try (var in = Files.newInputStream(file); CsvRows rows = new CsvRows(in)) {
+            CsvRowJson json = new CsvRowJson(CsvFileKind.PATIENTS, rows.next().record().toList());
+            for (int i = 0; i < 3; i++) {
+                firstPart.add(json.line(rows.next()));
+            }
+        }
+        streamed.acceptPart(alpha(), CsvFileKind.PATIENTS.partOf(), progress, firstPart, 3);
+
+        JsonNode report = report(files.take(alpha(), file));
+        assertThat(report.get("receiptId").asText()).isEqualTo(progress.receiptId());
+        assertThat(report.get("rowsRead").asInt()).isEqualTo(5);
+        assertThat(report.get("accepted").asInt()).isEqualTo(5);
+        // p-1 was changed further on in the file: version 2 is the later row, and there is no third.
+        assertThat(jdbc.sql("select record_id || ':' || version from record_version where clinic_id = 'alpha'"
+                + " and record_id like ? order by record_id, version").param(p + "-%").query(String.class).list())
+                .containsExactly(p + "-1:1", p + "-1:2", p + "-2:1", p + "-3:1", p + "-4:1");
+        assertThat(jdbc.sql("select content from record_version where clinic_id = 'alpha' and record_id = ? and version = 2")
+                .param(p + "-1").query(String.class).single()).contains("After");
+        assertThat(receipt(progress.receiptId()).get("records")).extracting(r -> r.get("line").asInt())
+                .containsExactly(2, 3, 4, 5, 6);
     }
 }
