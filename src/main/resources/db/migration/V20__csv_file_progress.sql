@@ -17,6 +17,8 @@ create table intake_file (
     constraint intake_file_pk primary key (clinic_id, content_hash)
 );
 create index intake_file_receipt on intake_file (receipt_id);
+-- A clinic's files, the latest first (GET /api/v1/clinics/{id}/files).
+create index intake_file_started on intake_file (clinic_id, started_at);
 
 -- A receipt filled in parts (a CSV file): each part's refused rows, warnings and lines, as the
 -- receipt's own columns hold them for a request (V7), written once with the part's rows, so a

@@ -3,6 +3,7 @@ package org.ketabridge.db;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
@@ -25,24 +26,33 @@ public class IntakeFiles {
         this.jdbc = JdbcClient.create(template);
     }
 
+    private static final String COLUMNS = "clinic_id, content_hash, file_name, size_bytes, receipt_id, rows_committed,"
+            + " started_at, finished_at";
+
     /** A file's progress: its receipt, its rows committed, and whether every row is. */
     public record IntakeFile(String clinicId, String contentHash, String fileName, long sizeBytes, String receiptId,
-                             long rowsCommitted, OffsetDateTime finishedAt) {
+                             long rowsCommitted, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
         public boolean finished() {
             return finishedAt != null;
         }
     }
 
     public Optional<IntakeFile> find(String clinicId, String contentHash) {
-        return jdbc.sql("select clinic_id, content_hash, file_name, size_bytes, receipt_id, rows_committed, finished_at"
-                        + " from intake_file where clinic_id = ? and content_hash = ?")
+        return jdbc.sql("select " + COLUMNS + " from intake_file where clinic_id = ? and content_hash = ?")
                 .params(clinicId, contentHash).query(ROW).optional();
     }
 
-    public Optional<IntakeFile> ofReceipt(String receiptId) {
-        return jdbc.sql("select clinic_id, content_hash, file_name, size_bytes, receipt_id, rows_committed, finished_at"
-                        + " from intake_file where receipt_id = ?")
-                .param(receiptId).query(ROW).optional();
+    /** The file a receipt was filled from, if it was (a receipt of an HTTP request has none). */
+    public Optional<IntakeFile> ofReceipt(String clinicId, String receiptId) {
+        return jdbc.sql("select " + COLUMNS + " from intake_file where receipt_id = ? and clinic_id = ?")
+                .params(receiptId, clinicId).query(ROW).optional();
+    }
+
+    /** A clinic's files, the latest started first, at most {@code limit}: which receipt is my file's? */
+    public List<IntakeFile> latest(String clinicId, int limit) {
+        return jdbc.sql("select " + COLUMNS + " from intake_file where clinic_id = ? order by started_at desc, file_name"
+                        + " fetch first " + limit + " rows only")
+                .param(clinicId).query(ROW).list();
     }
 
     public void insert(String clinicId, String contentHash, String fileName, long sizeBytes, String receiptId, Instant now) {

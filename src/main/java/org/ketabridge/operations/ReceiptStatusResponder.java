@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.ketabridge.db.IntakeFiles;
 import org.ketabridge.db.Receipts.ReceiptItemStatus;
 import org.ketabridge.db.Receipts.ReceiptRow;
 import org.ketabridge.db.Receipts;
@@ -16,18 +17,25 @@ import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.JsonResponses;
 import org.springframework.stereotype.Component;
 
-/** {@code GET /api/v1/clinics/{clinicId}/receipts/{receiptId}}: where each accepted record stands now. */
+/**
+ * {@code GET /api/v1/clinics/{clinicId}/receipts/{receiptId}}: where each accepted record stands
+ * now. A receipt of a dropped file also says how far the file has been read ({@code file}); its
+ * counts are the rows committed so far.
+ */
 @Component("receiptStatusResponder")
 public class ReceiptStatusResponder implements Processor {
 
     private final ClinicGuard clinics;
     private final Receipts receipts;
+    private final IntakeFiles files;
     private final JsonResponses responses;
     private final ObjectMapper json;
 
-    public ReceiptStatusResponder(ClinicGuard clinics, Receipts receipts, JsonResponses responses, ObjectMapper json) {
+    public ReceiptStatusResponder(ClinicGuard clinics, Receipts receipts, IntakeFiles files, JsonResponses responses,
+                                  ObjectMapper json) {
         this.clinics = clinics;
         this.receipts = receipts;
+        this.files = files;
         this.responses = responses;
         this.json = json;
     }
@@ -44,6 +52,7 @@ public class ReceiptStatusResponder implements Processor {
         body.put("kind", receipt.kind());
         body.put("channel", receipt.channel());
         body.put("receivedAt", receipt.receivedAt().toString());
+        files.ofReceipt(clinicId, receiptId).ifPresent(file -> body.put("file", FileProgressJson.describe(file)));
         body.put("accepted", receipt.acceptedCount());
         body.put("unchanged", receipt.unchangedCount());
         body.put("rejected", receipt.rejectedCount());

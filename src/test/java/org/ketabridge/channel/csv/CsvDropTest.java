@@ -198,23 +198,66 @@ class CsvDropTest extends BridgeTestSupport {
     }
 
     @Test
+    void aFileShowsHowFarItIsReadInItsReceiptWhileItIsReadAndOnceItIsFinished() throws Exception {
+        String p = TestRecords.prefix();
+        Path file = drop("patients-" + p + ".csv", "mrn,familyName,birthDate\n"
+                + p + "-1,One,1980-01-01\n" + p + "-2,Two,NOT-A-DATE\n" + p + "-3,Three,1980-01-03\n"
+                + p + "-4,Four,1980-01-04\n" + p + "-5,Five,1980-01-05\n" + p + "-6,Six,1980-01-06\n"
+                + p + "-7,Seven,1980-01-07\n");
+        // Parts of 3 rows: the first part is committed, the rest not read yet.
+        var progress = commitFirstPart(file, CsvFileKind.PATIENTS, 3);
+
+        JsonNode reading = receipt(progress.receiptId());
+        assertThat(reading.get("file").get("name").asText()).isEqualTo("patients-" + p + ".csv");
+        assertThat(reading.get("file").get("rowsRead").asInt()).isEqualTo(3);
+        assertThat(reading.get("file").get("finished").asBoolean()).isFalse();
+        assertThat(reading.get("accepted").asInt()).isEqualTo(2);
+        assertThat(reading.get("unchanged").asInt()).isZero();
+        assertThat(reading.get("rejected").asInt()).isEqualTo(1);
+        // Clinic IT finds the receipt of the file it dropped in the clinic's list of files.
+        var listed = httpGet("/api/v1/clinics/alpha/files");
+        assertThat(listed.statusCode()).isEqualTo(200);
+        JsonNode entry = java.util.stream.StreamSupport.stream(JSON.readTree(listed.body()).get("files").spliterator(), false)
+                .filter(f -> f.get("name").asText().equals("patients-" + p + ".csv")).findFirst().orElseThrow();
+        assertThat(entry.get("receiptId").asText()).isEqualTo(progress.receiptId());
+        assertThat(entry.get("rowsRead").asInt()).isEqualTo(3);
+
+        files.take(alpha(), file);
+        JsonNode finished = receipt(progress.receiptId());
+        assertThat(finished.get("file").get("rowsRead").asInt()).isEqualTo(7);
+        assertThat(finished.get("file").get("finished").asBoolean()).isTrue();
+        assertThat(finished.get("accepted").asInt()).isEqualTo(6);
+        assertThat(finished.get("rejected").asInt()).isEqualTo(1);
+        // A receipt of an HTTP request has no file.
+        var posted = httpPost("/api/v1/clinics/alpha/patients", "application/json", TestRecords.patient(p + "-8"));
+        assertThat(receipt(JSON.readTree(posted.body()).get("receiptId").asText()).has("file")).isFalse();
+    }
+
+    /** The bridge read a file's first part and committed it (and died, or has not read on yet). */
+    private org.ketabridge.intake.StreamedIntake.Progress commitFirstPart(Path file, CsvFileKind kind, int rows)
+            throws Exception {
+        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, kind);
+        var progress = streamed.start(alpha(), kind.partOf(), "csv", file.getFileName().toString(),
+                checked.contentHash(), checked.size());
+        List<org.ketabridge.intake.InboundLine> firstPart = new ArrayList<>();
+        try (var in = Files.newInputStream(file); CsvRows csv = new CsvRows(in)) {
+            CsvRowJson json = new CsvRowJson(kind, csv.next().record().toList());
+            for (int i = 0; i < rows; i++) {
+                firstPart.add(json.line(csv.next()));
+            }
+        }
+        streamed.acceptPart(alpha(), kind.partOf(), progress, firstPart, rows);
+        return progress;
+    }
+
+    @Test
     void aFileInterruptedAfterAPartResumesAfterItsLastCommittedRowAndAppliesEveryRowOnce() throws Exception {
         String p = TestRecords.prefix();
         Path file = drop("patients-" + p + ".csv", "mrn,familyName,birthDate\n"
                 + p + "-1,Before,1980-01-01\n" + p + "-2,Two,1980-01-02\n" + p + "-3,Three,1980-01-03\n"
                 + p + "-1,After,1980-01-01\n" + p + "-4,Four,1980-01-04\n");
         // The bridge died after committing the first part (3 rows): its progress says so.
-        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, CsvFileKind.PATIENTS);
-        var progress = streamed.start(alpha(), CsvFileKind.PATIENTS.partOf(), "csv", file.getFileName().toString(),
-                checked.contentHash(), checked.size());
-        List<org.ketabridge.intake.InboundLine> firstPart = new ArrayList<>();
-        try (var in = Files.newInputStream(file); CsvRows rows = new CsvRows(in)) {
-            CsvRowJson json = new CsvRowJson(CsvFileKind.PATIENTS, rows.next().record().toList());
-            for (int i = 0; i < 3; i++) {
-                firstPart.add(json.line(rows.next()));
-            }
-        }
-        streamed.acceptPart(alpha(), CsvFileKind.PATIENTS.partOf(), progress, firstPart, 3);
+        var progress = commitFirstPart(file, CsvFileKind.PATIENTS, 3);
 
         JsonNode report = report(files.take(alpha(), file));
         assertThat(report.get("receiptId").asText()).isEqualTo(progress.receiptId());
