@@ -22,12 +22,14 @@ create index intake_file_started on intake_file (clinic_id, started_at);
 
 -- A receipt filled in parts (a CSV file): each part's refused rows, warnings and lines, as the
 -- receipt's own columns hold them for a request (V7), written once with the part's rows, so a
--- million-row file never rewrites one growing document. Read only as a whole receipt.
+-- million-row file never rewrites one growing document. Read a page of parts at a time (the
+-- receipt API), or the parts that refused rows (rejected_count > 0) for the file's report.
 create table receipt_part (
-    receipt_id  varchar(36) not null references receipt (receipt_id),
-    first_row   bigint      not null,
-    rejections  text        not null,
-    warnings    text        not null,
-    items       text        not null,
+    receipt_id      varchar(36) not null references receipt (receipt_id),
+    first_row       bigint      not null,
+    rejected_count  int         not null,
+    rejections      text        not null,
+    warnings        text        not null,
+    items           text        not null,
     constraint receipt_part_pk primary key (receipt_id, first_row)
 );

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.db.IntakeFiles;
 import org.ketabridge.db.IntakeFiles.IntakeFile;
@@ -120,15 +121,18 @@ public class StreamedIntake {
                 true, progress.accepted(), progress.unchanged(), progress.rejected());
     }
 
-    /** Every refused record of a source's receipt, in row order (for the report beside the file). */
-    public List<Rejection> rejectionsOf(Clinic clinic, String receiptId) {
-        return receipts.find(clinic.id(), receiptId).map(r -> {
+    /**
+     * Each refused row of a source's receipt, in row order, read a few parts at a time (for the
+     * report beside the file): never every refused row of a large file at once.
+     */
+    public void forEachRejection(Progress progress, Consumer<Rejection> each) {
+        receipts.forEachRejections(progress.receiptId(), document -> {
             try {
-                return json.readValue(r.rejections(), REJECTIONS);
+                json.readValue(document, REJECTIONS).forEach(each);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a receipt's rejections are not readable", e);
             }
-        }).orElse(List.of());
+        });
     }
 
     private RecordIntake.StoredPart vitalPart(Clinic clinic, Progress progress, List<InboundLine> rows, Instant now) {

@@ -74,9 +74,8 @@ public class CsvFileIntake implements Processor {
                     progress.receiptId(), clinic.id());
         }
         Progress done = progress;
-        List<org.ketabridge.intake.Rejection> rejections = intake.rejectionsOf(clinic, done.receiptId());
         Path moved = ProcessedFiles.move(file, done.rejected() > 0 ? ProcessedFiles.REFUSED : ProcessedFiles.DONE,
-                report -> CsvReport.ofRows(report, name, done, sameAsBefore, rejections));
+                report -> CsvReport.ofRows(report, name, done, sameAsBefore, each -> intake.forEachRejection(done, each)));
         log.info("Receipt {} for clinic {}: file read to the end ({} rows, {} accepted, {} unchanged, {} rejected), moved to {}",
                 done.receiptId(), clinic.id(), done.rowsCommitted(), done.accepted(), done.unchanged(), done.rejected(),
                 moved.getParent().getFileName());

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.function.Consumer;
 import org.ketabridge.intake.FieldError;
 import org.ketabridge.intake.Rejection;
 import org.ketabridge.intake.StreamedIntake.Progress;
@@ -22,7 +23,12 @@ final class CsvReport {
     private CsvReport() {
     }
 
-    static void ofRows(Path report, String fileName, Progress progress, boolean sameAsBefore, List<Rejection> rejections)
+    /** The refused rows of a file, in row order, handed one at a time (never all in memory). */
+    interface Rejections {
+        void forEach(Consumer<Rejection> each);
+    }
+
+    static void ofRows(Path report, String fileName, Progress progress, boolean sameAsBefore, Rejections rejections)
             throws IOException {
         try (JsonGenerator out = JSON.createGenerator(report.toFile(), JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
             out.writeStartObject();
@@ -36,18 +42,28 @@ final class CsvReport {
             out.writeNumberField("unchanged", progress.unchanged());
             out.writeNumberField("rejected", progress.rejected());
             out.writeArrayFieldStart("errors");
-            for (Rejection rejection : rejections) {
-                for (FieldError error : rejection.errors()) {
-                    out.writeStartObject();
-                    out.writeNumberField("line", rejection.line());
-                    out.writeStringField("recordId", rejection.recordId());
-                    out.writeStringField("field", error.field());
-                    out.writeStringField("reason", error.reason());
-                    out.writeEndObject();
-                }
+            try {
+                rejections.forEach(rejection -> write(out, rejection));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             out.writeEndArray();
             out.writeEndObject();
+        }
+    }
+
+    private static void write(JsonGenerator out, Rejection rejection) {
+        try {
+            for (FieldError error : rejection.errors()) {
+                out.writeStartObject();
+                out.writeNumberField("line", rejection.line());
+                out.writeStringField("recordId", rejection.recordId());
+                out.writeStringField("field", error.field());
+                out.writeStringField("reason", error.reason());
+                out.writeEndObject();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -162,6 +162,20 @@ class CsvDropTest extends BridgeTestSupport {
     }
 
     @Test
+    void theReportOfAFileWithManyRefusedPartsNamesEveryRefusedRowInOrder() throws IOException {
+        String p = TestRecords.prefix();
+        StringBuilder csv = new StringBuilder("mrn,familyName,birthDate\n");
+        for (int i = 1; i <= 70; i++) {
+            csv.append(p).append('-').append(i).append(",Late,2999-01-01\n");
+        }
+        // 24 parts of 3 rows, each with refused rows: the report reads them a few parts at a time.
+        JsonNode report = report(files.take(alpha(), drop("patients-" + p + ".csv", csv.toString())));
+        assertThat(report.get("rejected").asInt()).isEqualTo(70);
+        assertThat(report.get("errors")).extracting(e -> e.get("line").asInt())
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(2, 71).boxed().toList());
+    }
+
+    @Test
     void brokenFilesAreRefusedWholeWithTheirReason() throws IOException {
         String p = TestRecords.prefix();
         assertRefused(drop("patients-" + p + "-latin1.csv", "mrn,familyName,birthDate\nX1,M\u00fcller,1980-01-01\n"
@@ -228,6 +242,20 @@ class CsvDropTest extends BridgeTestSupport {
         assertThat(finished.get("file").get("finished").asBoolean()).isTrue();
         assertThat(finished.get("accepted").asInt()).isEqualTo(6);
         assertThat(finished.get("rejected").asInt()).isEqualTo(1);
+        // Its rows a page at a time (pages of 5 rows of whole parts of 3 here): rows 1 to 6, then row 7.
+        assertThat(finished.get("records")).extracting(r -> r.get("line").asInt()).containsExactly(2, 4, 5, 6, 7);
+        assertThat(finished.get("rejections")).extracting(r -> r.get("line").asInt()).containsExactly(3);
+        String next = finished.get("next").asText();
+        assertThat(next).isEqualTo("/api/v1/clinics/alpha/receipts/" + progress.receiptId() + "?fromRow=6");
+        JsonNode last = JSON.readTree(httpGet(next).body());
+        assertThat(last.get("records")).extracting(r -> r.get("line").asInt()).containsExactly(8);
+        assertThat(last.get("rejections")).isEmpty();
+        assertThat(last.get("accepted").asInt()).isEqualTo(6);
+        assertThat(last.has("next")).isFalse();
+        // A row inside a part: its whole part.
+        assertThat(JSON.readTree(httpGet(next.replace("fromRow=6", "fromRow=4")).body()).get("records"))
+                .extracting(r -> r.get("line").asInt()).containsExactly(5, 6, 7, 8);
+        assertThat(httpGet(next.replace("fromRow=6", "fromRow=-1")).statusCode()).isEqualTo(400);
         // A receipt of an HTTP request has no file.
         var posted = httpPost("/api/v1/clinics/alpha/patients", "application/json", TestRecords.patient(p + "-8"));
         assertThat(receipt(JSON.readTree(posted.body()).get("receiptId").asText()).has("file")).isFalse();
