@@ -13,7 +13,9 @@ public record Clinic(
         Path mappingOverrides,
         EhrConnection ehr,
         // HL7 v2 (issue 14): the MSH-4 value naming this clinic, if it sends or receives HL7 v2.
-        Optional<String> hl7Facility) {
+        Optional<String> hl7Facility,
+        // CSV drops (issue 15): the folder its CSV files are dropped in, if it sends CSV.
+        Optional<Path> inbox) {
 
     /** The identifier system of one kind of record, e.g. {@code urn:ketabridge:demo/mrn}. */
     public String identifierSystem(String suffix) {

@@ -9,6 +9,7 @@ public class ClinicProperties {
     private String identifierSystemBase;
     private String mappingOverrides;
     private String hl7Facility;
+    private String inbox;
     private EhrProperties ehr = new EhrProperties();
 
     public String getId() { return id; }
@@ -25,6 +26,9 @@ public class ClinicProperties {
     /** The MSH-4 (sending facility) value that names this clinic on HL7 v2; unique across clinics. */
     public String getHl7Facility() { return hl7Facility; }
     public void setHl7Facility(String hl7Facility) { this.hl7Facility = hl7Facility; }
+    /** CSV drops (issue 15): the folder the clinic's exports are dropped in; created when missing. */
+    public String getInbox() { return inbox; }
+    public void setInbox(String inbox) { this.inbox = inbox; }
     public EhrProperties getEhr() { return ehr; }
     public void setEhr(EhrProperties ehr) { this.ehr = ehr; }
 }

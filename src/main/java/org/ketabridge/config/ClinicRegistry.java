@@ -153,11 +153,38 @@ public class ClinicRegistry {
                 return null;
             }
             Optional<String> facility = hl7Facility(p.getHl7Facility());
+            Optional<Path> inbox = inbox(p.getInbox());
             if (!problems.isEmpty()) {
                 return null;
             }
             String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
-            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility);
+            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility, inbox);
+        }
+
+        /**
+         * CSV drops (issue 15): the inbox must be a folder the bridge can write (it moves files out
+         * of it into done/ and refused/); created when missing, so a first start needs no mkdir.
+         */
+        private Optional<Path> inbox(String folder) {
+            if (folder == null) {
+                return Optional.empty();
+            }
+            if (folder.isBlank()) {
+                problems.add("inbox", "must name a folder when set");
+                return Optional.empty();
+            }
+            Path path = Path.of(folder).toAbsolutePath().normalize();
+            try {
+                Files.createDirectories(path);
+            } catch (IOException | SecurityException e) {
+                problems.add("inbox", "'" + folder + "' is not a folder and cannot be created");
+                return Optional.empty();
+            }
+            if (!Files.isWritable(path)) {
+                problems.add("inbox", "'" + folder + "' cannot be written by the bridge (it moves processed files out)");
+                return Optional.empty();
+            }
+            return Optional.of(path);
         }
 
         /** HL7 v2 (issue 14): MSH-5 or MSH-6 (an HD namespace id), written into every message as it is. */

@@ -73,15 +73,35 @@ public class RecordIntake {
         Checked checked = checkAll(clinic, kind, lines, now);
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, checked.accepted().size(),
                 checked.rejections().size(), toJson(checked.rejections()));
+        StoredPart part = store(clinic, kind, receiptId, checked, now);
+        receipts.complete(receiptId, part.lines(), part.unchanged(), toJson(part.warnings()));
+        log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
+                receiptId, clinic.id(), kind.collection(), channel, part.accepted(), part.unchanged(),
+                part.rejections().size());
+        return new Receipt(receiptId, clinic.id(), kind.collection(), part.accepted(), part.unchanged(),
+                part.rejections().size(), part.rejections(), part.warnings());
+    }
+
+    /**
+     * One part of a receipt filled in parts (a file read in a stream): checked and stored exactly
+     * as {@link #accept}, in the caller's transaction, against a receipt that exists already. The
+     * caller writes the part into the receipt.
+     */
+    StoredPart acceptPart(Clinic clinic, RecordKind kind, String receiptId, List<InboundLine> lines, Instant now) {
+        return store(clinic, kind, receiptId, checkAll(clinic, kind, lines, now), now);
+    }
+
+    /** What a batch left behind: accepted (of them unchanged), refused, warnings, and which line became which version. */
+    record StoredPart(int accepted, int unchanged, List<Rejection> rejections, List<Receipt.LineWarning> warnings,
+                      List<Receipts.Line> lines) {
+    }
+
+    private StoredPart store(Clinic clinic, RecordKind kind, String receiptId, Checked checked, Instant now) {
         List<Receipt.LineWarning> warnings = new ArrayList<>();
         List<Receipts.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.rules(), warnings, now);
         int unchanged = (int) stored.stream().filter(l -> l.outcome().equals(UNCHANGED)).count();
-        receipts.complete(receiptId, stored, unchanged, toJson(warnings));
-        log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
-                receiptId, clinic.id(), kind.collection(), channel, checked.accepted().size(), unchanged,
-                checked.rejections().size());
-        return new Receipt(receiptId, clinic.id(), kind.collection(), checked.accepted().size(), unchanged,
-                checked.rejections().size(), List.copyOf(checked.rejections()), List.copyOf(warnings));
+        return new StoredPart(checked.accepted().size(), unchanged, List.copyOf(checked.rejections()),
+                List.copyOf(warnings), stored);
     }
 
     /** Every line against the contract, then the valid ones against what is stored (the kind's {@link KindRules}). */
@@ -195,7 +215,7 @@ public class RecordIntake {
         }
     }
 
-    private String toJson(Object value) {
+    String toJson(Object value) {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {

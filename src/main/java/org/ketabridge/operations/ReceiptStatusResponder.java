@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.ketabridge.db.IntakeFiles;
 import org.ketabridge.db.Receipts.ReceiptItemStatus;
 import org.ketabridge.db.Receipts.ReceiptRow;
 import org.ketabridge.db.Receipts;
@@ -14,20 +15,33 @@ import org.ketabridge.db.SyncQueue;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.ketabridge.web.JsonResponses;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** {@code GET /api/v1/clinics/{clinicId}/receipts/{receiptId}}: where each accepted record stands now. */
+/**
+ * {@code GET /api/v1/clinics/{clinicId}/receipts/{receiptId}}: where each accepted record stands
+ * now. A receipt of a dropped file also says how far the file has been read ({@code file}); its
+ * counts are the rows committed so far. Its records, rejections and warnings come a page at a
+ * time ({@code bridge.receipts.page-rows} rows of whole parts, {@code ?fromRow=}), with a
+ * {@code next} link until the last page: one answer never holds a million rows. A receipt of a
+ * request is one page (its size is bounded by the request's).
+ */
 @Component("receiptStatusResponder")
 public class ReceiptStatusResponder implements Processor {
 
     private final ClinicGuard clinics;
     private final Receipts receipts;
+    private final IntakeFiles files;
     private final JsonResponses responses;
     private final ObjectMapper json;
+    private final long pageRows;
 
-    public ReceiptStatusResponder(ClinicGuard clinics, Receipts receipts, JsonResponses responses, ObjectMapper json) {
+    public ReceiptStatusResponder(ClinicGuard clinics, Receipts receipts, IntakeFiles files, JsonResponses responses,
+                                  ObjectMapper json, @Value("${bridge.receipts.page-rows:1000}") long pageRows) {
+        this.pageRows = pageRows;
         this.clinics = clinics;
         this.receipts = receipts;
+        this.files = files;
         this.responses = responses;
         this.json = json;
     }
@@ -44,13 +58,37 @@ public class ReceiptStatusResponder implements Processor {
         body.put("kind", receipt.kind());
         body.put("channel", receipt.channel());
         body.put("receivedAt", receipt.receivedAt().toString());
+        files.ofReceipt(clinicId, receiptId).ifPresent(file -> body.put("file", FileProgressJson.describe(file)));
         body.put("accepted", receipt.acceptedCount());
         body.put("unchanged", receipt.unchangedCount());
         body.put("rejected", receipt.rejectedCount());
-        body.put("rejections", json.readTree(receipt.rejections()));
-        body.put("warnings", receipt.warnings() == null ? List.of() : json.readTree(receipt.warnings()));
-        body.put("records", receipts.itemStatuses(receipt).stream().map(ReceiptStatusResponder::describe).toList());
+        Receipts.Page page = receipts.page(receipt, fromRow(exchange), pageRows);
+        body.put("rejections", json.readTree(page.rejections()));
+        body.put("warnings", json.readTree(page.warnings()));
+        body.put("records", receipts.itemStatuses(page.items()).stream().map(ReceiptStatusResponder::describe).toList());
+        if (page.fromRow() > 0) {
+            body.put("fromRow", page.fromRow());
+        }
+        if (page.nextFromRow() != null) {
+            body.put("next", "/api/v1/clinics/" + clinicId + "/receipts/" + receiptId + "?fromRow=" + page.nextFromRow());
+        }
         responses.write(exchange, 200, body);
+    }
+
+    private static long fromRow(Exchange exchange) {
+        String fromRow = exchange.getIn().getHeader("fromRow", String.class);
+        if (fromRow == null) {
+            return 0;
+        }
+        try {
+            long row = Long.parseLong(fromRow);
+            if (row >= 0) {
+                return row;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw HttpProblem.badRequest("fromRow must be a whole number of rows, 0 or more (the next link gives it)");
     }
 
     private static Map<String, Object> describe(ReceiptItemStatus item) {

@@ -187,4 +187,26 @@ class ClinicRegistryTest {
                 .hasRootCauseInstanceOf(InvalidClinicConfigurationException.class)
                 .rootCause().hasMessageContaining("bridge.clinics[0] (id 'north'): ehr.base-url: required");
     }
+
+    @Test
+    void aCsvInboxIsCreatedWhenMissingAndRefusedWhenItCannotBe(@TempDir Path dir) throws Exception {
+        Path inbox = dir.resolve("drops/north");
+        Clinic north = registry(storeOnly("north", inbox.toString()), Map.of()).find("north").orElseThrow();
+        assertThat(north.inbox()).contains(inbox.toAbsolutePath().normalize());
+        assertThat(inbox).isDirectory();
+
+        Path aFile = Files.writeString(dir.resolve("a-file"), "not a folder");
+        assertThat(problems(storeOnly("south", aFile.toString())))
+                .containsExactly("bridge.clinics[0] (id 'south'): inbox: '" + aFile + "' is not a folder and cannot be created");
+        assertThat(registry(storeOnly("west", null), Map.of()).find("west").orElseThrow().inbox()).isEmpty();
+    }
+
+    private static Map<String, String> storeOnly(String id, String inbox) {
+        Map<String, String> p = props("bridge.clinics[0].id", id, "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "none");
+        if (inbox != null) {
+            p.put("bridge.clinics[0].inbox", inbox);
+        }
+        return p;
+    }
 }

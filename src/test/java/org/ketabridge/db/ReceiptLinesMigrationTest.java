@@ -54,11 +54,11 @@ class ReceiptLinesMigrationTest {
         // Read with another JSON naming than the default: the stored names must not depend on it.
         ObjectMapper otherNaming = new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         Receipts receipts = new Receipts(new JdbcTemplate(dataSource), otherNaming);
-        assertThat(receipts.itemStatuses(receipts.find("demo", "r-1").orElseThrow())).extracting(s -> s.line() + " " + s.recordId() + " v" + s.version() + " " + s.outcome())
+        assertThat(receipts.itemStatuses(receipts.find("demo", "r-1").orElseThrow().items())).extracting(s -> s.line() + " " + s.recordId() + " v" + s.version() + " " + s.outcome())
                 .containsExactly("3 E-1 v1 CREATED", "7 E-2 v1 CREATED");
-        assertThat(receipts.itemStatuses(receipts.find("demo", "r-2").orElseThrow())).extracting(s -> s.line() + " " + s.recordId() + " v" + s.version() + " " + s.outcome())
+        assertThat(receipts.itemStatuses(receipts.find("demo", "r-2").orElseThrow().items())).extracting(s -> s.line() + " " + s.recordId() + " v" + s.version() + " " + s.outcome())
                 .containsExactly("1 E-1 v2 UPDATED", "2 E-2 v1 UNCHANGED");
-        assertThat(receipts.itemStatuses(receipts.find("demo", "r-empty").orElseThrow())).isEmpty();
+        assertThat(receipts.itemStatuses(receipts.find("demo", "r-empty").orElseThrow().items())).isEmpty();
         // The receipt's texts are unbounded now: a 16 MB request refused line by line fits.
         String manyRejections = "[" + "{\"line\":1,\"errors\":[]},".repeat(60_000) + "{}]";
         jdbc.sql("update receipt set rejections = ? where receipt_id = 'r-1'").param(manyRejections).update();

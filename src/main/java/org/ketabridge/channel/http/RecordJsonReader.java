@@ -24,14 +24,14 @@ import java.nio.charset.StandardCharsets;
  * and 1000.0000000000000001 reach the contract's checks as what they are, not as infinity or 1000).
  * Why a reason and never Jackson's message: that quotes the input, which may be patient data.
  */
-final class RecordJsonReader {
+public final class RecordJsonReader {
 
     /** A record is an object holding a list of objects (vitals): 3 levels. Room for growth, none for abuse. */
     static final int MAX_NESTING_DEPTH = 16;
 
     private final ObjectReader reader;
 
-    RecordJsonReader() {
+    public RecordJsonReader() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                 .build();
@@ -61,6 +61,23 @@ final class RecordJsonReader {
             throw new UnreadableJson("not valid JSON", e);
         } catch (JsonProcessingException e) {
             throw new UnreadableJson("not valid JSON", e);
+        }
+    }
+
+    /**
+     * A text (a CSV cell) read as a JSON number exactly as a number in a JSON record is read, so
+     * the same record over HTTP and in a file is the same content; null when it is not a JSON
+     * number (the contract's checks then say what the field wants).
+     */
+    public JsonNode number(String text) {
+        if (text.isEmpty() || !(text.charAt(0) == '-' || Character.isDigit(text.charAt(0)))) {
+            return null;
+        }
+        try {
+            JsonNode node = reader.readTree(text);
+            return node != null && node.isNumber() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 
