@@ -115,6 +115,9 @@ public class SyncQueue {
      * or to be retried) or UNCERTAIN, so the EHR receives each patient's messages in the order they
      * were accepted. An older WAITING task does not hold the patient up: it waits for a record of
      * that patient that may be newer (a dose accepted before its encounter), or that may never come.
+     * Nor does an older PENDING version queued behind a WAITING version of its record (a dose
+     * corrected before its encounter came): it cannot go before that wait ends, and holding the
+     * patient up for it would hold up the very encounter the wait is for.
      */
     public List<SyncTask> due(String clinicId, Instant now, int limit, boolean patientOrder) {
         return jdbc.sql("select t.id, t.record_version_id, t.clinic_id, t.kind, t.record_id, t.attempts from sync_task t"
@@ -126,7 +129,9 @@ public class SyncQueue {
                                 + "   join record_version pv on pv.id = p.record_version_id"
                                 + "   join record_version tv on tv.id = t.record_version_id"
                                 + "   where p.clinic_id = t.clinic_id and p.id < t.id and p.status in ('PENDING', 'UNCERTAIN')"
-                                + "   and pv.patient_mrn = tv.patient_mrn)" : "")
+                                + "   and pv.patient_mrn = tv.patient_mrn"
+                                + "   and not exists (select 1 from sync_task w where w.clinic_id = p.clinic_id and w.kind = p.kind"
+                                + "     and w.record_id = p.record_id and w.id < p.id and w.status = 'WAITING'))" : "")
                         + " order by t.id fetch first " + limit + " rows only")
                 .params(clinicId, utc(now), utc(now))
                 .query(SYNC_TASK)

@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.ketabridge.support.TestRecords.patient;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ketabridge.support.BridgeClient;
-import org.ketabridge.support.BridgeProcess;
+import org.ketabridge.support.Hl7BridgeProcess;
 import org.ketabridge.support.Hl7Receiver;
 import org.ketabridge.support.Hl7Receiver.Answer;
 import org.ketabridge.support.TestRecords;
@@ -30,112 +24,62 @@ import org.ketabridge.support.TestRecords;
  */
 class Hl7CrashRecoveryTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CLINIC = "hl7crash";
     private static final int PATIENTS = 4;
-
-    private Process bridge;
-    private Hl7Receiver ehr;
 
     @TempDir
     Path work;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (bridge != null) {
-            bridge.destroyForcibly();
-        }
-        if (ehr != null) {
-            ehr.close();
-        }
-    }
-
     @Test
     void aMessageWhoseAckWasLostInACrashIsSentAgainUnderItsControlIdAndStoredOnce() throws Exception {
-        // The EHR stores every message and holds its ACK until the test lets it answer.
-        ehr = new Hl7Receiver(Duration.ofSeconds(1));
-        ehr.script((message, arrival) -> Answer.HOLD);
-        int port = BridgeProcess.freePort();
-        BridgeClient client = new BridgeClient(port);
-        Path clinics = work.resolve("clinics.yaml");
-        // The ACK is waited for far longer than the test needs to kill the process; the killed
-        // process's claim on its task lapses after a short lease, so its restart takes the task over.
-        Files.writeString(clinics, """
-                bridge:
-                  sync:
-                    poll-interval: 100ms
-                    initial-backoff: 100ms
-                    claim-lease: 2s
-                  clinics:
-                    - id: %s
-                      time-zone: UTC
-                      hl7-facility: KB-CRASH
-                      ehr:
-                        type: hl7v2
-                        host: localhost
-                        port: %d
-                        connect-timeout: 2s
-                        request-timeout: 120s
-                """.formatted(CLINIC, ehr.port()));
+        try (Hl7Receiver ehr = new Hl7Receiver(Duration.ofSeconds(1));
+             // The ACK is waited for far longer than the test needs to kill the process.
+             Hl7BridgeProcess bridge = new Hl7BridgeProcess(work, "hl7crash", ehr.port(), false, Duration.ofSeconds(120),
+                     List.of())) {
+            // The EHR stores every message and holds its ACK until the test lets it answer.
+            ehr.script((message, arrival) -> Answer.HOLD);
+            bridge.start();
+            String p = TestRecords.prefix();
+            StringBuilder patients = new StringBuilder();
+            for (int i = 1; i <= PATIENTS; i++) {
+                patients.append(patient(p + "-M" + i)).append('\n');
+            }
+            String first = bridge.postPatients(patients.toString());
+            // A later version of the first patient: an ADT^A08 that must follow its A04.
+            String renamed = bridge.postPatients(patient(p + "-M1", "Renamed") + "\n");
 
-        bridge = startBridge(port, clinics);
-        client.awaitUp(Duration.ofSeconds(240));
-        String p = TestRecords.prefix();
-        StringBuilder patients = new StringBuilder();
-        for (int i = 1; i <= PATIENTS; i++) {
-            patients.append(patient(p + "-M" + i)).append('\n');
+            // Syncing waits for the validator, which loads after start-up: a generous bound (see CrashRecoveryTest).
+            await().atMost(Duration.ofSeconds(180)).until(() -> ehr.arrivals() == 1);
+            String inFlight = ehr.stored().keySet().iterator().next();
+            bridge.kill();
+            assertThat(ehr.stored()).as("the EHR stored the message whose ACK the killed bridge waited for").hasSize(1);
+
+            // The restart outlasts the dead claim's 2 s lease (a JVM and a Spring context start), so the
+            // oldest task, the one in flight, is free again and due first when the new process polls.
+            bridge.start();
+            await().atMost(Duration.ofSeconds(180)).until(() -> ehr.arrivals(inFlight) == 2);
+            assertThat(ehr.arrivals()).as("nothing else was sent before that message's ACK").isEqualTo(2);
+            ehr.script((message, arrival) -> Answer.AA);
+            ehr.release();
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> ehr.stored().size() == PATIENTS + 1);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(bridge.stages(first)).hasSize(PATIENTS).containsOnly("sent");
+                assertThat(bridge.stages(renamed)).containsExactly("sent");
+            });
+            // Each record version stored once, under its own control id; the one resend reused its id.
+            Map<String, Integer> stored = ehr.stored();
+            assertThat(stored).hasSize(PATIENTS + 1);
+            assertThat(stored.values()).containsOnly(1);
+            assertThat(ehr.arrivals(inFlight)).isEqualTo(2);
+            assertThat(ehr.arrivals()).isEqualTo(PATIENTS + 2);
+            for (int i = 2; i <= PATIENTS; i++) {
+                assertThat(ehr.storedFor(p + "-M" + i)).hasSize(1);
+            }
+            List<String> m1 = ehr.storedFor(p + "-M1");
+            assertThat(m1).hasSize(2);
+            assertThat(ehr.message(m1.get(0))).contains("ADT^A04");
+            assertThat(ehr.message(m1.get(1))).contains("ADT^A08").contains("|Renamed^");
+            assertThat(work.resolve("bridge.trace.db")).doesNotExist();
         }
-        String first = receipt(client.postPatients(CLINIC, patients.toString()));
-        // A later version of the first patient: an ADT^A08 that must follow its A04.
-        String renamed = receipt(client.postPatients(CLINIC, patient(p + "-M1", "Renamed") + "\n"));
-
-        // Syncing waits for the validator, which loads after start-up: a generous bound (see CrashRecoveryTest).
-        await().atMost(Duration.ofSeconds(180)).until(() -> ehr.arrivals() == 1);
-        String inFlight = ehr.stored().keySet().iterator().next();
-        bridge.destroyForcibly().waitFor();
-        assertThat(ehr.stored()).as("the EHR stored the message whose ACK the killed bridge waited for").hasSize(1);
-
-        // The restart outlasts the dead claim's 2 s lease (a JVM and a Spring context start), so the
-        // oldest task, the one in flight, is free again and due first when the new process polls.
-        bridge = startBridge(port, clinics);
-        client.awaitUp(Duration.ofSeconds(240));
-        await().atMost(Duration.ofSeconds(180)).until(() -> ehr.arrivals(inFlight) == 2);
-        assertThat(ehr.arrivals()).as("nothing else was sent before that message's ACK").isEqualTo(2);
-        ehr.script((message, arrival) -> Answer.AA);
-        ehr.release();
-
-        await().atMost(Duration.ofSeconds(120)).until(() -> ehr.stored().size() == PATIENTS + 1);
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(stages(client, first)).hasSize(PATIENTS).containsOnly("sent");
-            assertThat(stages(client, renamed)).containsExactly("sent");
-        });
-        // Each record version stored once, under its own control id; the one resend reused its id.
-        Map<String, Integer> stored = ehr.stored();
-        assertThat(stored).hasSize(PATIENTS + 1);
-        assertThat(stored.values()).containsOnly(1);
-        assertThat(ehr.arrivals(inFlight)).isEqualTo(2);
-        assertThat(ehr.arrivals()).isEqualTo(PATIENTS + 2);
-        for (int i = 2; i <= PATIENTS; i++) {
-            assertThat(ehr.storedFor(p + "-M" + i)).hasSize(1);
-        }
-        List<String> m1 = ehr.storedFor(p + "-M1");
-        assertThat(m1).hasSize(2);
-        assertThat(ehr.message(m1.get(0))).contains("ADT^A04");
-        assertThat(ehr.message(m1.get(1))).contains("ADT^A08").contains("|Renamed^");
-        assertThat(work.resolve("bridge.trace.db")).doesNotExist();
-    }
-
-    private static String receipt(HttpResponse<String> response) throws Exception {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return JSON.readTree(response.body()).get("receiptId").asText();
-    }
-
-    private static List<String> stages(BridgeClient client, String receipt) throws Exception {
-        JsonNode status = JSON.readTree(client.get("/api/v1/clinics/" + CLINIC + "/receipts/" + receipt).body());
-        return status.get("records").findValuesAsText("stage");
-    }
-
-    private Process startBridge(int port, Path clinics) throws Exception {
-        return BridgeProcess.start(work, port, clinics, "--bridge.auditor-store.enabled=false");
     }
 }

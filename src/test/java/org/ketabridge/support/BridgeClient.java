@@ -32,6 +32,11 @@ public final class BridgeClient {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A POST without a body (an action such as {@code .../ehr/check}). */
+    public HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }

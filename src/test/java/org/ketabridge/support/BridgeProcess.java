@@ -19,12 +19,18 @@ public final class BridgeProcess {
 
     /** Starts the bridge on {@code port}, its output in {@code work/bridge-*.log}. */
     public static Process start(Path work, int port, Path clinics, String... extraArgs) throws IOException {
+        return start(work, port, clinics, List.of(), extraArgs);
+    }
+
+    /** {@link #start(Path, int, Path, String...)} with options for its JVM ({@code -Dname=value}: system properties). */
+    public static Process start(Path work, int port, Path clinics, List<String> jvmOptions, String... extraArgs) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+        command.addAll(jvmOptions);
         // -Dbridge.jvm-options="-XX:StartFlightRecording=filename=/tmp/b.jfr" profiles the bridge of a harness run.
-        String jvmOptions = System.getProperty("bridge.jvm-options", "");
-        if (!jvmOptions.isBlank()) {
-            command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+        String harnessOptions = System.getProperty("bridge.jvm-options", "");
+        if (!harnessOptions.isBlank()) {
+            command.addAll(List.of(harnessOptions.trim().split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.ketabridge.KetaBridgeApplication",

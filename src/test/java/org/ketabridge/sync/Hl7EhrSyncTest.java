@@ -44,6 +44,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class Hl7EhrSyncTest {
 
     private static final String CLINIC = "hl7day";
+    private static final String RENAMED = "Nguyễn-Østergård 山田";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Hl7Receiver EHR = start();
 
@@ -123,8 +124,9 @@ class Hl7EhrSyncTest {
             post("doses", TestRecords.dose(p + "-D" + n, p + "-E" + n, mrn));
             post("scores", TestRecords.score(p + "-S" + n, p + "-E" + n, mrn, 1, 1, 1, 1, 1, 1, 1, 0, 1));
         }
-        // Updates: a new family name (ADT^A08), a corrected score (OBX-11 C), a corrected dose (RXA-21 U).
-        post("patients", TestRecords.patient(m1, "Renamed"));
+        // Updates: a new family name (ADT^A08; not ASCII: it goes as UTF-8), a corrected score (OBX-11 C),
+        // a corrected dose (RXA-21 U).
+        post("patients", TestRecords.patient(m1, RENAMED));
         post("scores", TestRecords.score(p + "-S1", p + "-E1", m1, 2, 1, 1, 1, 1, 1, 1, 0, 1));
         post("scores", TestRecords.score(p + "-S2", p + "-E2", m2, 2, 1, 1, 1, 1, 1, 1, 0, 1));
         post("doses", TestRecords.dose(p + "-D3", p + "-E3", m3, 36));
@@ -164,7 +166,8 @@ class Hl7EhrSyncTest {
             List<Long> order = EHR.storedFor(mrn).stream().map(id -> Long.parseLong(id.substring(2))).toList();
             assertThat(order).as("patient " + mrn.substring(mrn.length() - 2)).isSorted().isNotEmpty();
         }
-        assertThat(EHR.message("KB" + versionOf(done, "PATIENT", m1, 2))).contains("ADT^A08").contains("|Renamed^");
+        assertThat(EHR.message("KB" + versionOf(done, "PATIENT", m1, 2))).contains("ADT^A08").contains("|" + RENAMED + "^")
+                .contains("|UNICODE UTF-8");
     }
 
     private static Object versionOf(List<Map<String, Object>> tasks, String kind, String recordId, int nth) {

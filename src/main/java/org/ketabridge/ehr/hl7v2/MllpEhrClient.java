@@ -37,13 +37,15 @@ public class MllpEhrClient {
     /**
      * Camel's MLLP producer for the clinic (the component never logs message content: {@link MllpClients}):
      * no HL7 headers parsed from the message, connect timeout {@code ehr.connect-timeout}, ACK
-     * timeout {@code ehr.request-timeout}, TLS with the JVM's trust store when {@code ehr.tls}.
+     * timeout {@code ehr.request-timeout}, TLS with the JVM's trust store when {@code ehr.tls}. The
+     * message goes as UTF-8, as its MSH-18 says (the component's default is ISO-8859-1, which has
+     * no letters for many names); an ACK is read as its own MSH-18 says, else as UTF-8.
      */
     static String uri(Clinic clinic) {
         MllpEndpoint ehr = clinic.ehr().mllp();
         int connect = (int) clinic.ehr().connectTimeout().toMillis();
         int ack = (int) clinic.ehr().requestTimeout().toMillis();
-        return "mllp://" + ehr.host() + ":" + ehr.port() + "?hl7Headers=false&validatePayload=false"
+        return "mllp://" + ehr.host() + ":" + ehr.port() + "?hl7Headers=false&validatePayload=false&charsetName=UTF-8"
                 + "&exchangePattern=InOut&connectTimeout=" + connect + "&receiveTimeout=" + ack + "&readTimeout=" + ack
                 + "&keepAlive=true" + (ehr.tls() ? "&sslContextParameters=#" + MllpClients.TLS : "");
     }

@@ -36,8 +36,12 @@ final class V2Fields {
 
     /**
      * MSH: KetaBridge sends for the clinic (its hl7-facility, else its id), to the EHR's receiving
-     * application and facility when configured; {@code type} as {@code ADT^A04^ADT_A01}; production, v2.5.1.
+     * application and facility when configured; {@code type} as {@code ADT^A04^ADT_A01}; production,
+     * v2.5.1; in UTF-8 (MSH-18 {@code UNICODE UTF-8}, and so it is sent: names are not all ASCII).
      */
+    /** HL7 table 0211's name of the one character set the bridge writes, UTF-8. */
+    static final String CHARSET = "UNICODE UTF-8";
+
     V2Fields header(Clinic clinic, String code, String event, String structure, String controlId, Instant now) {
         MllpEndpoint ehr = clinic.ehr() == null ? null : clinic.ehr().mllp();
         set("/MSH-1", "|").set("/MSH-2", "^~\\&");
@@ -52,6 +56,7 @@ final class V2Fields {
         set("/MSH-10", controlId);
         set("/MSH-11-1", "P");
         set("/MSH-12-1", "2.5.1");
+        set("/MSH-18", CHARSET);
         return this;
     }
 

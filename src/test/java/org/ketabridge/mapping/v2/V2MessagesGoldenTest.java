@@ -86,5 +86,6 @@ class V2MessagesGoldenTest {
         assertThat(t.get("/ORDER/ADMINISTRATION/RXR-1")).isEqualTo("NS");
         assertThat(t.get("/ORDER/ADMINISTRATION/OBSERVATION(0)/OBX-11")).isEqualTo("C");
         assertThat(t.get("/MSH-10")).isEqualTo("KB402");
+        assertThat(t.get("/MSH-18")).isEqualTo("UNICODE UTF-8");
     }
 }
