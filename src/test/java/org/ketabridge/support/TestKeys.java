@@ -1,5 +1,6 @@
 package org.ketabridge.support;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +10,16 @@ import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Key pairs for the SMART Backend Services tests, made at test time (never committed): the
- * JDK's keytool makes the pair and its self-signed certificate, which are written where a test
- * says (a @TempDir) as an operator would give them to the bridge: a PKCS#8 PEM private key and
- * an X.509 PEM certificate.
+ * Key pairs made at test time (never committed): the JDK's keytool makes the pair and its
+ * self-signed certificate, written where a test says (a @TempDir) as an operator would give them
+ * to the bridge: for SMART Backend Services a PKCS#8 PEM private key and an X.509 PEM
+ * certificate; for TLS (the HL7 listener) a PKCS12 key store, a trust store, and a client's
+ * context trusting them.
  */
 public final class TestKeys {
 
@@ -39,22 +44,9 @@ public final class TestKeys {
 
     private static KeyFiles make(Path dir, String name, List<String> keyOptions) {
         try {
-            Files.createDirectories(dir);
-            Path store = dir.resolve(name + ".p12");
+            Path store = keytool(dir, name, "test-only", keyOptions);
             char[] pass = "test-only".toCharArray();
-            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                    "-genkeypair", "-alias", "k", "-dname", "CN=ketabridge test " + name, "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "test-only", "-keypass", "test-only"));
-            command.addAll(keyOptions);
-            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
-                throw new IllegalStateException("keytool failed: " + output);
-            }
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            try (var in = Files.newInputStream(store)) {
-                keys.load(in, pass);
-            }
+            KeyStore keys = load(store, "test-only");
             PrivateKey privateKey = (PrivateKey) keys.getKey("k", pass);
             Certificate certificate = keys.getCertificate("k");
             Files.delete(store);
@@ -66,6 +58,87 @@ public final class TestKeys {
         } catch (Exception e) {
             throw new IllegalStateException("cannot make test key " + name, e);
         }
+    }
+
+    /**
+     * A PKCS12 key store as an operator gives one to a TLS server (or a client presenting a
+     * certificate): an RSA key and its self-signed certificate for localhost, opened by {@code password}.
+     */
+    public static Path tlsKeyStore(Path dir, String name, String password) {
+        return keytool(dir, name, password, List.of("-keyalg", "RSA", "-keysize", "2048", "-ext", "SAN=dns:localhost,ip:127.0.0.1"));
+    }
+
+    /** A PKCS12 trust store holding the certificate of each key store given (all opened by {@code password}). */
+    public static Path trustStore(Path dir, String name, String password, Path... keyStores) {
+        try {
+            Path file = dir.resolve(name + ".p12");
+            try (var out = Files.newOutputStream(file)) {
+                trusting(password, keyStores).store(out, password.toCharArray());
+            }
+            return file;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make trust store " + name, e);
+        }
+    }
+
+    /**
+     * A TLS client's context: trusting the certificate of the key store {@code server}, and
+     * presenting the key of {@code own} when not null (both opened by {@code password}).
+     */
+    public static SSLContext tlsClient(Path server, Path own, String password) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusting(password, server));
+            KeyManagerFactory keys = null;
+            if (own != null) {
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(load(own, password), password.toCharArray());
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a TLS client context", e);
+        }
+    }
+
+    private static Path keytool(Path dir, String name, String password, List<String> keyOptions) {
+        try {
+            Files.createDirectories(dir);
+            Path store = dir.resolve(name + ".p12");
+            List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-genkeypair", "-alias", "k", "-dname", "CN=ketabridge test " + name, "-validity", "2",
+                    "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", password, "-keypass", password));
+            command.addAll(keyOptions);
+            Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!keytool.waitFor(60, TimeUnit.SECONDS) || keytool.exitValue() != 0) {
+                throw new IllegalStateException("keytool failed: " + output);
+            }
+            return store;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run keytool for " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted making " + name, e);
+        }
+    }
+
+    private static KeyStore trusting(String password, Path... keyStores) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        for (int i = 0; i < keyStores.length; i++) {
+            trusted.setCertificateEntry("trusted-" + i, load(keyStores[i], password).getCertificate("k"));
+        }
+        return trusted;
+    }
+
+    private static KeyStore load(Path store, String password) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(store)) {
+            keys.load(in, password.toCharArray());
+        }
+        return keys;
     }
 
     public static String pem(String label, byte[] der) {

@@ -216,7 +216,7 @@ class Hl7ListenerTest extends BridgeTestSupport {
     @Test
     void aSilentClientIsClosedByTheBridge() throws Exception {
         try (MllpClient silent = new MllpClient(PORT)) {
-            assertThat(silent.closedByPeer(60_000)).isTrue();
+            assertThat(silent.closedWithoutAnswer(60_000)).isTrue();
         }
         assertGoodMessageAccepted();
     }
