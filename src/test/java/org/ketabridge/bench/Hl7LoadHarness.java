@@ -1,5 +1,7 @@
 package org.ketabridge.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +29,9 @@ import org.ketabridge.support.MllpClient;
  * listener on loopback. Each connection sends one message, waits for its ACK, sends the next (as
  * MLLP does: one message in flight per connection). Every message carries new records (one dose
  * per RAS^O17, one PHQ-9 with nine items per ORU^R01) for a store-only clinic, with the auditors'
- * store off, so nothing but the listener and intake runs. A warm-up pass on another clinic goes
- * first, unmeasured (the JIT, HAPI's v2 parser). A run where any message is not AA with its record
+ * store off, so nothing but the listener and intake runs. The runs start once the bridge reports
+ * itself UP (its FHIR validator loaded, which it does in the background after start), after a
+ * warm-up pass on another clinic, unmeasured (the JIT, HAPI's v2 parser). A run where any message is not AA with its record
  * accepted exits non-zero.
  *
  * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.Hl7LoadHarness \
@@ -64,7 +67,11 @@ public final class Hl7LoadHarness {
                 "--logging.level.org.ketabridge=WARN", "--bridge.auditor-store.enabled=false");
         boolean exact = true;
         try {
-            new BridgeClient(port).awaitUp(Duration.ofSeconds(240));
+            BridgeClient api = new BridgeClient(port);
+            api.awaitUp(Duration.ofSeconds(240));
+            // The FHIR validator loads in the background after start (CPU the runs must not be charged with).
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> api.get("/actuator/health").body().contains("\"status\":\"UP\""));
             for (String type : types) {
                 run(bridge, mllpPort, "WARMUP", type, 4, warmup, "W" + type);
             }
