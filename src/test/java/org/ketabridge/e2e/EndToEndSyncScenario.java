@@ -13,8 +13,6 @@ import static org.ketabridge.e2e.EhrSearch.only;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,7 +78,7 @@ abstract class EndToEndSyncScenario {
      * EHR; the second sends HL7 v2 (MSH-4 its id in capitals) to the bridge's listener.
      */
     static void clinics(DynamicPropertyRegistry registry, String north, String south) {
-        int hl7Port = freePort();
+        int hl7Port = BridgeProcess.freePort();
         registry.add("bridge.hl7.enabled", () -> "true");
         registry.add("bridge.hl7.port", () -> hl7Port);
         // A list binds from one property source only: the whole of each clinic is given here.
@@ -101,13 +99,6 @@ abstract class EndToEndSyncScenario {
         return clinic.toUpperCase(Locale.ROOT);
     }
 
-    private static int freePort() {
-        try {
-            return BridgeProcess.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The ids of this run's two clinics. */
     abstract List<String> clinicIds();

@@ -86,23 +86,26 @@ public final class Hl7ListenerTls {
     }
 
     private static SSLContextParameters parameters(KeyStore keys, String keyPassword, KeyStore trusted, ClientAuthentication clientAuth) {
-        KeyStoreParameters keyStore = new KeyStoreParameters();
-        keyStore.setKeyStore(keys);
         KeyManagersParameters keyManagers = new KeyManagersParameters();
-        keyManagers.setKeyStore(keyStore);
+        keyManagers.setKeyStore(loaded(keys));
         keyManagers.setKeyPassword(keyPassword);
         SSLContextParameters parameters = new SSLContextParameters();
         parameters.setKeyManagers(keyManagers);
         if (trusted != null) {
-            KeyStoreParameters trustStore = new KeyStoreParameters();
-            trustStore.setKeyStore(trusted);
             TrustManagersParameters trustManagers = new TrustManagersParameters();
-            trustManagers.setKeyStore(trustStore);
+            trustManagers.setKeyStore(loaded(trusted));
             parameters.setTrustManagers(trustManagers);
         }
         SSLContextServerParameters server = new SSLContextServerParameters();
         server.setClientAuthentication(clientAuth.name());
         parameters.setServerParameters(server);
+        return parameters;
+    }
+
+    /** A store opened (and checked) here, handed to Camel as it is. */
+    private static KeyStoreParameters loaded(KeyStore store) {
+        KeyStoreParameters parameters = new KeyStoreParameters();
+        parameters.setKeyStore(store);
         return parameters;
     }
 

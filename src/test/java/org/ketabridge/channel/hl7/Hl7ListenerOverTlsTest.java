@@ -28,20 +28,12 @@ class Hl7ListenerOverTlsTest extends BridgeTestSupport {
     private static final String PASSWORD = "listener-pass-4Kd";
     private static final Path KEYS = keys();
     private static final Path KEY_STORE = TestKeys.tlsKeyStore(KEYS, "hl7-listener", PASSWORD);
-    private static final int PORT = freePort();
+    private static final int PORT = BridgeProcess.freePort();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path keys() {
         try {
             return Files.createTempDirectory("hl7-tls");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static int freePort() {
-        try {
-            return BridgeProcess.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
