@@ -98,6 +98,8 @@ public class BridgeProperties {
         private int readTimeoutMillis = 5_000;
         /** Connections open at once; one more is reset at once. */
         private int maxConnections = 10;
+        /** MLLP over TLS: on when {@code key-store} is set (routes/hl7-intake.yaml, channel/hl7/Hl7ListenerTls). */
+        private final Tls tls = new Tls();
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -115,6 +117,46 @@ public class BridgeProperties {
         public void setReadTimeoutMillis(int readTimeoutMillis) { this.readTimeoutMillis = readTimeoutMillis; }
         public int getMaxConnections() { return maxConnections; }
         public void setMaxConnections(int maxConnections) { this.maxConnections = maxConnections; }
+        public Tls getTls() { return tls; }
+
+        /**
+         * The listener's TLS. Its key store (the bridge's private key and certificate chain) and
+         * the password that opens it (also the key's password), named by environment variable
+         * or file, never in clear. {@code client-auth}: {@code none} (default), {@code want} or
+         * {@code require} a client certificate, checked against {@code trust-store} (the JVM's
+         * trust store when none is named).
+         */
+        public static class Tls {
+            private String keyStore;
+            private String keyStoreType = "PKCS12";
+            private String keyStorePasswordEnv;
+            private String keyStorePasswordFile;
+            private String clientAuth = "none";
+            private String trustStore;
+            private String trustStoreType = "PKCS12";
+            private String trustStorePasswordEnv;
+            private String trustStorePasswordFile;
+
+            public boolean isConfigured() { return keyStore != null && !keyStore.isBlank(); }
+            public String getKeyStore() { return keyStore; }
+            public void setKeyStore(String keyStore) { this.keyStore = keyStore; }
+            public String getKeyStoreType() { return keyStoreType; }
+            public void setKeyStoreType(String keyStoreType) { this.keyStoreType = keyStoreType; }
+            public String getKeyStorePasswordEnv() { return keyStorePasswordEnv; }
+            public void setKeyStorePasswordEnv(String keyStorePasswordEnv) { this.keyStorePasswordEnv = keyStorePasswordEnv; }
+            public String getKeyStorePasswordFile() { return keyStorePasswordFile; }
+            public void setKeyStorePasswordFile(String keyStorePasswordFile) { this.keyStorePasswordFile = keyStorePasswordFile; }
+            public String getClientAuth() { return clientAuth; }
+            public void setClientAuth(String clientAuth) { this.clientAuth = clientAuth; }
+            public String getTrustStore() { return trustStore; }
+            public void setTrustStore(String trustStore) { this.trustStore = trustStore; }
+            public String getTrustStoreType() { return trustStoreType; }
+            public void setTrustStoreType(String trustStoreType) { this.trustStoreType = trustStoreType; }
+            public String getTrustStorePasswordEnv() { return trustStorePasswordEnv; }
+            public void setTrustStorePasswordEnv(String trustStorePasswordEnv) { this.trustStorePasswordEnv = trustStorePasswordEnv; }
+            public String getTrustStorePasswordFile() { return trustStorePasswordFile; }
+            public void setTrustStorePasswordFile(String trustStorePasswordFile) { this.trustStorePasswordFile = trustStorePasswordFile; }
+        }
     }
 
     public static class Intake {

@@ -105,7 +105,7 @@ public class ClinicRegistry {
     private static final class ClinicChecker {
         private final ClinicProperties p;
         private final ProblemList problems;
-        private final Function<String, String> environment;
+        private final Secrets secrets;
         private final EhrKeyRing keyRing;
         private final EhrAuthCheck.SharedKeys sharedKeys;
 
@@ -113,7 +113,7 @@ public class ClinicRegistry {
                       EhrKeyRing keyRing, EhrAuthCheck.SharedKeys sharedKeys) {
             this.p = p;
             this.problems = problems;
-            this.environment = environment;
+            this.secrets = new Secrets(environment);
             this.keyRing = keyRing;
             this.sharedKeys = sharedKeys;
         }
@@ -435,24 +435,7 @@ public class ClinicRegistry {
 
         /** A secret comes from an environment variable or a file the operator names, never from the clinics file itself. */
         private String secret(String envName, String file, String envProperty, String fileProperty) {
-            if (envName != null && !envName.isBlank()) {
-                String value = environment.apply(envName);
-                if (value == null || value.isEmpty()) {
-                    problems.add(envProperty, "environment variable '" + envName + "' is not set");
-                    return null;
-                }
-                return value;
-            }
-            if (file != null && !file.isBlank()) {
-                try {
-                    return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
-                } catch (IOException | RuntimeException ex) {
-                    problems.add(fileProperty, "cannot read secret file '" + file + "'");
-                    return null;
-                }
-            }
-            problems.add(envProperty, "required (or " + fileProperty + "): the secret's environment variable or file");
-            return null;
+            return secrets.read(envName, file, envProperty, fileProperty, problems::add);
         }
 
         private static String stripTrailingSlash(String s) {

@@ -11,7 +11,7 @@ public class InvalidClinicConfigurationFailureAnalyzer
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidClinicConfigurationException cause) {
         return new FailureAnalysis(
                 cause.getMessage(),
-                "Correct the named properties under bridge.clinics and start the bridge again.",
+                "Correct the named properties and start the bridge again.",
                 cause);
     }
 }

@@ -3,6 +3,7 @@ package org.ketabridge.demo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import org.apache.camel.CamelContext;
 import org.ketabridge.channel.http.NdjsonLines;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
@@ -24,7 +25,10 @@ import org.springframework.stereotype.Component;
  * clinic's sample records through the same intake every channel uses. The bridge accepts
  * records at once; the EHR takes about a minute to start, and the records wait in the durable
  * queue (retrying, then behind the circuit breaker) until it is up: the demo shows that too.
- * Loading again on a restart changes nothing: the records are unchanged resends.
+ * Loading again on a restart changes nothing: the records are unchanged resends. With the HL7
+ * listener on (the demo profile turns it on), a new patient, their dose and their score also
+ * arrive as HL7 v2 messages over MLLP ({@link DemoHl7Sender}), after the sample files, on a
+ * thread of their own so start-up does not wait for them.
  */
 @Component
 @Profile("demo")
@@ -40,13 +44,16 @@ public class DemoRunner {
     private final NdjsonLines ndjson = new NdjsonLines();
     private final String clinicId;
     private final int ehrPort;
+    private final DemoHl7Sender hl7;
 
-    public DemoRunner(ClinicRegistry clinics, RecordIntake intake,
-                      @Value("${demo.clinic-id}") String clinicId, @Value("${demo.ehr-port}") int ehrPort) {
+    public DemoRunner(ClinicRegistry clinics, RecordIntake intake, CamelContext camel,
+                      @Value("${demo.clinic-id}") String clinicId, @Value("${demo.ehr-port}") int ehrPort,
+                      @Value("${bridge.hl7.enabled:false}") boolean hl7Enabled, @Value("${bridge.hl7.port:2575}") int hl7Port) {
         this.clinics = clinics;
         this.intake = intake;
         this.clinicId = clinicId;
         this.ehrPort = ehrPort;
+        this.hl7 = hl7Enabled ? new DemoHl7Sender(camel, hl7Port) : null;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -62,6 +69,11 @@ public class DemoRunner {
             Receipt receipt = intake.accept(clinic, kind, "demo", read("demo/" + kind.collection() + ".ndjson"));
             log.info("Demo: {} {} accepted ({} unchanged), {} rejected; status at /api/v1/clinics/{}/receipts/{}",
                     receipt.accepted(), kind.collection(), receipt.unchanged(), receipt.rejected(), clinicId, receipt.receiptId());
+        }
+        if (hl7 != null) {
+            Thread sender = new Thread(hl7::sendAll, "demo-hl7-send");
+            sender.setDaemon(true);
+            sender.start();
         }
     }
 

@@ -12,13 +12,17 @@ import static org.ketabridge.e2e.EhrSearch.id;
 import static org.ketabridge.e2e.EhrSearch.only;
 
 import ca.uhn.fhir.rest.client.api.IGenericClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.MedicationAdministration;
@@ -26,7 +30,11 @@ import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.demo.DemoEhrServer;
+import org.ketabridge.support.BridgeProcess;
+import org.ketabridge.support.Hl7Messages;
+import org.ketabridge.support.MllpClient;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,7 +45,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * two clinics (one writing transactions, one per resource). A realistic set of records, with a
  * dose that arrives before its patient and encounter, unchanged resends and changed resends;
  * then, by identifier search in the EHR, each resource exists exactly once, with the right
- * content and references, and the changed ones have a second version.
+ * content and references, and the changed ones have a second version. The first clinic sends
+ * over HTTP; the second is an HL7 v2 clinic: its patients arrive as ADT^A04 (A08 after the
+ * first), its doses as RAS^O17, its scores as ORU^R01 over MLLP, each answered AA, and only its
+ * encounters over HTTP (HL7 v2 carries none). Both end the same in the EHR.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "bridge.sync.poll-interval=100ms",
@@ -52,11 +63,24 @@ abstract class EndToEndSyncScenario {
     @LocalServerPort
     int port;
 
+    @Value("${bridge.hl7.port}")
+    int hl7Port;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The records the HL7 clinic has sent a message for (its next one is an update). */
+    private final Set<String> hl7Sent = new HashSet<>();
+
     @Autowired
     JdbcClient jdbc;
 
-    /** Clinics of the given ids, one writing transactions, one per resource, both to the shared EHR. */
+    /**
+     * Clinics of the given ids, one writing transactions, one per resource, both to the shared
+     * EHR; the second sends HL7 v2 (MSH-4 its id in capitals) to the bridge's listener.
+     */
     static void clinics(DynamicPropertyRegistry registry, String north, String south) {
+        int hl7Port = BridgeProcess.freePort();
+        registry.add("bridge.hl7.enabled", () -> "true");
+        registry.add("bridge.hl7.port", () -> hl7Port);
         // A list binds from one property source only: the whole of each clinic is given here.
         registry.add("bridge.clinics[0].id", () -> north);
         registry.add("bridge.clinics[0].time-zone", () -> "America/Denver");
@@ -68,7 +92,13 @@ abstract class EndToEndSyncScenario {
         registry.add("bridge.clinics[1].ehr.type", () -> "fhir");
         registry.add("bridge.clinics[1].ehr.write-mode", () -> "per-resource");
         registry.add("bridge.clinics[1].ehr.base-url", EHR::baseUrl);
+        registry.add("bridge.clinics[1].hl7-facility", () -> facility(south));
     }
+
+    private static String facility(String clinic) {
+        return clinic.toUpperCase(Locale.ROOT);
+    }
+
 
     /** The ids of this run's two clinics. */
     abstract List<String> clinicIds();
@@ -82,11 +112,32 @@ abstract class EndToEndSyncScenario {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 
+    /**
+     * Sends records as an HL7 v2 clinic does: each patient, dose and score as its own message over
+     * MLLP, answered AA (a patient's first message ADT^A04, later ones ADT^A08; a dose's first RXA-21
+     * A, later ones U); encounters over HTTP.
+     */
+    private void sendAsAnHl7Clinic(String clinic, String kind, String ndjsonBody) throws Exception {
+        if (kind.equals("encounters")) {
+            post(clinic, kind, ndjsonBody);
+            return;
+        }
+        try (MllpClient mllp = new MllpClient(hl7Port)) {
+            for (String line : ndjsonBody.strip().split("\n")) {
+                String id = JSON.readTree(line).path(kind.equals("patients") ? "mrn" : kind.equals("doses") ? "doseId" : "scoreId").asText();
+                boolean first = hl7Sent.add(clinic + "/" + kind + "/" + id);
+                String event = kind.equals("patients") ? (first ? "A04" : "A08") : (first ? "A" : "U");
+                String ack = mllp.send(Hl7Messages.ofRecord(facility(clinic), "E2E-" + hl7Sent.size() + "-" + System.nanoTime(),
+                        kind, line, event));
+                assertThat(MllpClient.code(ack)).as(kind + " " + id + ": " + ack).isEqualTo("AA");
+            }
+        }
+    }
+
     @Test
     void everyRecordOfTwoClinicsIsInTheEhrExactlyOnceWithItsCorrections() throws Exception {
-        for (String clinic : clinicIds()) {
-            ClinicDay.send(clinic, this::post);
-        }
+        ClinicDay.send(clinicIds().get(0), this::post);
+        ClinicDay.send(clinicIds().get(1), this::sendAsAnHl7Clinic);
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
                 jdbc.sql("select count(*) from sync_task where status <> 'SENT'").query(Integer.class).single()).isZero());

@@ -2,6 +2,7 @@ package org.ketabridge.support;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,12 @@ public final class BridgeProcess {
         return pb.start();
     }
 
-    public static int freePort() throws IOException {
+    /** A TCP port free at the moment (for a listener a test starts next). */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,5 +1,11 @@
 package org.ketabridge.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
 /**
  * Synthetic HL7 v2.5.1 messages for tests, the same records as {@link TestRecords} (a dose and
  * a score sent over HL7 store what their JSON twins store), segments separated by CR. A test
@@ -7,7 +13,95 @@ package org.ketabridge.support;
  */
 public final class Hl7Messages {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> SEXES = Map.of("female", "F", "male", "M", "other", "O", "unknown", "U");
+    private static final Map<String, String> ROUTES = Map.of("IV", "IV", "IM", "IM", "intranasal", "NS", "oral", "PO", "sublingual", "SL");
+    private static final Map<String, String> STATUSES = Map.of("completed", "CP", "not-done", "NA", "stopped", "PA", "in-progress", "PA");
+
     private Hl7Messages() {
+    }
+
+    /**
+     * One record of the contract (its JSON, as an HTTP client sends it) as the HL7 v2.5.1 message
+     * the contract's table gives it: a patient as ADT^{@code event} (A04, A08), a dose as RAS^O17
+     * ({@code event} A or U in RXA-21), a score as ORU^R01 (its total under the instrument's own
+     * code, system L). Fields the record lacks are left empty, so what the bridge reads is the record.
+     */
+    public static String ofRecord(String facility, String controlId, String kind, String json, String event) {
+        JsonNode r = read(json);
+        return switch (kind) {
+            case "patients" -> msh(facility, "ADT^" + event + "^ADT_A01", controlId) + "EVN|" + event + "|20261005100000\r"
+                    + "PID|1||" + text(r, "mrn") + "^^^CLINIC^MR||" + text(r, "familyName") + "^" + text(r, "givenName")
+                    + "||" + date(text(r, "birthDate")) + "|" + SEXES.getOrDefault(text(r, "sex"), "") + "\r";
+            case "doses" -> msh(facility, "RAS^O17^RAS_O17", controlId) + subject(r)
+                    + "ORC|RE||" + text(r, "doseId") + "\r"
+                    + "RXA|0|1|" + time(text(r, "start")) + "|" + time(text(r, "end")) + "|" + text(r, "medication") + "^"
+                    + text(r, "medication") + "^L|" + (r.has("doseMg") ? text(r, "doseMg") + "|mg^mg^UCUM" : "0|") + "|||"
+                    + (r.has("administeredByNpi") ? text(r, "administeredByNpi") + "^^^^^^^^NPI" : "") + "|||||"
+                    + text(r, "lotNumber") + "|||" + text(r, "statusReason") + "||" + STATUSES.getOrDefault(text(r, "status"), "")
+                    + "|" + event + "\r"
+                    + "RXR|" + ROUTES.getOrDefault(text(r, "route"), "") + "^^HL70162\r"
+                    + observations(r, "weightKg", "doseMgPerKg", "rateMgPerKgPerHour", "wastedMg", "wasteWitnessNpi");
+            case "scores" -> msh(facility, "ORU^R01^ORU_R01", controlId) + subject(r) + score(r);
+            default -> throw new IllegalArgumentException("no HL7 v2 message carries " + kind);
+        };
+    }
+
+    private static String subject(JsonNode r) {
+        return "PID|1||" + text(r, "patientMrn") + "^^^CLINIC^MR\r"
+                + (r.has("encounterId") ? "PV1|1|O|||||||||||||||||" + text(r, "encounterId") + "\r" : "");
+    }
+
+    private static String observations(JsonNode r, String... fields) {
+        StringBuilder obx = new StringBuilder();
+        int set = 1;
+        for (String field : fields) {
+            if (r.has(field)) {
+                obx.append("OBX|").append(set++).append(field.endsWith("Npi") ? "|ST|" : "|NM|").append(field).append("^^L||").append(text(r, field))
+                        .append("||||||F\r");
+            }
+        }
+        return obx.toString();
+    }
+
+    private static String score(JsonNode r) {
+        String instrument = text(r, "instrument");
+        StringBuilder m = new StringBuilder("OBR|1||").append(text(r, "scoreId")).append("|").append(instrument).append("^^L|||")
+                .append(time(text(r, "effective"))).append("\r");
+        int set = 1;
+        if (r.has("total")) {
+            m.append("OBX|").append(set++).append("|NM|").append(instrument).append("^^L||").append(text(r, "total")).append("||||||F\r");
+        }
+        for (int i = 0; r.has("items") && i < r.get("items").size(); i++) {
+            m.append("OBX|").append(set++).append("|NM|").append(instrument).append("-item^^L|").append(i + 1).append("|")
+                    .append(r.get("items").get(i).asText()).append("||||||F\r");
+        }
+        if (r.has("timing")) {
+            m.append("OBX|").append(set).append("|ST|timing^^L||").append(text(r, "timing")).append("||||||F\r");
+        }
+        return m.toString();
+    }
+
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String text(JsonNode r, String field) {
+        return r.hasNonNull(field) ? r.get(field).asText() : "";
+    }
+
+    /** 1984-03-12 -> 19840312. */
+    private static String date(String iso) {
+        return iso.replace("-", "");
+    }
+
+    /** 2026-10-05T09:05:00 (offset or not) -> 20261005090500: the same instant, or the same wall time in the clinic's zone. */
+    private static String time(String iso) {
+        return iso.replaceAll("[-:T]", "").replace("Z", "+0000");
     }
 
     private static String msh(String facility, String type, String controlId) {

@@ -7,10 +7,13 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A small MLLP client for tests: frames a message (VT ... FS CR), sends it, reads the framed
  * answer; sends raw bytes (garbage, a cut frame); tells whether the bridge closed the connection.
+ * Plain TCP, or TLS ({@link #tls}).
  */
 public final class MllpClient implements AutoCloseable {
 
@@ -23,7 +26,18 @@ public final class MllpClient implements AutoCloseable {
     private final OutputStream out;
 
     public MllpClient(int port) throws IOException {
-        socket = new Socket("localhost", port);
+        this(new Socket("localhost", port));
+    }
+
+    /** Over TLS: the handshake done (with the certificates {@code tls} trusts and presents) before anything is sent. */
+    public static MllpClient tls(int port, SSLContext tls) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket("localhost", port);
+        socket.startHandshake();
+        return new MllpClient(socket);
+    }
+
+    private MllpClient(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
@@ -69,13 +83,21 @@ public final class MllpClient implements AutoCloseable {
     }
 
     /**
-     * True once the bridge has closed (or reset) the connection: a read ends with end-of-stream
-     * or a reset, rather than data, within {@code waitMillis} (a bound for the test, not a timing claim).
+     * True once the bridge has closed (or reset) the connection without an MLLP answer: what it
+     * sent before closing, if anything (a TLS alert to a client that spoke plain TCP), held no
+     * frame. False on an answer, or when the connection is still open after {@code waitMillis}
+     * (a bound for the test, not a timing claim).
      */
-    public boolean closedByPeer(int waitMillis) throws IOException {
+    public boolean closedWithoutAnswer(int waitMillis) throws IOException {
         socket.setSoTimeout(waitMillis);
         try {
-            return in.read() < 0;
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == START) {
+                    return false;
+                }
+            }
+            return true;
         } catch (SocketTimeoutException e) {
             return false;
         } catch (IOException e) {

@@ -2,8 +2,13 @@ package org.ketabridge.channel.hl7;
 
 import java.time.Clock;
 import org.apache.camel.Processor;
+import org.apache.camel.spi.PropertiesSource;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.config.Secrets;
 import org.ketabridge.mapping.Terminology;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,5 +39,24 @@ public class Hl7Channel {
     @Bean
     Processor hl7Refusal(Hl7Acknowledger acknowledger) {
         return acknowledger.refusal();
+    }
+
+    /**
+     * MLLP over TLS, only while {@code bridge.hl7.tls.key-store} is set: the listener's TLS, and
+     * the route option that refers to it ({@link Hl7ListenerTls#ROUTE_OPTION}).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnProperty(prefix = "bridge.hl7.tls", name = "key-store")
+    static class Tls {
+
+        @Bean
+        SSLContextParameters hl7ListenerTls(BridgeProperties properties) {
+            return new Hl7ListenerTls(new Secrets(System::getenv)).parameters(properties.getHl7().getTls());
+        }
+
+        @Bean
+        PropertiesSource hl7ListenerTlsOption() {
+            return Hl7ListenerTls.routeOption("hl7ListenerTls");
+        }
     }
 }
