@@ -150,7 +150,7 @@ public final class LoadHarness {
     }
 
     /** User plus system CPU time of a process so far (/proc/PID/stat, clock ticks of 10 ms). */
-    private static double cpuSeconds(long pid) throws IOException {
+    static double cpuSeconds(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
@@ -332,7 +332,7 @@ public final class LoadHarness {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
     }
 
-    private static long peakRssMb(long pid) throws IOException {
+    static long peakRssMb(long pid) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024;

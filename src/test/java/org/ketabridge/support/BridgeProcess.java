@@ -19,12 +19,19 @@ public final class BridgeProcess {
 
     /** Starts the bridge on {@code port}, its output in {@code work/bridge-*.log}. */
     public static Process start(Path work, int port, Path clinics, String... extraArgs) throws IOException {
+        return start(work, port, clinics, List.of(), extraArgs);
+    }
+
+    /** The same, with options for its JVM (a harness's GC log, say) after the defaults. */
+    public static Process start(Path work, int port, Path clinics, List<String> jvmOptions, String... extraArgs)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+        command.addAll(jvmOptions);
         // -Dbridge.jvm-options="-XX:StartFlightRecording=filename=/tmp/b.jfr" profiles the bridge of a harness run.
-        String jvmOptions = System.getProperty("bridge.jvm-options", "");
-        if (!jvmOptions.isBlank()) {
-            command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+        String profiling = System.getProperty("bridge.jvm-options", "");
+        if (!profiling.isBlank()) {
+            command.addAll(List.of(profiling.trim().split("\\s+")));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "org.ketabridge.KetaBridgeApplication",
