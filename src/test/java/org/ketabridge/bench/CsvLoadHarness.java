@@ -111,11 +111,16 @@ public final class CsvLoadHarness {
                     rows, bytes / 1_000_000, seconds, rows / seconds, cpu, mib(idleHeap), mib(peakAfterGc),
                     mib(peakAfterGc - idleHeap), mib(peakUsed.get()), mib(peakUsed.get() - idleHeap),
                     LoadHarness.peakRssMb(bridge.pid()), exact ? "yes" : "NO: " + report);
-            System.out.println("work folder (bridge log, gc.log): " + work);
+            System.out.println("work folder (bridge log, gc.log, the report): " + work);
             return exact;
         } finally {
             bridge.destroy();
             bridge.waitFor();
+            // What is large (the database, the file itself) goes; the logs and the report stay.
+            Files.deleteIfExists(work.resolve("bridge.mv.db"));
+            Files.deleteIfExists(inbox.resolve("done").resolve(fileName));
+            Files.deleteIfExists(inbox.resolve("refused").resolve(fileName));
+            Files.deleteIfExists(generated);
         }
     }
 
