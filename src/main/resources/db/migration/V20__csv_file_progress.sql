@@ -33,3 +33,12 @@ create table receipt_part (
     items           text        not null,
     constraint receipt_part_pk primary key (receipt_id, first_row)
 );
+
+-- Record version ids handed out 1,000 at a time rather than 32. On H2, an identity column whose
+-- cached block runs out commits its new bound as a transaction of its own, and with WRITE_DELAY=0
+-- every commit writes the store's changed pages: every 32 new versions cost a write of all the
+-- pages the running part had changed so far (a fifth of the time of a 1,000-row part of a file,
+-- BENCHMARKS.md, CSV drops). On PostgreSQL each connection takes its own block: ids leave gaps
+-- and are not in insert order across connections, which nothing relies on (versions of a record
+-- are ordered by version).
+alter table record_version alter column id set cache 1000;

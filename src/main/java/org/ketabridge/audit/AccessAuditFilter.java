@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -60,6 +61,11 @@ public class AccessAuditFilter extends OncePerRequestFilter {
         String sent = request.getHeader(RequestIds.HEADER);
         String requestId = sent != null && WELL_FORMED_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
         response.setHeader(RequestIds.HEADER, requestId);
+        // The query (and form) parameters, read now, on the request's thread: Camel's HTTP routes go
+        // on on a thread of their own once the chain returns, and the servlet container parses the
+        // parameters on first use, not thread-safely. First read below, after the chain, they raced
+        // the route's own reading of them, which then sometimes found none (a receipt's ?fromRow=).
+        Map<String, String[]> parameters = request.getParameterMap();
         boolean failed = false;
         try {
             chain.doFilter(request, response);
@@ -69,7 +75,7 @@ public class AccessAuditFilter extends OncePerRequestFilter {
         } finally {
             // Who and what are known now, on the request's thread; the status only once the
             // answer is complete, which for Camel's asynchronous HTTP routes is later.
-            AccessRecord pending = describe(request, requestId);
+            AccessRecord pending = describe(request, requestId, parameters);
             if (!failed && request.isAsyncStarted()) {
                 request.getAsyncContext().addListener(new AsyncListener() {
                     @Override public void onComplete(AsyncEvent event) { append(pending, response.getStatus()); }
@@ -83,7 +89,7 @@ public class AccessAuditFilter extends OncePerRequestFilter {
         }
     }
 
-    private AccessRecord describe(HttpServletRequest request, String requestId) {
+    private AccessRecord describe(HttpServletRequest request, String requestId, Map<String, String[]> parameters) {
         Optional<Jwt> token = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
                 .filter(a -> a.getPrincipal() instanceof Jwt).map(a -> (Jwt) a.getPrincipal());
         Optional<Caller> caller = Caller.current();
@@ -94,7 +100,7 @@ public class AccessAuditFilter extends OncePerRequestFilter {
                 caller.map(c -> c.role().claim()).orElse(null),
                 caller.map(Caller::clinics).orElse(null),
                 request.getRemoteAddr(), request.getMethod(), path, request.getQueryString(), 0,
-                clinicOf(path, request.getParameterValues("clinic"), caller), PatientOfRequest.of(path, request.getParameterMap()));
+                clinicOf(path, parameters.get("clinic"), caller), PatientOfRequest.of(path, parameters));
     }
 
     private void append(AccessRecord pending, int status) {

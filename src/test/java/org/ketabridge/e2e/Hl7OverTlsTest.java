@@ -44,7 +44,7 @@ class Hl7OverTlsTest {
             assertThat(check.path("steps").findValuesAsText("step")).containsExactly("reach", "tls");
             JsonNode handshake = check.path("steps").get(1);
             assertThat(handshake.path("protocol").asText()).startsWith("TLSv1.");
-            assertThat(handshake.path("certificateSubject").asText()).isEqualTo("CN=localhost");
+            assertThat(handshake.path("certificateSubject").asText()).isEqualTo("CN=ketabridge test ehr-tls");
             assertThat(ehr.stored()).as("the check sends nothing").isEmpty();
 
             String mrn = TestRecords.prefix() + "-M1";
