@@ -2,6 +2,7 @@ package org.ketabridge.convert;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -107,9 +108,13 @@ public final class Hl7v2ToFhir {
             System.err.println("usage: Hl7v2ToFhir <clinicId> <time-zone> [identifier-system-base] < message.hl7");
             System.exit(2);
         }
+        // Standard output is the Bundle alone: what HAPI's libraries log goes to standard error.
+        PrintStream bundleOut = System.out;
+        System.setOut(System.err);
         String message = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
         try {
-            System.out.println(new Hl7v2ToFhir(args[0], args.length == 3 ? args[2] : null, ZoneId.of(args[1])).toBundleJson(message));
+            bundleOut.println(new Hl7v2ToFhir(args[0], args.length == 3 ? args[2] : null, ZoneId.of(args[1])).toBundleJson(message));
+            bundleOut.flush();
         } catch (Hl7ConversionException e) {
             e.problems().forEach(System.err::println);
             System.exit(1);
