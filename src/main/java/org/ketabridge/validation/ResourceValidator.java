@@ -61,6 +61,14 @@ public class ResourceValidator {
     /** Amortises the construction (10 ms) to under 0.5 ms a record; bounds what one keeps to about 16 MB. */
     static final int VALIDATIONS_PER_INSTANCE = 25;
 
+    /**
+     * The settings below, as a string for the validation gate's shape key ({@link ShapeKey}): a
+     * verdict given under other settings is not this validator's. Change it with them.
+     */
+    static final String SETTINGS = "anyExtensionsAllowed=false; bestPractice=Ignore; resourceId=OPTIONAL;"
+            + " unknownCodeSystemsCauseErrors=false; noExtensibleWarnings=true; allowXsiLocation=true;"
+            + " policyAdvisor=FhirDefaultPolicyAdvisor; R4, vital-signs, fhir-mapping profiles and CodeSystems";
+
     private final FhirContext fhir;
     private final Terminology terms;
     private final CompletableFuture<IWorkerContext> workerContext = new CompletableFuture<>();

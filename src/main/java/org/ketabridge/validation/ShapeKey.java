@@ -1,0 +1,143 @@
+package org.ketabridge.validation;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.util.VersionUtil;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.mapping.Terminology;
+import org.springframework.stereotype.Component;
+
+/**
+ * The shape of a mapped record: everything the validator's verdict can depend on except the
+ * values that {@link FastCheck} reads. A canonical walk of the record's resources through HAPI's
+ * model ({@code Base.children()}, in the model's fixed order): element paths with their array
+ * sizes and types (so a choice type is in it), every code, system, display, uri, canonical,
+ * profile, extension url, Quantity unit and boolean, and each reference as its kind (the record's
+ * own resource by position and type, a relative {@code Type/id} by type, a contained {@code #id}).
+ * Strings, numbers, dates, ids and identifier values are left out. To that come what else the
+ * verdict depends on: HAPI's version, the validator's settings and a digest of the definitions
+ * the validator loads from {@code fhir-mapping/}. The key is the SHA-256 of the whole.
+ */
+@Component
+public class ShapeKey {
+
+    /** Primitive types whose values are part of the shape: the validator checks them against definitions, not formats. */
+    private static final Set<String> KEYED_TYPES = Set.of("code", "uri", "url", "canonical", "oid", "uuid", "boolean");
+
+    private final String context;
+
+    public ShapeKey(FhirContext fhir, Terminology terms) {
+        this.context = "hapi " + VersionUtil.getVersion() + "; validator " + ResourceValidator.SETTINGS
+                + "; definitions " + definitionsDigest(fhir, terms);
+    }
+
+    /** The key of a record's shape (Base64 of a SHA-256). */
+    public String of(MappedRecord record) {
+        StringBuilder walk = new StringBuilder(4096).append(context);
+        List<String> placeholders = new ArrayList<>(record.resources().size());
+        for (MappedResource r : record.resources()) {
+            placeholders.add(r.placeholder());
+        }
+        for (MappedResource r : record.resources()) {
+            walk.append('\n');
+            element(r.resource(), null, null, walk, record, placeholders);
+        }
+        walk.append("\nprimary ").append(record.resources().indexOf(record.primary()));
+        return Base64.getEncoder().encodeToString(sha256(walk.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void element(Base element, Base parent, String name, StringBuilder walk, MappedRecord record, List<String> placeholders) {
+        walk.append('(').append(element.fhirType());
+        if (element.isPrimitive() && keyed(element, parent, name)) {
+            walk.append('=').append(element.primitiveValue());
+        }
+        if (element instanceof Extension e) {
+            walk.append(" url=").append(e.getUrl());
+        }
+        if (element instanceof Reference ref && ref.hasReference()) {
+            walk.append(" ref=").append(referenceKind(ref.getReference(), record, placeholders));
+        }
+        for (Property p : element.children()) {
+            if (element instanceof Reference && p.getName().equals("reference")) {
+                continue; // its kind is above; the id it names is a value
+            }
+            int present = 0;
+            for (Base v : p.getValues()) {
+                if (present(v)) {
+                    present++;
+                }
+            }
+            if (present == 0) {
+                continue;
+            }
+            walk.append(' ').append(p.getName()).append('*').append(present);
+            for (Base v : p.getValues()) {
+                if (present(v)) {
+                    element(v, element, p.getName(), walk, record, placeholders);
+                }
+            }
+        }
+        walk.append(')');
+    }
+
+    /** What HAPI's JSON encoder writes (an empty element is left out); a blank primitive counts, for FastCheck to refuse. */
+    static boolean present(Base value) {
+        return value != null && (!value.isEmpty() || (value.isPrimitive() && value.primitiveValue() != null));
+    }
+
+    private static boolean keyed(Base value, Base parent, String name) {
+        return KEYED_TYPES.contains(value.fhirType())
+                || (parent instanceof Coding && "display".equals(name))
+                || (parent instanceof Quantity && "unit".equals(name));
+    }
+
+    private static String referenceKind(String reference, MappedRecord record, List<String> placeholders) {
+        int target = placeholders.indexOf(reference);
+        if (target >= 0) {
+            return "bundle:" + target + ":" + record.resources().get(target).resourceType();
+        }
+        if (reference.startsWith("#")) {
+            return "contained";
+        }
+        int slash = reference.indexOf('/');
+        if (slash > 0 && reference.indexOf('/', slash + 1) < 0 && !reference.contains(":")) {
+            return "relative:" + reference.substring(0, slash);
+        }
+        return "other"; // FastCheck asks the validator about any reference of this kind
+    }
+
+    private static String definitionsDigest(FhirContext fhir, Terminology terms) {
+        var parser = fhir.newJsonParser();
+        List<String> definitions = new ArrayList<>();
+        terms.codeSystems().forEach(cs -> definitions.add(parser.encodeResourceToString(cs)));
+        terms.structureDefinitions().forEach(sd -> definitions.add(parser.encodeResourceToString(sd)));
+        definitions.sort(null);
+        return Base64.getEncoder().encodeToString(sha256(String.join("\n", definitions).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** For the tests: the key's context (versions, settings, definitions). */
+    String context() {
+        return context;
+    }
+}
