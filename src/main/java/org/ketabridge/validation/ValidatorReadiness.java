@@ -10,15 +10,17 @@ import org.springframework.stereotype.Component;
  * The FHIR validator's definitions load once the bridge accepts records (not during start-up,
  * where they competed with it for the cores), and its health says when they are there:
  * UNKNOWN while loading (records are accepted meanwhile; syncing waits), UP, or DOWN if the
- * loading failed.
+ * loading failed. Its details count the validation gate's decisions ({@link ValidationGate#status()}).
  */
 @Component("fhirValidatorHealthIndicator")
 public class ValidatorReadiness implements ApplicationListener<ApplicationReadyEvent>, HealthIndicator {
 
     private final ResourceValidator validator;
+    private final ValidationGate gate;
 
-    public ValidatorReadiness(ResourceValidator validator) {
+    public ValidatorReadiness(ResourceValidator validator, ValidationGate gate) {
         this.validator = validator;
+        this.gate = gate;
     }
 
     @Override
@@ -31,6 +33,7 @@ public class ValidatorReadiness implements ApplicationListener<ApplicationReadyE
         if (validator.hasFailed()) {
             return Health.down().withDetail("validator", "the FHIR definitions failed to load").build();
         }
-        return validator.isReady() ? Health.up().build() : Health.unknown().withDetail("validator", "loading").build();
+        return (validator.isReady() ? Health.up() : Health.unknown().withDetail("validator", "loading"))
+                .withDetail("gate", gate.status()).build();
     }
 }

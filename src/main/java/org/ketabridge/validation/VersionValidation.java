@@ -13,16 +13,22 @@ import org.springframework.stereotype.Component;
  * never follows. Validation costs about a thousand times what mapping does (BENCHMARKS.md),
  * so the first mapping of a version is validated and the second reuses that verdict.
  * A version that fails is not remembered: each path fails it with the validator's messages.
+ *
+ * <p>The one place the bridge asks for a verdict: a version of a shape the {@link ValidationGate}
+ * has admitted, whose values pass its fast check, needs no full validation; every other goes to
+ * the full validator, whose verdict teaches the gate.
  */
 @Component
 public class VersionValidation {
 
     private final ResourceValidator validator;
+    private final ValidationGate gate;
     private final ValidatedVersions verdicts;
     private final Clock clock;
 
-    public VersionValidation(ResourceValidator validator, ValidatedVersions verdicts, Clock clock) {
+    public VersionValidation(ResourceValidator validator, ValidationGate gate, ValidatedVersions verdicts, Clock clock) {
         this.validator = validator;
+        this.gate = gate;
         this.verdicts = verdicts;
         this.clock = clock;
     }
@@ -32,7 +38,16 @@ public class VersionValidation {
         if (verdicts.contains(recordVersionId)) {
             return;
         }
-        validator.check(mapped);
+        ValidationGate.Decision decision = gate.decide(mapped);
+        if (!decision.passes()) {
+            try {
+                validator.check(mapped);
+            } catch (MappingException e) {
+                gate.rejected(decision);
+                throw e;
+            }
+            gate.validated(decision, mapped);
+        }
         verdicts.add(recordVersionId, clock.instant());
     }
 }

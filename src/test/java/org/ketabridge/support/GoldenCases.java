@@ -65,7 +65,11 @@ public final class GoldenCases {
 
     /** A golden case's record as the mapper turns it into FHIR, with EHR-style references. */
     public static MappedRecord map(String caseName) throws IOException {
-        String record = Files.readString(GOLDEN.resolve(caseName).resolve("record.json"));
+        return map(caseName, Files.readString(GOLDEN.resolve(caseName).resolve("record.json")));
+    }
+
+    /** Another record (JSON) of a golden case's kind, mapped as that case is (its warnings, outcome and references). */
+    public static MappedRecord map(String caseName, String record) throws IOException {
         RecordKind kind = kindOf(caseName);
         String encounter = kind == RecordKind.ENCOUNTER || kind == RecordKind.PATIENT
                 || (kind == RecordKind.SCORE && !record.contains("\"encounterId\"")) ? null : "Encounter/e1";
