@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Observation;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,5 +81,31 @@ class VersionValidationTest {
         }
         assertThat(jdbc.sql("select count(*) from validated_version where record_version_id = ?").param(version)
                 .query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void versionValidationSkipsTheValidatorOnlyForAnAdmittedShapeWithGoodValues() throws Exception {
+        AtomicInteger fullValidations = new AtomicInteger();
+        ResourceValidator counting = new ResourceValidator(FhirContext.forR4Cached(), GoldenCases.TERMS) {
+            @Override
+            public void check(MappedRecord record) {
+                fullValidations.incrementAndGet();
+                super.check(record);
+            }
+        };
+        VersionValidation gated = new VersionValidation(counting, ValidationGateTest.gate(2, 100), new ValidatedVersions(jdbc),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+        gated.check(storedVersion("E-gate-1"), ValidationGateTest.encounter(0));
+        gated.check(storedVersion("E-gate-2"), ValidationGateTest.encounter(1));
+        assertThat(fullValidations).hasValue(2);
+        gated.check(storedVersion("E-gate-3"), ValidationGateTest.encounter(2));
+        assertThat(fullValidations).as("admitted shape, good values").hasValue(2);
+
+        MappedRecord badValue = ValidationGateTest.encounter(3);
+        badValue.resources().stream().map(r -> r.resource()).filter(Observation.class::isInstance).map(Observation.class::cast)
+                .forEach(o -> o.getEffectiveDateTimeType().setValueAsString("2026-10"));
+        long badVersion = storedVersion("E-gate-4");
+        assertThatThrownBy(() -> gated.check(badVersion, badValue)).isInstanceOf(MappingException.class);
+        assertThat(fullValidations).as("a value FastCheck is unsure of goes to the validator").hasValue(3);
     }
 }
