@@ -15,7 +15,10 @@ import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.record.RecordKind;
 import org.ketabridge.support.TestClinics;
+import org.ketabridge.validation.FastCheck;
 import org.ketabridge.validation.ResourceValidator;
+import org.ketabridge.validation.ShapeKey;
+import org.ketabridge.validation.ValidationGate;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,8 +33,10 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Mapping alone, and mapping with validation, of one record of each kind (the golden cases),
- * single-threaded: records per second per core. With {@code -prof gc}: bytes allocated per record.
+ * Mapping alone, mapping with validation, and mapping through the validation gate (the record's
+ * shape admitted: its shape key and the fast check per record), of one record of each kind (the
+ * golden cases), single-threaded: records per second per core. With {@code -prof gc}: bytes
+ * allocated per record.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -48,6 +53,7 @@ public class MappingBenchmark {
     private FhirMapper mapper;
     private ResourceValidator validator;
     private MappingInput input;
+    private ValidationGate gate;
 
     @Setup
     public void setUp() throws Exception {
@@ -63,11 +69,33 @@ public class MappingBenchmark {
         input = new MappingInput(clinic, kind, "R-1", 1, content, null, "receipt-1",
                 OffsetDateTime.parse("2026-10-06T20:00:00Z"), new TargetReferences("Patient/1", "Encounter/2"), null);
         validator.check(mapper.map(input)); // warm the validator's caches before measuring
+        gate = new ValidationGate(true, 5, 10_000, new ShapeKey(fhir, terms), new FastCheck(), fhir);
+        for (int version = 1; version <= 5; version++) { // five versions: five records of one shape, different content
+            MappingInput v = new MappingInput(clinic, kind, "R-1", version, content, null, "receipt-1",
+                    input.receivedAt(), input.references(), null);
+            MappedRecord mapped = mapper.map(v);
+            ValidationGate.Decision decision = gate.decide(mapped);
+            validator.check(mapped);
+            gate.validated(decision, mapped);
+        }
+        if (!gate.decide(mapper.map(input)).passes()) {
+            throw new IllegalStateException("the record's shape was not admitted");
+        }
     }
 
     @Benchmark
     public MappedRecord mapOnly() {
         return mapper.map(input);
+    }
+
+    /** An admitted shape: the record's key and fast check, no full validation. */
+    @Benchmark
+    public MappedRecord mapAndGate() {
+        MappedRecord mapped = mapper.map(input);
+        if (!gate.decide(mapped).passes()) {
+            throw new IllegalStateException("the gate asked for the validator");
+        }
+        return mapped;
     }
 
     @Benchmark
