@@ -46,6 +46,11 @@ public class ShapeKey {
 
     /** The key of a record's shape (Base64 of a SHA-256). */
     public String of(MappedRecord record) {
+        return Base64.getEncoder().encodeToString(sha256(walk(record).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The walk the key digests. */
+    String walk(MappedRecord record) {
         StringBuilder walk = new StringBuilder(4096).append(context);
         List<String> placeholders = new ArrayList<>(record.resources().size());
         for (MappedResource r : record.resources()) {
@@ -56,7 +61,7 @@ public class ShapeKey {
             element(r.resource(), null, null, walk, record, placeholders);
         }
         walk.append("\nprimary ").append(record.resources().indexOf(record.primary()));
-        return Base64.getEncoder().encodeToString(sha256(walk.toString().getBytes(StandardCharsets.UTF_8)));
+        return walk.toString();
     }
 
     private void element(Base element, Base parent, String name, StringBuilder walk, MappedRecord record, List<String> placeholders) {

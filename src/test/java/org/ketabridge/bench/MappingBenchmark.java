@@ -70,8 +70,8 @@ public class MappingBenchmark {
                 OffsetDateTime.parse("2026-10-06T20:00:00Z"), new TargetReferences("Patient/1", "Encounter/2"), null);
         validator.check(mapper.map(input)); // warm the validator's caches before measuring
         gate = new ValidationGate(true, 5, 10_000, new ShapeKey(fhir, terms), new FastCheck(), fhir);
-        for (int version = 1; version <= 5; version++) { // five versions: five records of one shape, different content
-            MappingInput v = new MappingInput(clinic, kind, "R-1", version, content, null, "receipt-1",
+        for (int n = 1; n <= 5; n++) { // five records of one shape (first versions: a later one's Provenance says UPDATE)
+            MappingInput v = new MappingInput(clinic, kind, "R-" + n, 1, content, null, "receipt-1",
                     input.receivedAt(), input.references(), null);
             MappedRecord mapped = mapper.map(v);
             ValidationGate.Decision decision = gate.decide(mapped);
