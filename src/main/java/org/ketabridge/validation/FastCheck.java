@@ -1,5 +1,7 @@
 package org.ketabridge.validation;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
+import ca.uhn.fhir.context.FhirContext;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -8,12 +10,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.ketabridge.mapping.MappedRecord;
@@ -43,6 +46,12 @@ public class FastCheck {
     public enum Verdict { VALID, ASK }
 
     static final int MAX_STRING = 10_000;
+
+    private final ElementChildren children;
+
+    public FastCheck(FhirContext fhir) {
+        this.children = new ElementChildren(fhir);
+    }
 
     private static final String YEAR = "(19|20)[0-9]{2}";
     private static final String OFFSET = "(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)";
@@ -113,19 +122,14 @@ public class FastCheck {
                 && !(i.hasValue() && (UUID.matcher(i.getValue()).matches() || OID.matcher(i.getValue()).matches()))) {
             return false;
         }
-        for (Property p : element.children()) {
-            if (element instanceof Resource && p.getName().equals("contained")) {
+        if (element instanceof PrimitiveType<?> primitive && (primitive.hasExtension() || primitive.hasId())) {
+            return false; // an extension on a primitive, or an element id: rare, and the validator's to judge
+        }
+        for (BaseRuntimeChildDefinition child : children.of(element)) {
+            String childName = child.getElementName();
+            for (IBase v : child.getAccessor().getValues(element)) {
                 // a contained resource is checked as part of its container, so its #refs resolve there
-                for (Base c : p.getValues()) {
-                    if (ShapeKey.present(c) && !element(c, element, "contained", placeholders, contained, referredInside)) {
-                        return false;
-                    }
-                }
-                continue;
-            }
-            List<Base> values = p.getValues();
-            for (Base v : values) {
-                if (ShapeKey.present(v) && !element(v, element, p.getName(), placeholders, contained, referredInside)) {
+                if (ShapeKey.present((Base) v) && !element((Base) v, element, childName, placeholders, contained, referredInside)) {
                     return false;
                 }
             }

@@ -1,5 +1,6 @@
 package org.ketabridge.validation;
 
+import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.util.VersionUtil;
 import java.nio.charset.StandardCharsets;
@@ -9,10 +10,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Extension;
-import org.hl7.fhir.r4.model.Property;
+import org.hl7.fhir.r4.model.PrimitiveType;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.ketabridge.mapping.MappedRecord;
@@ -38,8 +40,10 @@ public class ShapeKey {
     private static final Set<String> KEYED_TYPES = Set.of("code", "uri", "url", "canonical", "oid", "uuid", "boolean");
 
     private final String context;
+    private final ElementChildren children;
 
     public ShapeKey(FhirContext fhir, Terminology terms) {
+        this.children = new ElementChildren(fhir);
         this.context = "hapi " + VersionUtil.getVersion() + "; validator " + ResourceValidator.SETTINGS
                 + "; definitions " + definitionsDigest(fhir, terms);
     }
@@ -75,27 +79,36 @@ public class ShapeKey {
         if (element instanceof Reference ref && ref.hasReference()) {
             walk.append(" ref=").append(referenceKind(ref.getReference(), record, placeholders));
         }
-        for (Property p : element.children()) {
-            if (element instanceof Reference && p.getName().equals("reference")) {
+        if (element instanceof PrimitiveType<?> primitive && primitive.hasExtension()) {
+            children("extension", primitive.getExtension(), element, walk, record, placeholders);
+        }
+        for (BaseRuntimeChildDefinition child : children.of(element)) {
+            String childName = child.getElementName();
+            if (element instanceof Reference && childName.equals("reference")) {
                 continue; // its kind is above; the id it names is a value
             }
-            int present = 0;
-            for (Base v : p.getValues()) {
-                if (present(v)) {
-                    present++;
-                }
-            }
-            if (present == 0) {
-                continue;
-            }
-            walk.append(' ').append(p.getName()).append('*').append(present);
-            for (Base v : p.getValues()) {
-                if (present(v)) {
-                    element(v, element, p.getName(), walk, record, placeholders);
-                }
-            }
+            children(childName, child.getAccessor().getValues(element), element, walk, record, placeholders);
         }
         walk.append(')');
+    }
+
+    private void children(String name, List<? extends IBase> values, Base element, StringBuilder walk, MappedRecord record,
+                          List<String> placeholders) {
+        int present = 0;
+        for (IBase v : values) {
+            if (present((Base) v)) {
+                present++;
+            }
+        }
+        if (present == 0) {
+            return;
+        }
+        walk.append(' ').append(name).append('*').append(present);
+        for (IBase v : values) {
+            if (present((Base) v)) {
+                element((Base) v, element, name, walk, record, placeholders);
+            }
+        }
     }
 
     /** What HAPI's JSON encoder writes (an empty element is left out); a blank primitive counts, for FastCheck to refuse. */

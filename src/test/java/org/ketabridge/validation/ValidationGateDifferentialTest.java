@@ -38,7 +38,7 @@ class ValidationGateDifferentialTest {
         FhirContext fhir = FhirContext.forR4Cached();
         validator = new ResourceValidator(fhir, GoldenCases.TERMS);
         keys = new ShapeKey(fhir, GoldenCases.TERMS);
-        fastCheck = new FastCheck();
+        fastCheck = new FastCheck(FhirContext.forR4Cached());
     }
 
     /** What the run saw; a disagreement is a record the gate passed and the validator rejects. */

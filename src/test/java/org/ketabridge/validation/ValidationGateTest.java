@@ -18,7 +18,7 @@ class ValidationGateTest {
     private static final ShapeKey KEYS = new ShapeKey(FHIR, GoldenCases.TERMS);
 
     static ValidationGate gate(int admitAfter, int maxShapes) {
-        return new ValidationGate(true, admitAfter, maxShapes, KEYS, new FastCheck(), FHIR);
+        return new ValidationGate(true, admitAfter, maxShapes, KEYS, new FastCheck(FhirContext.forR4Cached()), FHIR);
     }
 
     /** The golden encounter with its start moved by some minutes: same shape, other content. */
@@ -72,7 +72,7 @@ class ValidationGateTest {
 
     @Test
     void aDisabledGateLetsNothingPass() throws Exception {
-        ValidationGate gate = new ValidationGate(false, 1, 100, KEYS, new FastCheck(), FHIR);
+        ValidationGate gate = new ValidationGate(false, 1, 100, KEYS, new FastCheck(FhirContext.forR4Cached()), FHIR);
         pass(gate, encounter(0));
         assertThat(gate.decide(encounter(1)).passes()).isFalse();
     }
