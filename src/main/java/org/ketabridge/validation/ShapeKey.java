@@ -39,6 +39,9 @@ public class ShapeKey {
     /** Primitive types whose values are part of the shape: the validator checks them against definitions, not formats. */
     private static final Set<String> KEYED_TYPES = Set.of("code", "uri", "url", "canonical", "oid", "uuid", "boolean");
 
+    /** Per thread, reused: the walk runs for every record, and its text is 5 to 20 KB. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final String context;
     private final ElementChildren children;
 
@@ -50,12 +53,22 @@ public class ShapeKey {
 
     /** The key of a record's shape (Base64 of a SHA-256). */
     public String of(MappedRecord record) {
-        return Base64.getEncoder().encodeToString(sha256(walk(record).getBytes(StandardCharsets.UTF_8)));
+        Scratch scratch = SCRATCH.get();
+        StringBuilder walk = scratch.walk;
+        walk.setLength(0);
+        walk(record, walk);
+        return Base64.getEncoder().encodeToString(scratch.digest(walk));
     }
 
     /** The walk the key digests. */
     String walk(MappedRecord record) {
-        StringBuilder walk = new StringBuilder(4096).append(context);
+        StringBuilder walk = new StringBuilder();
+        walk(record, walk);
+        return walk.toString();
+    }
+
+    private void walk(MappedRecord record, StringBuilder walk) {
+        walk.append(context);
         List<String> placeholders = new ArrayList<>(record.resources().size());
         for (MappedResource r : record.resources()) {
             placeholders.add(r.placeholder());
@@ -65,7 +78,6 @@ public class ShapeKey {
             element(r.resource(), null, null, walk, record, placeholders);
         }
         walk.append("\nprimary ").append(record.resources().indexOf(record.primary()));
-        return walk.toString();
     }
 
     private void element(Base element, Base parent, String name, StringBuilder walk, MappedRecord record, List<String> placeholders) {
@@ -151,6 +163,42 @@ public class ShapeKey {
             return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A thread's buffers: the walk's text, its UTF-16 units as bytes, and a SHA-256. */
+    private static final class Scratch {
+        final StringBuilder walk = new StringBuilder(16_384);
+        private final byte[] bytes = new byte[8192];
+        private final MessageDigest sha256;
+
+        Scratch() {
+            try {
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** SHA-256 of the text: ASCII as one byte, any other char as a marker and its two bytes (so distinct texts stay distinct). */
+        byte[] digest(CharSequence text) {
+            int n = 0;
+            for (int i = 0; i < text.length(); i++) {
+                if (n > bytes.length - 3) {
+                    sha256.update(bytes, 0, n);
+                    n = 0;
+                }
+                char c = text.charAt(i);
+                if (c < 0x80) {
+                    bytes[n++] = (byte) c;
+                } else {
+                    bytes[n++] = (byte) 0xFF;
+                    bytes[n++] = (byte) (c >> 8);
+                    bytes[n++] = (byte) c;
+                }
+            }
+            sha256.update(bytes, 0, n);
+            return sha256.digest();
         }
     }
 
