@@ -18,7 +18,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * One dropped file, start to end: checked whole first ({@link CsvFileCheck}: refused whole, with
+ * One dropped file, start to end: taken out of the inbox into the bridge's {@code processing/}
+ * folder ({@link ProcessedFiles#claim}), and from then on only that file is read; checked whole first ({@link CsvFileCheck}: refused whole, with
  * its reason, before any row is stored); then read as a stream, {@code bridge.csv.rows-per-part}
  * rows per transaction through {@link StreamedIntake} (the file's one receipt filled part by
  * part, its progress committed with each part); then moved out of the inbox with its report.
@@ -44,8 +45,20 @@ public class CsvFileIntake implements Processor {
         take(dropped.clinic(), dropped.file());
     }
 
-    /** Reads, stores and moves one file; returns where it went. */
+    /** Takes one file of the inbox (or of its processing folder), reads, stores and moves it; returns where it went. */
     public Path take(Clinic clinic, Path file) throws IOException {
+        return read(clinic, claim(clinic, file));
+    }
+
+    /** The file in the bridge's processing folder: renamed there now, or already there (left by a crash). */
+    Path claim(Clinic clinic, Path file) throws IOException {
+        Path inbox = clinic.inbox().orElseThrow();
+        return file.getParent().equals(ProcessedFiles.processing(inbox)) ? file : ProcessedFiles.claim(inbox, file);
+    }
+
+    /** Reads, stores and moves one file of the processing folder; returns where it went. */
+    Path read(Clinic clinic, Path file) throws IOException {
+        Path inbox = clinic.inbox().orElseThrow();
         String name = file.getFileName().toString();
         CsvFileKind kind = CsvFileKind.ofFileName(name).orElse(null);
         CsvFileCheck.CheckedFile checked;
@@ -57,7 +70,7 @@ public class CsvFileIntake implements Processor {
             checked = CsvFileCheck.check(file, kind);
         } catch (RefusedFile refused) {
             log.warn("CSV file for clinic {} refused whole: {}", clinic.id(), refused.getMessage());
-            return ProcessedFiles.move(file, ProcessedFiles.REFUSED, report -> CsvReport.ofRefusal(report, name, refused.getMessage()));
+            return ProcessedFiles.move(inbox, file, ProcessedFiles.REFUSED, report -> CsvReport.ofRefusal(report, name, refused.getMessage()));
         }
         Progress known = intake.progressOf(clinic, checked.contentHash()).orElse(null);
         boolean sameAsBefore = known != null && known.finished();
@@ -74,7 +87,7 @@ public class CsvFileIntake implements Processor {
                     progress.receiptId(), clinic.id());
         }
         Progress done = progress;
-        Path moved = ProcessedFiles.move(file, done.rejected() > 0 ? ProcessedFiles.REFUSED : ProcessedFiles.DONE,
+        Path moved = ProcessedFiles.move(inbox, file, done.rejected() > 0 ? ProcessedFiles.REFUSED : ProcessedFiles.DONE,
                 report -> CsvReport.ofRows(report, name, done, sameAsBefore, each -> intake.forEachRejection(done, each)));
         log.info("Receipt {} for clinic {}: file read to the end ({} rows, {} accepted, {} unchanged, {} rejected), moved to {}",
                 done.receiptId(), clinic.id(), done.rowsCommitted(), done.accepted(), done.unchanged(), done.rejected(),

@@ -212,6 +212,34 @@ class CsvDropTest extends BridgeTestSupport {
     }
 
     @Test
+    void aFileRenamedOverTheNameOfOneBeingReadIsReadInItsTurn() throws IOException {
+        String p = TestRecords.prefix();
+        String name = "patients-" + p + ".csv";
+        Path first = drop(name, "mrn,familyName,birthDate\n" + p + "-1,First,1980-01-01\n");
+        // The bridge took the first file; the exporter then renames its next export over the same name.
+        Path taken = files.claim(alpha(), first);
+        Path part = alpha().inbox().orElseThrow().resolve(name + ".part");
+        Files.writeString(part, "mrn,familyName,birthDate\n" + p + "-2,Second,1980-01-02\n");
+        Files.move(part, first, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(report(files.read(alpha(), taken)).get("accepted").asInt()).isEqualTo(1);
+        CsvFileIntake.DroppedFile next = inbox.ready().stream().filter(f -> f.file().toString().contains(p))
+                .findFirst().orElseThrow();
+        assertThat(report(files.take(next.clinic(), next.file())).get("accepted").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("select record_id from record_version where clinic_id = 'alpha' and record_id like ?"
+                + " order by record_id").param(p + "-%").query(String.class).list()).containsExactly(p + "-1", p + "-2");
+    }
+
+    @Test
+    void aFileLeftInProcessingIsTakenBeforeTheInboxFiles() throws IOException {
+        String p = TestRecords.prefix();
+        Path left = files.claim(alpha(), drop("scores-" + p + ".csv", "scoreId\n"));
+        drop("patients-" + p + ".csv", "mrn\n");
+        assertThat(inbox.ready()).filteredOn(f -> f.file().toString().contains(p)).extracting(CsvFileIntake.DroppedFile::file)
+                .containsExactly(left, alpha().inbox().orElseThrow().resolve("patients-" + p + ".csv"));
+    }
+
+    @Test
     void aFileShowsHowFarItIsReadInItsReceiptWhileItIsReadAndOnceItIsFinished() throws Exception {
         String p = TestRecords.prefix();
         Path file = drop("patients-" + p + ".csv", "mrn,familyName,birthDate\n"
