@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
  * its reason, before any row is stored); then read as a stream, {@code bridge.csv.rows-per-part}
  * rows per transaction through {@link StreamedIntake} (the file's one receipt filled part by
  * part, its progress committed with each part); then moved out of the inbox with its report.
- * A file whose content was started before resumes after its last committed row; one whose
- * content was read to the end before changes nothing and leaves with that receipt's report.
+ * A file whose content was started and not finished resumes after its last committed row; one
+ * whose content was read to the end before is read again under a receipt of its own.
  */
 @Component("csvFileIntake")
 public class CsvFileIntake implements Processor {
@@ -72,23 +72,19 @@ public class CsvFileIntake implements Processor {
             log.warn("CSV file for clinic {} refused whole: {}", clinic.id(), refused.getMessage());
             return ProcessedFiles.move(inbox, file, ProcessedFiles.REFUSED, report -> CsvReport.ofRefusal(report, name, refused.getMessage()));
         }
-        Progress known = intake.progressOf(clinic, checked.contentHash()).orElse(null);
-        boolean sameAsBefore = known != null && known.finished();
-        Progress progress = known != null ? known
-                : intake.start(clinic, kind.partOf(), "csv", name, checked.contentHash(), checked.size());
-        if (!progress.finished()) {
-            if (known != null) {
-                log.info("Receipt {} for clinic {}: resuming a file after {} committed rows", progress.receiptId(),
-                        clinic.id(), progress.rowsCommitted());
-            }
-            progress = intake.finish(readRows(clinic, file, kind, checked.header(), progress));
+        // Only an unfinished file is resumed: content read to the end before is read again (the
+        // records may have changed since; rows equal to what is stored come out unchanged).
+        Progress progress = intake.unfinishedOf(clinic, checked.contentHash()).orElse(null);
+        if (progress != null) {
+            log.info("Receipt {} for clinic {}: resuming a file after {} committed rows", progress.receiptId(),
+                    clinic.id(), progress.rowsCommitted());
         } else {
-            log.info("Receipt {} for clinic {}: a file with the same content was read before; nothing changed",
-                    progress.receiptId(), clinic.id());
+            progress = intake.start(clinic, kind.partOf(), "csv", name, checked.contentHash(), checked.size());
         }
+        progress = intake.finish(readRows(clinic, file, kind, checked.header(), progress));
         Progress done = progress;
         Path moved = ProcessedFiles.move(inbox, file, done.rejected() > 0 ? ProcessedFiles.REFUSED : ProcessedFiles.DONE,
-                report -> CsvReport.ofRows(report, name, done, sameAsBefore, each -> intake.forEachRejection(done, each)));
+                report -> CsvReport.ofRows(report, name, done, each -> intake.forEachRejection(done, each)));
         log.info("Receipt {} for clinic {}: file read to the end ({} rows, {} accepted, {} unchanged, {} rejected), moved to {}",
                 done.receiptId(), clinic.id(), done.rowsCommitted(), done.accepted(), done.unchanged(), done.rejected(),
                 moved.getParent().getFileName());

@@ -109,10 +109,11 @@ class CsvDropTest extends BridgeTestSupport {
         assertThat(JSON.readTree(encounter).get("vitals").get(1).get("spo2").decimalValue()).isEqualByComparingTo("97.5");
         int versions = storedVersions("alpha");
 
-        // The same file again: nothing changes, and it leaves with the first receipt's report.
+        // The same file again: read again under a receipt of its own, every row unchanged.
         Path again = files.take(alpha(), drop("patients-" + p + ".csv", patients));
         assertThat(again.getFileName()).hasToString("patients-" + p + "~1.csv");
-        assertThat(report(again).get("receiptId")).isEqualTo(report(moved.get(0)).get("receiptId"));
+        assertThat(report(again).get("receiptId")).isNotEqualTo(report(moved.get(0)).get("receiptId"));
+        assertThat(report(again).get("unchanged").asInt()).isEqualTo(2);
         // The same rows in another file (columns in another order): every row unchanged.
         Path reordered = files.take(alpha(), drop("vitals-" + p + "-b.csv",
                 "patientMrn,encounterId,spo2,at,systolic,diastolic,heartRate\n"
@@ -121,6 +122,21 @@ class CsvDropTest extends BridgeTestSupport {
         Path encountersAgain = files.take(alpha(), drop("encounters-" + p + "-b.csv", encounters + "\n"));
         assertThat(report(encountersAgain).get("unchanged").asInt()).isEqualTo(1);
         assertThat(storedVersions("alpha")).isEqualTo(versions);
+    }
+
+    @Test
+    void earlierContentDroppedAgainAfterAChangeIsAnUpdateAgain() throws IOException {
+        String p = TestRecords.prefix();
+        String a = "mrn,familyName,birthDate\n" + p + "-1,Ames,1980-01-01\n";
+        String b = "mrn,familyName,birthDate\n" + p + "-1,Baker,1980-01-01\n";
+        files.take(alpha(), drop("patients-" + p + "-a.csv", a));
+        files.take(alpha(), drop("patients-" + p + "-b.csv", b));
+        JsonNode againReport = report(files.take(alpha(), drop("patients-" + p + "-a2.csv", a)));
+        assertThat(againReport.get("accepted").asInt()).isEqualTo(1);
+        assertThat(againReport.get("unchanged").asInt()).isZero();
+        assertThat(jdbc.sql("select content from record_version where clinic_id = 'alpha' and record_id = ?"
+                + " order by version").param(p + "-1").query(String.class).list())
+                .hasSize(3).last().asString().contains("Ames");
     }
 
     @Test
