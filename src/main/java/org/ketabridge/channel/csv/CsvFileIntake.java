@@ -33,10 +33,13 @@ public class CsvFileIntake implements Processor {
 
     private final StreamedIntake intake;
     private final int rowsPerPart;
+    private final long maxRecordBytes;
 
-    public CsvFileIntake(StreamedIntake intake, @Value("${bridge.csv.rows-per-part:1000}") int rowsPerPart) {
+    public CsvFileIntake(StreamedIntake intake, @Value("${bridge.csv.rows-per-part:1000}") int rowsPerPart,
+                         @Value("${bridge.csv.max-record-bytes:1048576}") long maxRecordBytes) {
         this.intake = intake;
         this.rowsPerPart = rowsPerPart;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     @Override
@@ -67,7 +70,7 @@ public class CsvFileIntake implements Processor {
                 throw new RefusedFile("unknown kind: the file's name must say what it holds ("
                         + CsvFileKind.expectedNames() + ")");
             }
-            checked = CsvFileCheck.check(file, kind);
+            checked = CsvFileCheck.check(file, kind, maxRecordBytes);
         } catch (RefusedFile refused) {
             log.warn("CSV file for clinic {} refused whole: {}", clinic.id(), refused.getMessage());
             return ProcessedFiles.move(inbox, file, ProcessedFiles.REFUSED, report -> CsvReport.ofRefusal(report, name, refused.getMessage()));
@@ -95,7 +98,7 @@ public class CsvFileIntake implements Processor {
     private Progress readRows(Clinic clinic, Path file, CsvFileKind kind, List<String> header, Progress progress)
             throws IOException {
         CsvRowJson rowJson = new CsvRowJson(kind, header);
-        try (InputStream in = Files.newInputStream(file); CsvRows csv = new CsvRows(in)) {
+        try (InputStream in = Files.newInputStream(file); CsvRows csv = new CsvRows(in, maxRecordBytes)) {
             csv.next(); // the header
             for (long skipped = 0; skipped < progress.rowsCommitted(); skipped++) {
                 csv.next();

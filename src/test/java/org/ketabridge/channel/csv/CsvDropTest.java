@@ -203,6 +203,23 @@ class CsvDropTest extends BridgeTestSupport {
         assertRefused(drop("patients-" + p + "-header.csv", "\uFEFFmrn,familyName,birthDate\r\n"), "empty");
     }
 
+    @Test
+    void aQuoteLeftOpenInALargeFileIsRefusedWholeOnceOneRecordPassesTheLimit() throws IOException {
+        String p = TestRecords.prefix();
+        StringBuilder csv = new StringBuilder("mrn,familyName,birthDate\n" + p + "-1,Good,1980-01-01\n" + p + "-2,\"Open,1980-01-01\n");
+        String row = p + "-3,Late,1980-01-01\n";
+        while (csv.length() < 4 << 20) {
+            csv.append(row);
+        }
+        CsvFileIntake bounded = new CsvFileIntake(streamed, 3, 64 * 1024);
+        int before = storedVersions("alpha");
+        Path moved = bounded.take(alpha(), drop("patients-" + p + ".csv", csv.toString()));
+        assertThat(moved.getParent().getFileName()).hasToString("refused");
+        assertThat(report(moved).get("refused").asText())
+                .startsWith("not CSV (RFC 4180): the record starting on line 3 passes 65536 characters");
+        assertThat(storedVersions("alpha")).isEqualTo(before);
+    }
+
     private void assertRefused(Path file, String reason) throws IOException {
         int before = storedVersions("alpha");
         Path moved = files.take(alpha(), file);
@@ -308,11 +325,11 @@ class CsvDropTest extends BridgeTestSupport {
     /** The bridge read a file's first part and committed it (and died, or has not read on yet). */
     private org.ketabridge.intake.StreamedIntake.Progress commitFirstPart(Path file, CsvFileKind kind, int rows)
             throws Exception {
-        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, kind);
+        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, kind, 1 << 20);
         var progress = streamed.start(alpha(), kind.partOf(), "csv", file.getFileName().toString(),
                 checked.contentHash(), checked.size());
         List<org.ketabridge.intake.InboundLine> firstPart = new ArrayList<>();
-        try (var in = Files.newInputStream(file); CsvRows csv = new CsvRows(in)) {
+        try (var in = Files.newInputStream(file); CsvRows csv = new CsvRows(in, 1 << 20)) {
             CsvRowJson json = new CsvRowJson(kind, csv.next().record().toList());
             for (int i = 0; i < rows; i++) {
                 firstPart.add(json.line(csv.next()));
