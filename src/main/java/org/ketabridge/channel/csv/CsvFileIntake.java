@@ -12,6 +12,7 @@ import org.ketabridge.config.Clinic;
 import org.ketabridge.intake.InboundLine;
 import org.ketabridge.intake.StreamedIntake;
 import org.ketabridge.intake.StreamedIntake.Progress;
+import org.ketabridge.logging.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -34,18 +35,48 @@ public class CsvFileIntake implements Processor {
     private final StreamedIntake intake;
     private final int rowsPerPart;
     private final long maxRecordBytes;
+    private final int maxAttempts;
+    private final FailedAttempts failedAttempts = new FailedAttempts();
 
     public CsvFileIntake(StreamedIntake intake, @Value("${bridge.csv.rows-per-part:1000}") int rowsPerPart,
-                         @Value("${bridge.csv.max-record-bytes:1048576}") long maxRecordBytes) {
+                         @Value("${bridge.csv.max-record-bytes:1048576}") long maxRecordBytes,
+                         @Value("${bridge.csv.max-attempts:5}") int maxAttempts) {
         this.intake = intake;
         this.rowsPerPart = rowsPerPart;
         this.maxRecordBytes = maxRecordBytes;
+        this.maxAttempts = maxAttempts;
     }
 
     @Override
     public void process(Exchange exchange) throws IOException {
         DroppedFile dropped = exchange.getIn().getBody(DroppedFile.class);
-        take(dropped.clinic(), dropped.file());
+        attempt(dropped.clinic(), dropped.file());
+    }
+
+    /**
+     * One look's attempt at a file: a failure leaves it in processing/ for the next look, until
+     * {@code bridge.csv.max-attempts} looks in a row failed: then it is refused, with a report.
+     */
+    void attempt(Clinic clinic, Path file) throws IOException {
+        Path claimed = claim(clinic, file);
+        try {
+            read(clinic, claimed);
+            failedAttempts.forget(claimed);
+        } catch (IOException | RuntimeException e) {
+            int attempts = failedAttempts.failed(claimed);
+            log.warn("CSV file for clinic {} could not be finished (attempt {} of {}): {}", clinic.id(), attempts,
+                    maxAttempts, LogSafe.kinds(e));
+            if (attempts < maxAttempts) {
+                throw e;
+            }
+            failedAttempts.forget(claimed);
+            String reason = "could not be read to the end after " + attempts + " attempts (" + LogSafe.kinds(e)
+                    + "); rows already read are stored; drop the file again to resume it";
+            Path moved = ProcessedFiles.move(clinic.inbox().orElseThrow(), claimed, ProcessedFiles.REFUSED,
+                    report -> CsvReport.ofRefusal(report, claimed.getFileName().toString(), reason));
+            log.warn("CSV file for clinic {} refused after {} failed attempts, moved to {}", clinic.id(), attempts,
+                    moved.getParent().getFileName());
+        }
     }
 
     /** Takes one file of the inbox (or of its processing folder), reads, stores and moves it; returns where it went. */

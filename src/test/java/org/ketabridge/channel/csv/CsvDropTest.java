@@ -211,13 +211,40 @@ class CsvDropTest extends BridgeTestSupport {
         while (csv.length() < 4 << 20) {
             csv.append(row);
         }
-        CsvFileIntake bounded = new CsvFileIntake(streamed, 3, 64 * 1024);
+        CsvFileIntake bounded = new CsvFileIntake(streamed, 3, 64 * 1024, 5);
         int before = storedVersions("alpha");
         Path moved = bounded.take(alpha(), drop("patients-" + p + ".csv", csv.toString()));
         assertThat(moved.getParent().getFileName()).hasToString("refused");
         assertThat(report(moved).get("refused").asText())
                 .startsWith("not CSV (RFC 4180): the record starting on line 3 passes 65536 characters");
         assertThat(storedVersions("alpha")).isEqualTo(before);
+    }
+
+    @Test
+    void aFileThatFailsOnEveryLookIsRefusedAfterFiveAttempts() throws IOException {
+        String p = TestRecords.prefix();
+        // An error that does not go away: every start of a file's receipt fails.
+        var failing = org.mockito.Mockito.mock(org.ketabridge.intake.StreamedIntake.class);
+        org.mockito.Mockito.when(failing.start(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyLong()))
+                .thenThrow(new IllegalStateException("broken for ever"));
+        org.mockito.Mockito.when(failing.unfinishedOf(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any()))
+                .thenReturn(java.util.Optional.empty());
+        CsvFileIntake intake = new CsvFileIntake(failing, 3, 1 << 20, 5);
+        Path file = drop("patients-" + p + ".csv", "mrn,familyName,birthDate\n" + p + "-1,One,1980-01-01\n");
+        Path processing = alpha().inbox().orElseThrow().resolve("processing").resolve(file.getFileName());
+        for (int attempt = 1; attempt < 5; attempt++) {
+            Path next = attempt == 1 ? file : processing;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> intake.attempt(alpha(), next))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(processing).exists();
+        }
+        intake.attempt(alpha(), processing);
+        assertThat(processing).doesNotExist();
+        Path refused = alpha().inbox().orElseThrow().resolve("refused").resolve(file.getFileName());
+        assertThat(report(refused).get("refused").asText())
+                .startsWith("could not be read to the end after 5 attempts (IllegalStateException)");
     }
 
     private void assertRefused(Path file, String reason) throws IOException {
