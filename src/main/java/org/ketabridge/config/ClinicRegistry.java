@@ -56,6 +56,12 @@ public class ClinicRegistry {
                     .anyMatch(c -> c.hl7Facility().equals(checked.hl7Facility()))) {
                 clinicProblems.add("hl7-facility", "'" + checked.hl7Facility().get() + "' also names an earlier clinic;"
                         + " MSH-4 must name one clinic");
+            } else if (checked != null && sharedInbox(checked, clinics.values()).isPresent()) {
+                Clinic other = sharedInbox(checked, clinics.values()).get();
+                clinicProblems.add("inbox", "'" + checked.inbox().get() + "' " + (checked.inbox().equals(other.inbox())
+                        ? "is also" : "is inside, or holds,") + " the inbox of clinic '" + other.id() + "' ('"
+                        + other.inbox().get() + "'); each clinic needs a folder of its own (a file would be read"
+                        + " as the wrong clinic's records)");
             } else if (checked != null && clinicProblems.isEmpty()) {
                 clinics.put(checked.id(), checked);
             }
@@ -72,6 +78,27 @@ public class ClinicRegistry {
      * Every key configured for EHR tokens (issue 13), shared and per clinic, once per kid, private
      * parts included: what the bridge's JWK Set publishes (public parts only).
      */
+    /** An earlier clinic whose CSV inbox is this clinic's, or holds it, or lies inside it (folders as they really are). */
+    private static Optional<Clinic> sharedInbox(Clinic clinic, Collection<Clinic> earlier) {
+        if (clinic.inbox().isEmpty()) {
+            return Optional.empty();
+        }
+        Path inbox = realPath(clinic.inbox().get());
+        return earlier.stream().filter(c -> c.inbox().isPresent()).filter(c -> {
+            Path other = realPath(c.inbox().get());
+            return inbox.startsWith(other) || other.startsWith(inbox);
+        }).findFirst();
+    }
+
+    /** A symbolic link and its target are one folder. */
+    private static Path realPath(Path folder) {
+        try {
+            return folder.toRealPath();
+        } catch (IOException e) {
+            return folder;
+        }
+    }
+
     public List<JWK> ehrKeys() {
         return ehrKeys;
     }

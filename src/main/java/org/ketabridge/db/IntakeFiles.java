@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * The progress of each file a clinic dropped (V20): which receipt it fills and how many of its
+ * The progress of each file a clinic dropped (V20; one per drop, V23): which receipt it fills and how many of its
  * rows are committed. Advanced in the same transaction as each part's records, so it never says
  * more or less than what is stored.
  */
@@ -37,8 +37,10 @@ public class IntakeFiles {
         }
     }
 
-    public Optional<IntakeFile> find(String clinicId, String contentHash) {
-        return jdbc.sql("select " + COLUMNS + " from intake_file where clinic_id = ? and content_hash = ?")
+    /** The file of this content not read to the end yet, if any (content read to the end before is read again, V23). */
+    public Optional<IntakeFile> unfinished(String clinicId, String contentHash) {
+        return jdbc.sql("select " + COLUMNS + " from intake_file where clinic_id = ? and content_hash = ?"
+                        + " and finished_at is null order by started_at fetch first 1 rows only")
                 .params(clinicId, contentHash).query(ROW).optional();
     }
 
@@ -67,17 +69,17 @@ public class IntakeFiles {
      * rolling the part back) when the progress is no longer {@code from}: another reader took the
      * same rows, and committing them again would apply them twice.
      */
-    public void advance(String clinicId, String contentHash, long from, long to) {
-        int updated = jdbc.sql("update intake_file set rows_committed = ? where clinic_id = ? and content_hash = ?"
+    public void advance(String clinicId, String receiptId, long from, long to) {
+        int updated = jdbc.sql("update intake_file set rows_committed = ? where clinic_id = ? and receipt_id = ?"
                         + " and rows_committed = ? and finished_at is null")
-                .params(to, clinicId, contentHash, from).update();
+                .params(to, clinicId, receiptId, from).update();
         if (updated != 1) {
             throw new IllegalStateException("the file's progress moved under this reader; its part is rolled back");
         }
     }
 
-    public void finish(String clinicId, String contentHash, Instant now) {
-        jdbc.sql("update intake_file set finished_at = ? where clinic_id = ? and content_hash = ? and finished_at is null")
-                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), clinicId, contentHash).update();
+    public void finish(String clinicId, String receiptId, Instant now) {
+        jdbc.sql("update intake_file set finished_at = ? where clinic_id = ? and receipt_id = ? and finished_at is null")
+                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), clinicId, receiptId).update();
     }
 }

@@ -27,7 +27,8 @@ import org.springframework.transaction.annotation.Transactional;
  * A crash therefore leaves whole parts only, and the progress says exactly which: a restart goes
  * on after the last committed row and never applies a row twice (re-applying an earlier row would
  * store an older content of a record the source changes further on as a new version).
- * Sources are known by their content: the same content again is recognised, not re-applied.
+ * An unfinished source is known by its content (resumed under any name); content read to the end
+ * before is a new source when it comes again (the stored records may have changed since).
  */
 @Service
 public class StreamedIntake {
@@ -74,9 +75,12 @@ public class StreamedIntake {
         }
     }
 
-    /** The progress of a source of this clinic with this content, if one was started. */
-    public Optional<Progress> progressOf(Clinic clinic, String contentHash) {
-        return files.find(clinic.id(), contentHash).map(this::progress);
+    /**
+     * The progress of a source of this clinic with this content started and not finished (to
+     * resume it), if any. A content read to the end before is a new source when it comes again.
+     */
+    public Optional<Progress> unfinishedOf(Clinic clinic, String contentHash) {
+        return files.unfinished(clinic.id(), contentHash).map(this::progress);
     }
 
     /** A new source: its (empty) receipt and its progress at row 0, in one transaction. */
@@ -104,7 +108,7 @@ public class StreamedIntake {
         receipts.appendPart(progress.receiptId(), progress.rowsCommitted(), part.accepted(), part.unchanged(),
                 part.rejections().size(), toJson(part.rejections()), toJson(part.warnings()), part.lines());
         long committed = progress.rowsCommitted() + rows;
-        files.advance(clinic.id(), progress.contentHash(), progress.rowsCommitted(), committed);
+        files.advance(clinic.id(), progress.receiptId(), progress.rowsCommitted(), committed);
         Progress next = new Progress(progress.clinicId(), progress.contentHash(), progress.receiptId(), committed, false,
                 progress.accepted() + part.accepted(), progress.unchanged() + part.unchanged(),
                 progress.rejected() + part.rejections().size());
@@ -116,7 +120,7 @@ public class StreamedIntake {
     /** Every row of the source is committed. */
     @Transactional
     public Progress finish(Progress progress) {
-        files.finish(progress.clinicId(), progress.contentHash(), clock.instant());
+        files.finish(progress.clinicId(), progress.receiptId(), clock.instant());
         return new Progress(progress.clinicId(), progress.contentHash(), progress.receiptId(), progress.rowsCommitted(),
                 true, progress.accepted(), progress.unchanged(), progress.rejected());
     }

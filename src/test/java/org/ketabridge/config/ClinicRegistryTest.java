@@ -201,6 +201,28 @@ class ClinicRegistryTest {
         assertThat(registry(storeOnly("west", null), Map.of()).find("west").orElseThrow().inbox()).isEmpty();
     }
 
+    @Test
+    void twoClinicsSharingAnInboxOrOneInsideAnothersStopStartUpNamingBoth(@TempDir Path dir) {
+        Path north = dir.resolve("north").toAbsolutePath().normalize();
+        Map<String, String> shared = twoClinics(north.toString(), north.toString());
+        assertThat(problems(shared)).containsExactly("bridge.clinics[1] (id 'south'): inbox: '" + north
+                + "' is also the inbox of clinic 'north' ('" + north + "'); each clinic needs a folder of its own"
+                + " (a file would be read as the wrong clinic's records)");
+        Path nested = north.resolve("south");
+        assertThat(problems(twoClinics(north.toString(), nested.toString()))).singleElement().asString()
+                .startsWith("bridge.clinics[1] (id 'south'): inbox: '" + nested + "' is inside, or holds, the inbox of clinic 'north'");
+        assertThat(problems(twoClinics(nested.toString(), north.toString()))).hasSize(1);
+        // Folders side by side are fine, even when one's name starts with the other's.
+        assertThat(registry(twoClinics(north.toString(), north + "-south"), Map.of()).all()).hasSize(2);
+    }
+
+    private static Map<String, String> twoClinics(String northInbox, String southInbox) {
+        Map<String, String> p = storeOnly("north", northInbox);
+        p.putAll(props("bridge.clinics[1].id", "south", "bridge.clinics[1].time-zone", "UTC",
+                "bridge.clinics[1].ehr.type", "none", "bridge.clinics[1].inbox", southInbox));
+        return p;
+    }
+
     private static Map<String, String> storeOnly(String id, String inbox) {
         Map<String, String> p = props("bridge.clinics[0].id", id, "bridge.clinics[0].time-zone", "UTC",
                 "bridge.clinics[0].ehr.type", "none");

@@ -18,7 +18,8 @@ import java.util.Set;
  * The first pass over a dropped file, before any row is stored: its content hash (what the file
  * is known by), and every reason to refuse it whole, found now rather than after half its rows
  * were committed: not UTF-8, not CSV (a quote left open, text after a closing quote), a missing
- * required column, a column twice, no header, no rows. Reads the file as a stream, as the second
+ * required column, a column twice, no header, no rows, a record larger than the limit (a quote left
+ * open would make the rest of the file one cell). Reads the file as a stream, as the second
  * pass does; costs a parse, not a database write.
  */
 final class CsvFileCheck {
@@ -27,7 +28,7 @@ final class CsvFileCheck {
     record CheckedFile(String contentHash, long size, List<String> header) {
     }
 
-    static CheckedFile check(Path file, CsvFileKind kind) throws IOException, RefusedFile {
+    static CheckedFile check(Path file, CsvFileKind kind, long maxRecordChars) throws IOException, RefusedFile {
         MessageDigest sha = sha256();
         List<String> header = null;
         long rows = 0;
@@ -35,11 +36,15 @@ final class CsvFileCheck {
         if (size == 0) {
             throw new RefusedFile("empty: the file holds no header and no rows");
         }
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha); CsvRows csv = rows(in)) {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha); CsvRows csv = rows(in, maxRecordChars)) {
             CsvRows.Row row;
             while (true) {
                 try {
                     row = csv.next();
+                } catch (RecordSizeLimit.RecordTooLarge e) {
+                    // A quote left open makes the rest of the file one cell: refused before it fills the memory.
+                    throw new RefusedFile("not CSV (RFC 4180): " + e.getMessage() + " (bridge.csv.max-record-bytes);"
+                            + " a quoted cell is probably not closed");
                 } catch (CharacterCodingException e) {
                     throw new RefusedFile("not UTF-8: a byte that is not UTF-8 after "
                             + (header == null ? "the start" : rows + " rows") + "; export the file as CSV UTF-8");
@@ -68,9 +73,9 @@ final class CsvFileCheck {
     }
 
     /** The parser reads ahead from its start: the first bytes may already not be UTF-8. */
-    private static CsvRows rows(InputStream in) throws IOException, RefusedFile {
+    private static CsvRows rows(InputStream in, long maxRecordChars) throws IOException, RefusedFile {
         try {
-            return new CsvRows(in);
+            return new CsvRows(in, maxRecordChars);
         } catch (CharacterCodingException e) {
             throw new RefusedFile("not UTF-8: a byte that is not UTF-8 after the start; export the file as CSV UTF-8");
         }

@@ -22,6 +22,8 @@ import org.springframework.stereotype.Component;
  * {@code .name.csv}) and renames it to {@code name.csv} when complete, an atomic rename on one
  * file system, so a file is never seen half-written. Files of one drop are taken in kind order
  * (patients, encounters, vitals, doses, scores; then by name), a record before those that refer to it.
+ * Files left in the bridge's {@code processing/} folder (taken, not finished: a crash, a database
+ * down) come first, before any new file of the inbox.
  */
 @Component("csvInbox")
 public class CsvInbox {
@@ -38,14 +40,22 @@ public class CsvInbox {
         List<DroppedFile> ready = new ArrayList<>();
         for (Clinic clinic : clinics.all()) {
             clinic.inbox().ifPresent(inbox -> {
-                try (Stream<Path> files = Files.list(inbox)) {
-                    files.filter(CsvInbox::isComplete).sorted(IN_DROP_ORDER).forEach(f -> ready.add(new DroppedFile(clinic, f)));
-                } catch (IOException e) {
-                    log.warn("The CSV inbox of clinic {} cannot be listed: {}", clinic.id(), LogSafe.kinds(e));
+                Path processing = ProcessedFiles.processing(inbox);
+                if (Files.isDirectory(processing)) {
+                    addReady(clinic, processing, ready);
                 }
+                addReady(clinic, inbox, ready);
             });
         }
         return ready;
+    }
+
+    private static void addReady(Clinic clinic, Path folder, List<DroppedFile> ready) {
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(CsvInbox::isComplete).sorted(IN_DROP_ORDER).forEach(f -> ready.add(new DroppedFile(clinic, f)));
+        } catch (IOException e) {
+            log.warn("The CSV inbox of clinic {} cannot be listed: {}", clinic.id(), LogSafe.kinds(e));
+        }
     }
 
     static boolean isComplete(Path file) {

@@ -28,15 +28,12 @@ final class CsvReport {
         void forEach(Consumer<Rejection> each);
     }
 
-    static void ofRows(Path report, String fileName, Progress progress, boolean sameAsBefore, Rejections rejections)
+    static void ofRows(Path report, String fileName, Progress progress, Rejections rejections)
             throws IOException {
         try (JsonGenerator out = JSON.createGenerator(report.toFile(), JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
             out.writeStartObject();
             out.writeStringField("file", fileName);
             out.writeStringField("receiptId", progress.receiptId());
-            if (sameAsBefore) {
-                out.writeStringField("note", "the same content was read before (this receipt): nothing changed");
-            }
             out.writeNumberField("rowsRead", progress.rowsCommitted());
             out.writeNumberField("accepted", progress.accepted());
             out.writeNumberField("unchanged", progress.unchanged());

@@ -25,6 +25,7 @@ final class CsvRows implements Closeable {
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).get();
     private static final int BUFFER_CHARS = 64 * 1024;
 
+    private final RecordSizeLimit limit;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
 
@@ -35,14 +36,16 @@ final class CsvRows implements Closeable {
         }
     }
 
-    CsvRows(InputStream in) throws IOException {
+    /** A record longer than {@code maxRecordChars} stops the read ({@link RecordSizeLimit.RecordTooLarge}, naming its line). */
+    CsvRows(InputStream in, long maxRecordChars) throws IOException {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), BUFFER_CHARS);
         reader.mark(1);
         if (reader.read() != '\uFEFF') {
             reader.reset();
         }
-        this.parser = CSVParser.parse(reader, FORMAT);
+        this.limit = new RecordSizeLimit(reader, maxRecordChars);
+        this.parser = CSVParser.parse(limit, FORMAT);
         this.records = parser.iterator();
     }
 
@@ -50,9 +53,14 @@ final class CsvRows implements Closeable {
     Row next() throws IOException {
         // The parser has read up to the end of the previous record: the next one starts on the line after.
         long line = parser.getCurrentLineNumber() + 1;
+        limit.nextRecord();
         try {
             return records.hasNext() ? new Row(line, records.next()) : null;
         } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof RecordSizeLimit.RecordTooLarge) {
+                throw new RecordSizeLimit.RecordTooLarge("the record starting on line " + line + " "
+                        + e.getCause().getMessage().substring("one record ".length()));
+            }
             throw e.getCause();
         }
     }

@@ -109,10 +109,11 @@ class CsvDropTest extends BridgeTestSupport {
         assertThat(JSON.readTree(encounter).get("vitals").get(1).get("spo2").decimalValue()).isEqualByComparingTo("97.5");
         int versions = storedVersions("alpha");
 
-        // The same file again: nothing changes, and it leaves with the first receipt's report.
+        // The same file again: read again under a receipt of its own, every row unchanged.
         Path again = files.take(alpha(), drop("patients-" + p + ".csv", patients));
         assertThat(again.getFileName()).hasToString("patients-" + p + "~1.csv");
-        assertThat(report(again).get("receiptId")).isEqualTo(report(moved.get(0)).get("receiptId"));
+        assertThat(report(again).get("receiptId")).isNotEqualTo(report(moved.get(0)).get("receiptId"));
+        assertThat(report(again).get("unchanged").asInt()).isEqualTo(2);
         // The same rows in another file (columns in another order): every row unchanged.
         Path reordered = files.take(alpha(), drop("vitals-" + p + "-b.csv",
                 "patientMrn,encounterId,spo2,at,systolic,diastolic,heartRate\n"
@@ -121,6 +122,21 @@ class CsvDropTest extends BridgeTestSupport {
         Path encountersAgain = files.take(alpha(), drop("encounters-" + p + "-b.csv", encounters + "\n"));
         assertThat(report(encountersAgain).get("unchanged").asInt()).isEqualTo(1);
         assertThat(storedVersions("alpha")).isEqualTo(versions);
+    }
+
+    @Test
+    void earlierContentDroppedAgainAfterAChangeIsAnUpdateAgain() throws IOException {
+        String p = TestRecords.prefix();
+        String a = "mrn,familyName,birthDate\n" + p + "-1,Ames,1980-01-01\n";
+        String b = "mrn,familyName,birthDate\n" + p + "-1,Baker,1980-01-01\n";
+        files.take(alpha(), drop("patients-" + p + "-a.csv", a));
+        files.take(alpha(), drop("patients-" + p + "-b.csv", b));
+        JsonNode againReport = report(files.take(alpha(), drop("patients-" + p + "-a2.csv", a)));
+        assertThat(againReport.get("accepted").asInt()).isEqualTo(1);
+        assertThat(againReport.get("unchanged").asInt()).isZero();
+        assertThat(jdbc.sql("select content from record_version where clinic_id = 'alpha' and record_id = ?"
+                + " order by version").param(p + "-1").query(String.class).list())
+                .hasSize(3).last().asString().contains("Ames");
     }
 
     @Test
@@ -187,6 +203,50 @@ class CsvDropTest extends BridgeTestSupport {
         assertRefused(drop("patients-" + p + "-header.csv", "\uFEFFmrn,familyName,birthDate\r\n"), "empty");
     }
 
+    @Test
+    void aQuoteLeftOpenInALargeFileIsRefusedWholeOnceOneRecordPassesTheLimit() throws IOException {
+        String p = TestRecords.prefix();
+        StringBuilder csv = new StringBuilder("mrn,familyName,birthDate\n" + p + "-1,Good,1980-01-01\n" + p + "-2,\"Open,1980-01-01\n");
+        String row = p + "-3,Late,1980-01-01\n";
+        while (csv.length() < 4 << 20) {
+            csv.append(row);
+        }
+        CsvFileIntake bounded = new CsvFileIntake(streamed, 3, 64 * 1024, 5);
+        int before = storedVersions("alpha");
+        Path moved = bounded.take(alpha(), drop("patients-" + p + ".csv", csv.toString()));
+        assertThat(moved.getParent().getFileName()).hasToString("refused");
+        assertThat(report(moved).get("refused").asText())
+                .startsWith("not CSV (RFC 4180): the record starting on line 3 passes 65536 characters");
+        assertThat(storedVersions("alpha")).isEqualTo(before);
+    }
+
+    @Test
+    void aFileThatFailsOnEveryLookIsRefusedAfterFiveAttempts() throws IOException {
+        String p = TestRecords.prefix();
+        // An error that does not go away: every start of a file's receipt fails.
+        var failing = org.mockito.Mockito.mock(org.ketabridge.intake.StreamedIntake.class);
+        org.mockito.Mockito.when(failing.start(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any(),
+                        org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyLong()))
+                .thenThrow(new IllegalStateException("broken for ever"));
+        org.mockito.Mockito.when(failing.unfinishedOf(org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.any()))
+                .thenReturn(java.util.Optional.empty());
+        CsvFileIntake intake = new CsvFileIntake(failing, 3, 1 << 20, 5);
+        Path file = drop("patients-" + p + ".csv", "mrn,familyName,birthDate\n" + p + "-1,One,1980-01-01\n");
+        Path processing = alpha().inbox().orElseThrow().resolve("processing").resolve(file.getFileName());
+        for (int attempt = 1; attempt < 5; attempt++) {
+            Path next = attempt == 1 ? file : processing;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> intake.attempt(alpha(), next))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(processing).exists();
+        }
+        intake.attempt(alpha(), processing);
+        assertThat(processing).doesNotExist();
+        Path refused = alpha().inbox().orElseThrow().resolve("refused").resolve(file.getFileName());
+        assertThat(report(refused).get("refused").asText())
+                .startsWith("could not be read to the end after 5 attempts (IllegalStateException)");
+    }
+
     private void assertRefused(Path file, String reason) throws IOException {
         int before = storedVersions("alpha");
         Path moved = files.take(alpha(), file);
@@ -209,6 +269,34 @@ class CsvDropTest extends BridgeTestSupport {
         JsonNode report = report(files.take(ready.clinic(), ready.file()));
         assertThat(report.get("accepted").asInt()).isEqualTo(2);
         assertThat(report.get("rejected").asInt()).isZero();
+    }
+
+    @Test
+    void aFileRenamedOverTheNameOfOneBeingReadIsReadInItsTurn() throws IOException {
+        String p = TestRecords.prefix();
+        String name = "patients-" + p + ".csv";
+        Path first = drop(name, "mrn,familyName,birthDate\n" + p + "-1,First,1980-01-01\n");
+        // The bridge took the first file; the exporter then renames its next export over the same name.
+        Path taken = files.claim(alpha(), first);
+        Path part = alpha().inbox().orElseThrow().resolve(name + ".part");
+        Files.writeString(part, "mrn,familyName,birthDate\n" + p + "-2,Second,1980-01-02\n");
+        Files.move(part, first, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(report(files.read(alpha(), taken)).get("accepted").asInt()).isEqualTo(1);
+        CsvFileIntake.DroppedFile next = inbox.ready().stream().filter(f -> f.file().toString().contains(p))
+                .findFirst().orElseThrow();
+        assertThat(report(files.take(next.clinic(), next.file())).get("accepted").asInt()).isEqualTo(1);
+        assertThat(jdbc.sql("select record_id from record_version where clinic_id = 'alpha' and record_id like ?"
+                + " order by record_id").param(p + "-%").query(String.class).list()).containsExactly(p + "-1", p + "-2");
+    }
+
+    @Test
+    void aFileLeftInProcessingIsTakenBeforeTheInboxFiles() throws IOException {
+        String p = TestRecords.prefix();
+        Path left = files.claim(alpha(), drop("scores-" + p + ".csv", "scoreId\n"));
+        drop("patients-" + p + ".csv", "mrn\n");
+        assertThat(inbox.ready()).filteredOn(f -> f.file().toString().contains(p)).extracting(CsvFileIntake.DroppedFile::file)
+                .containsExactly(left, alpha().inbox().orElseThrow().resolve("patients-" + p + ".csv"));
     }
 
     @Test
@@ -264,11 +352,11 @@ class CsvDropTest extends BridgeTestSupport {
     /** The bridge read a file's first part and committed it (and died, or has not read on yet). */
     private org.ketabridge.intake.StreamedIntake.Progress commitFirstPart(Path file, CsvFileKind kind, int rows)
             throws Exception {
-        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, kind);
+        CsvFileCheck.CheckedFile checked = CsvFileCheck.check(file, kind, 1 << 20);
         var progress = streamed.start(alpha(), kind.partOf(), "csv", file.getFileName().toString(),
                 checked.contentHash(), checked.size());
         List<org.ketabridge.intake.InboundLine> firstPart = new ArrayList<>();
-        try (var in = Files.newInputStream(file); CsvRows csv = new CsvRows(in)) {
+        try (var in = Files.newInputStream(file); CsvRows csv = new CsvRows(in, 1 << 20)) {
             CsvRowJson json = new CsvRowJson(kind, csv.next().record().toList());
             for (int i = 0; i < rows; i++) {
                 firstPart.add(json.line(csv.next()));
