@@ -16,7 +16,9 @@ import org.ketabridge.logging.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 
 /**
  * One dropped file, start to end: taken out of the inbox into the bridge's {@code processing/}
@@ -55,13 +57,19 @@ public class CsvFileIntake implements Processor {
 
     /**
      * One look's attempt at a file: a failure leaves it in processing/ for the next look, until
-     * {@code bridge.csv.max-attempts} looks in a row failed: then it is refused, with a report.
+     * {@code bridge.csv.max-attempts} looks in a row failed: then it is refused, with a report. The
+     * database failing is not counted: that is an outage, not the file's fault.
      */
     void attempt(Clinic clinic, Path file) throws IOException {
         Path claimed = claim(clinic, file);
         try {
             read(clinic, claimed);
             failedAttempts.forget(claimed);
+        } catch (DataAccessException | TransactionException e) {
+            // The database, not the file: an outage must not send files to refused/. The file stays in
+            // processing/ and resumes after its last committed row once the database answers again.
+            log.warn("CSV file for clinic {} waits for the database: {}", clinic.id(), LogSafe.kinds(e));
+            throw e;
         } catch (IOException | RuntimeException e) {
             int attempts = failedAttempts.failed(claimed);
             log.warn("CSV file for clinic {} could not be finished (attempt {} of {}): {}", clinic.id(), attempts,
