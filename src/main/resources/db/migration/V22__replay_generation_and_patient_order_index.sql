@@ -1,0 +1,5 @@
+-- A replayed dead letter is a new attempt at the EHR, not a resend: its HL7 v2 message needs a
+-- control id (MSH-10) the EHR has not seen, or an EHR that drops repeats by control id drops it
+-- (or answers again what it answered before). replays counts the replays of the task; only a
+-- replay (one or all) bumps it, never an automatic retry or a resend after a crash.
+alter table sync_task add column replays integer default 0 not null;
