@@ -129,7 +129,9 @@ public class SyncQueue {
                                 + "   join record_version pv on pv.id = p.record_version_id"
                                 + "   join record_version tv on tv.id = t.record_version_id"
                                 + "   where p.clinic_id = t.clinic_id and p.id < t.id and p.status in ('PENDING', 'UNCERTAIN')"
-                                + "   and pv.patient_mrn = tv.patient_mrn"
+                                // pv's clinic too: the index record_version_clinic_patient (V22) then finds the
+                                // patient's versions of this clinic alone, not every clinic's pending tasks.
+                                + "   and pv.clinic_id = t.clinic_id and pv.patient_mrn = tv.patient_mrn"
                                 + "   and not exists (select 1 from sync_task w where w.clinic_id = p.clinic_id and w.kind = p.kind"
                                 + "     and w.record_id = p.record_id and w.id < p.id and w.status = 'WAITING'))" : "")
                         + " order by t.id fetch first " + limit + " rows only")
