@@ -138,7 +138,7 @@ public class StreamedIntake {
     private RecordIntake.StoredPart vitalPart(Clinic clinic, Progress progress, List<InboundLine> rows, Instant now) {
         VitalRows.Merged merged = vitalRows.merge(clinic, rows, now);
         RecordIntake.StoredPart encounters = intake.acceptPart(clinic, RecordKind.ENCOUNTER, progress.receiptId(),
-                merged.encounters(), now);
+                merged.encounters(), merged.bases(), now);
         List<Rejection> rejections = new ArrayList<>(merged.refused());
         for (Rejection refused : encounters.rejections()) {
             rejections.addAll(vitalRows.refusedRows(merged.groupOfLine().get(refused.line()), refused));

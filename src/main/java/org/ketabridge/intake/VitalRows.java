@@ -44,8 +44,13 @@ class VitalRows {
         this.json = json;
     }
 
-    /** The rows of one part as encounter records to check and store, and the rows refused before that. */
-    record Merged(List<InboundLine> encounters, Map<Integer, Group> groupOfLine, List<Rejection> refused) {
+    /**
+     * The rows of one part as encounter records to check and store, and the rows refused before that.
+     * {@code bases}: each merged encounter's stored version (row id) its vitals were merged into; it
+     * is stored only while that is still the latest ({@link BaseVersionMoved}).
+     */
+    record Merged(List<InboundLine> encounters, Map<Integer, Group> groupOfLine, List<Rejection> refused,
+                  Map<String, Long> bases) {
     }
 
     /** The rows merged into one encounter: each row's line, by the index its set took in the encounter's vitals. */
@@ -64,6 +69,7 @@ class VitalRows {
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(), byEncounter.keySet());
         List<InboundLine> encounters = new ArrayList<>();
         Map<Integer, Group> groupOfLine = new LinkedHashMap<>();
+        Map<String, Long> bases = new LinkedHashMap<>();
         byEncounter.forEach((encounterId, group) -> {
             StoredVersion encounter = stored.get(encounterId);
             List<Row> kept = new ArrayList<>();
@@ -82,9 +88,10 @@ class VitalRows {
                 Group merged = mergeInto(record, encounterId, kept);
                 encounters.add(InboundLine.of(kept.get(0).line(), record));
                 groupOfLine.put(kept.get(0).line(), merged);
+                bases.put(encounterId, encounter.id());
             }
         });
-        return new Merged(encounters, groupOfLine, refused);
+        return new Merged(encounters, groupOfLine, refused, bases);
     }
 
     /**
