@@ -120,8 +120,15 @@ class VitalRows {
         return rows;
     }
 
+    /**
+     * Encounters as stored: the lines, and for each that took the vital sets stored with its
+     * record, that version's row id (stored only while it is the latest, as {@link Merged#bases}).
+     */
+    record WithVitals(List<InboundLine> lines, Map<String, Long> bases) {
+    }
+
     /** Encounters that carry no vitals of their own (their vitals come as rows) keep the vital sets stored with them. */
-    List<InboundLine> withStoredVitals(Clinic clinic, List<InboundLine> lines) {
+    WithVitals withStoredVitals(Clinic clinic, List<InboundLine> lines) {
         List<String> ids = new ArrayList<>();
         for (InboundLine line : lines) {
             JsonNode id = line.json() == null ? null : line.json().get(RecordKind.ENCOUNTER.idField());
@@ -130,10 +137,11 @@ class VitalRows {
             }
         }
         if (ids.isEmpty()) {
-            return lines;
+            return new WithVitals(lines, Map.of());
         }
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(), ids);
         List<InboundLine> kept = new ArrayList<>(lines.size());
+        Map<String, Long> bases = new LinkedHashMap<>();
         for (InboundLine line : lines) {
             JsonNode id = line.json() == null ? null : line.json().get(RecordKind.ENCOUNTER.idField());
             StoredVersion encounter = id == null || !id.isTextual() || line.json().has("vitals") ? null : stored.get(id.asText());
@@ -142,11 +150,12 @@ class VitalRows {
                 ObjectNode copy = object.deepCopy();
                 copy.set("vitals", vitals);
                 kept.add(InboundLine.of(line.line(), copy));
+                bases.put(id.asText(), encounter.id());
             } else {
                 kept.add(line);
             }
         }
-        return kept;
+        return new WithVitals(kept, bases);
     }
 
     private record Row(int line, String encounterId, String patientMrn, ObjectNode set, Instant at) {

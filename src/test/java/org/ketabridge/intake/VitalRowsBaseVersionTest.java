@@ -4,14 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.record.RecordKind;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.TestRecords;
-import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -58,6 +59,31 @@ class VitalRowsBaseVersionTest extends BridgeTestSupport {
         assertThat(content.get("location").asText()).isEqualTo("Chair 3");
         assertThat(content.get("vitals")).hasSize(3);
         assertThat(again.bases().get(encounterId)).isNotEqualTo(merged.bases().get(encounterId));
+    }
+
+    /** The same for an encounters file without vitals, which keeps the vital sets stored with its encounters. */
+    @Test
+    void anEncounterKeepingItsStoredVitalsIsNotStoredOverVitalsAddedMeanwhile() throws Exception {
+        Clinic alpha = clinics.find("alpha").orElseThrow();
+        String p = TestRecords.prefix();
+        String mrn = p + "-M";
+        String encounterId = p + "-E";
+        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", TestRecords.patient(mrn)).statusCode()).isEqualTo(202);
+        String encounter = TestRecords.encounter(encounterId, mrn);
+        assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter).statusCode()).isEqualTo(202);
+        ObjectNode withoutVitals = (ObjectNode) JSON.readTree(encounter);
+        withoutVitals.remove("vitals");
+        VitalRows.WithVitals kept = vitalRows.withStoredVitals(alpha, List.of(InboundLine.of(2, withoutVitals)));
+        assertThat(kept.lines().get(0).json().get("vitals")).hasSize(2);
+
+        // A third vital set is stored meanwhile (here over HTTP; a vitals file does the same).
+        assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter.replace("]}",
+                ",{\"at\":\"2026-10-05T10:00:00\",\"systolic\":120,\"diastolic\":80}]}")).statusCode()).isEqualTo(202);
+        assertThatThrownBy(() -> intake.acceptPart(alpha, RecordKind.ENCOUNTER, "unused", kept.lines(), kept.bases(), NOW))
+                .isInstanceOf(BaseVersionMoved.class);
+        assertThat(versions(encounterId)).isEqualTo(2);
+        assertThat(vitalRows.withStoredVitals(alpha, List.of(InboundLine.of(2, withoutVitals))).lines().get(0).json().get("vitals"))
+                .hasSize(3);
     }
 
     private int versions(String encounterId) {
