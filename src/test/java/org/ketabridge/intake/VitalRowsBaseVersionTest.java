@@ -35,26 +35,23 @@ class VitalRowsBaseVersionTest extends BridgeTestSupport {
 
     @Test
     void vitalsMergedIntoAVersionAnotherChannelReplacedMeanwhileAreMergedAgainIntoTheNewOne() throws Exception {
-        Clinic alpha = clinics.find("alpha").orElseThrow();
         String p = TestRecords.prefix();
         String mrn = p + "-M";
         String encounterId = p + "-E";
-        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", TestRecords.patient(mrn)).statusCode()).isEqualTo(202);
-        String encounter = TestRecords.encounter(encounterId, mrn);
-        assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter).statusCode()).isEqualTo(202);
+        String encounter = stored(encounterId, mrn);
         List<InboundLine> rows = List.of(InboundLine.of(2, JSON.readTree("{\"encounterId\":\"" + encounterId
                 + "\",\"patientMrn\":\"" + mrn + "\",\"at\":\"2026-10-05T10:00:00\",\"systolic\":120,\"diastolic\":80}")));
-        VitalRows.Merged merged = vitalRows.merge(alpha, rows, NOW);
+        VitalRows.Merged merged = vitalRows.merge(alpha(), rows, NOW);
 
         // Another channel's version of the encounter (another chair) is stored after the merge.
         assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter.replace("Chair 2", "Chair 3"))
                 .statusCode()).isEqualTo(202);
-        assertThatThrownBy(() -> intake.acceptPart(alpha, RecordKind.ENCOUNTER, "unused", merged.encounters(), merged.bases(), NOW))
+        assertThatThrownBy(() -> intake.acceptPart(alpha(), RecordKind.ENCOUNTER, "unused", merged.encounters(), merged.bases(), NOW))
                 .isInstanceOf(BaseVersionMoved.class);
         assertThat(versions(encounterId)).isEqualTo(2);
 
         // The part read again merges into the newer version: its chair stays, the vitals are added.
-        VitalRows.Merged again = vitalRows.merge(alpha, rows, NOW);
+        VitalRows.Merged again = vitalRows.merge(alpha(), rows, NOW);
         var content = again.encounters().get(0).json();
         assertThat(content.get("location").asText()).isEqualTo("Chair 3");
         assertThat(content.get("vitals")).hasSize(3);
@@ -64,26 +61,35 @@ class VitalRowsBaseVersionTest extends BridgeTestSupport {
     /** The same for an encounters file without vitals, which keeps the vital sets stored with its encounters. */
     @Test
     void anEncounterKeepingItsStoredVitalsIsNotStoredOverVitalsAddedMeanwhile() throws Exception {
-        Clinic alpha = clinics.find("alpha").orElseThrow();
         String p = TestRecords.prefix();
         String mrn = p + "-M";
         String encounterId = p + "-E";
-        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", TestRecords.patient(mrn)).statusCode()).isEqualTo(202);
-        String encounter = TestRecords.encounter(encounterId, mrn);
-        assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter).statusCode()).isEqualTo(202);
+        String encounter = stored(encounterId, mrn);
         ObjectNode withoutVitals = (ObjectNode) JSON.readTree(encounter);
         withoutVitals.remove("vitals");
-        VitalRows.WithVitals kept = vitalRows.withStoredVitals(alpha, List.of(InboundLine.of(2, withoutVitals)));
+        VitalRows.WithVitals kept = vitalRows.withStoredVitals(alpha(), List.of(InboundLine.of(2, withoutVitals)));
         assertThat(kept.lines().get(0).json().get("vitals")).hasSize(2);
 
         // A third vital set is stored meanwhile (here over HTTP; a vitals file does the same).
         assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter.replace("]}",
                 ",{\"at\":\"2026-10-05T10:00:00\",\"systolic\":120,\"diastolic\":80}]}")).statusCode()).isEqualTo(202);
-        assertThatThrownBy(() -> intake.acceptPart(alpha, RecordKind.ENCOUNTER, "unused", kept.lines(), kept.bases(), NOW))
+        assertThatThrownBy(() -> intake.acceptPart(alpha(), RecordKind.ENCOUNTER, "unused", kept.lines(), kept.bases(), NOW))
                 .isInstanceOf(BaseVersionMoved.class);
         assertThat(versions(encounterId)).isEqualTo(2);
-        assertThat(vitalRows.withStoredVitals(alpha, List.of(InboundLine.of(2, withoutVitals))).lines().get(0).json().get("vitals"))
+        assertThat(vitalRows.withStoredVitals(alpha(), List.of(InboundLine.of(2, withoutVitals))).lines().get(0).json().get("vitals"))
                 .hasSize(3);
+    }
+
+    /** A patient and its encounter stored over HTTP (version 1, two vital sets): the encounter as sent. */
+    private String stored(String encounterId, String mrn) {
+        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", TestRecords.patient(mrn)).statusCode()).isEqualTo(202);
+        String encounter = TestRecords.encounter(encounterId, mrn);
+        assertThat(httpPost("/api/v1/clinics/alpha/encounters", "application/json", encounter).statusCode()).isEqualTo(202);
+        return encounter;
+    }
+
+    private Clinic alpha() {
+        return clinics.find("alpha").orElseThrow();
     }
 
     private int versions(String encounterId) {
