@@ -120,7 +120,7 @@ public class SyncQueue {
      * patient up for it would hold up the very encounter the wait is for.
      */
     public List<SyncTask> due(String clinicId, Instant now, int limit, boolean patientOrder) {
-        return jdbc.sql("select t.id, t.record_version_id, t.clinic_id, t.kind, t.record_id, t.attempts from sync_task t"
+        return jdbc.sql("select t.id, t.record_version_id, t.clinic_id, t.kind, t.record_id, t.attempts, t.replays from sync_task t"
                         + " where t.clinic_id = ? and t.status = 'PENDING' and t.next_attempt_at <= ?"
                         + " and " + unclaimed("t")
                         + " and not exists (select 1 from sync_task o where o.clinic_id = t.clinic_id and o.kind = t.kind"
@@ -129,7 +129,9 @@ public class SyncQueue {
                                 + "   join record_version pv on pv.id = p.record_version_id"
                                 + "   join record_version tv on tv.id = t.record_version_id"
                                 + "   where p.clinic_id = t.clinic_id and p.id < t.id and p.status in ('PENDING', 'UNCERTAIN')"
-                                + "   and pv.patient_mrn = tv.patient_mrn"
+                                // pv's clinic too: the index record_version_clinic_patient (V22) then finds the
+                                // patient's versions of this clinic alone, not every clinic's pending tasks.
+                                + "   and pv.clinic_id = t.clinic_id and pv.patient_mrn = tv.patient_mrn"
                                 + "   and not exists (select 1 from sync_task w where w.clinic_id = p.clinic_id and w.kind = p.kind"
                                 + "     and w.record_id = p.record_id and w.id < p.id and w.status = 'WAITING'))" : "")
                         + " order by t.id fetch first " + limit + " rows only")
@@ -456,13 +458,14 @@ public class SyncQueue {
             + " where t.clinic_id = ? and t.status = 'DEAD'";
 
     /**
-     * Puts a dead letter back in the queue with a fresh retry budget, unless it is superseded. The
+     * Puts a dead letter back in the queue with a fresh retry budget and a new replay generation
+     * (a new HL7 v2 control id: the EHR must not take it for a repeat), unless it is superseded. The
      * check is part of the update (one statement), so a newer version that enters the queue at
      * the same moment either makes the replay refused or waits behind the replayed one (a version
      * is not due while an older one is unfinished): the EHR never gets the older after the newer.
      */
     public Replay replay(String clinicId, long taskId, Instant now) {
-        int updated = jdbc.sql("update sync_task t set status = 'PENDING', attempts = 0, next_attempt_at = ?,"
+        int updated = jdbc.sql("update sync_task t set status = 'PENDING', attempts = 0, replays = replays + 1, next_attempt_at = ?,"
                         + " updated_at = ? where t.clinic_id = ? and t.id = ? and t.status = 'DEAD'"
                         + " and not exists (select 1 from sync_task n where " + NEWER_UNDEAD_VERSION + ")")
                 .params(utc(now), utc(now), clinicId, taskId)

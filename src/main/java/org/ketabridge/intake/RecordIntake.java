@@ -73,7 +73,7 @@ public class RecordIntake {
         Checked checked = checkAll(clinic, kind, lines, now);
         receipts.insert(receiptId, clinic.id(), kind.collection(), channel, now, checked.accepted().size(),
                 checked.rejections().size(), toJson(checked.rejections()));
-        StoredPart part = store(clinic, kind, receiptId, checked, now);
+        StoredPart part = store(clinic, kind, receiptId, checked, Map.of(), now);
         receipts.complete(receiptId, part.lines(), part.unchanged(), toJson(part.warnings()));
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
                 receiptId, clinic.id(), kind.collection(), channel, part.accepted(), part.unchanged(),
@@ -88,7 +88,17 @@ public class RecordIntake {
      * caller writes the part into the receipt.
      */
     StoredPart acceptPart(Clinic clinic, RecordKind kind, String receiptId, List<InboundLine> lines, Instant now) {
-        return store(clinic, kind, receiptId, checkAll(clinic, kind, lines, now), now);
+        return acceptPart(clinic, kind, receiptId, lines, Map.of(), now);
+    }
+
+    /**
+     * {@link #acceptPart(Clinic, RecordKind, String, List, Instant)} of records built on stored
+     * versions ({@code bases}: record id → the version's row id): throws {@link BaseVersionMoved},
+     * storing nothing, when one of those is no longer its record's latest version.
+     */
+    StoredPart acceptPart(Clinic clinic, RecordKind kind, String receiptId, List<InboundLine> lines, Map<String, Long> bases,
+                          Instant now) {
+        return store(clinic, kind, receiptId, checkAll(clinic, kind, lines, now), bases, now);
     }
 
     /** What a batch left behind: accepted (of them unchanged), refused, warnings, and which line became which version. */
@@ -96,9 +106,10 @@ public class RecordIntake {
                       List<Receipts.Line> lines) {
     }
 
-    private StoredPart store(Clinic clinic, RecordKind kind, String receiptId, Checked checked, Instant now) {
+    private StoredPart store(Clinic clinic, RecordKind kind, String receiptId, Checked checked, Map<String, Long> bases,
+                             Instant now) {
         List<Receipt.LineWarning> warnings = new ArrayList<>();
-        List<Receipts.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.rules(), warnings, now);
+        List<Receipts.Line> stored = store(clinic, kind, receiptId, checked.accepted(), checked.rules(), bases, warnings, now);
         int unchanged = (int) stored.stream().filter(l -> l.outcome().equals(UNCHANGED)).count();
         return new StoredPart(checked.accepted().size(), unchanged, List.copyOf(checked.rejections()),
                 List.copyOf(warnings), stored);
@@ -156,14 +167,24 @@ public class RecordIntake {
      * content becomes the next version, with a task for the auditors' store and, when the clinic
      * has an EHR, a sync task. Lines are compared in order, so a record sent twice in a batch is
      * compared with itself. Each table is written in one JDBC batch: the statements per batch,
-     * not per record, are what durable accept costs (BENCHMARKS.md).
+     * not per record, are what durable accept costs (BENCHMARKS.md). A record built on a stored
+     * version ({@code bases}) is stored only while that version is still the latest: read in this
+     * transaction, after the other channels' commits, so one of them that stored a newer version
+     * meanwhile is never silently undone ({@link BaseVersionMoved}; one that commits after this read
+     * takes the same version number and one of the two fails on record_version's unique key).
      *
      * @return each accepted line's outcome and version
      */
     private List<Receipts.Line> store(Clinic clinic, RecordKind kind, String receiptId, List<Accepted> accepted,
-                      KindRules.Checks rules, List<Receipt.LineWarning> warnings, Instant now) {
+                      KindRules.Checks rules, Map<String, Long> bases, List<Receipt.LineWarning> warnings, Instant now) {
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), kind.name(),
                 accepted.stream().map(a -> a.record().recordId()).toList());
+        bases.forEach((recordId, base) -> {
+            StoredVersion latestNow = stored.get(recordId);
+            if (latestNow == null || latestNow.id() != base) {
+                throw new BaseVersionMoved(kind.name());
+            }
+        });
         Map<String, Latest> latest = new HashMap<>();
         stored.forEach((id, v) -> latest.put(id, new Latest(v.version(), v.contentHash(), v.id(), -1)));
         List<RecordVersions.NewVersion> versions = new ArrayList<>();

@@ -101,10 +101,15 @@ public class StreamedIntake {
     @Transactional
     public Progress acceptPart(Clinic clinic, PartOf of, Progress progress, List<InboundLine> lines, long rows) {
         Instant now = clock.instant();
-        RecordIntake.StoredPart part = of == PartOf.VITALS ? vitalPart(clinic, progress, lines, now)
-                : intake.acceptPart(clinic, of.kind, progress.receiptId(),
-                        // A source whose encounters carry no vitals (they come as rows of their own) keeps the stored ones.
-                        of == PartOf.ENCOUNTERS ? vitalRows.withStoredVitals(clinic, lines) : lines, now);
+        RecordIntake.StoredPart part = switch (of) {
+            case VITALS -> vitalPart(clinic, progress, lines, now);
+            case ENCOUNTERS -> {
+                // A source whose encounters carry no vitals (they come as rows of their own) keeps the stored ones.
+                VitalRows.WithVitals encounters = vitalRows.withStoredVitals(clinic, lines);
+                yield intake.acceptPart(clinic, of.kind, progress.receiptId(), encounters.lines(), encounters.bases(), now);
+            }
+            default -> intake.acceptPart(clinic, of.kind, progress.receiptId(), lines, now);
+        };
         receipts.appendPart(progress.receiptId(), progress.rowsCommitted(), part.accepted(), part.unchanged(),
                 part.rejections().size(), toJson(part.rejections()), toJson(part.warnings()), part.lines());
         long committed = progress.rowsCommitted() + rows;
@@ -142,7 +147,7 @@ public class StreamedIntake {
     private RecordIntake.StoredPart vitalPart(Clinic clinic, Progress progress, List<InboundLine> rows, Instant now) {
         VitalRows.Merged merged = vitalRows.merge(clinic, rows, now);
         RecordIntake.StoredPart encounters = intake.acceptPart(clinic, RecordKind.ENCOUNTER, progress.receiptId(),
-                merged.encounters(), now);
+                merged.encounters(), merged.bases(), now);
         List<Rejection> rejections = new ArrayList<>(merged.refused());
         for (Rejection refused : encounters.rejections()) {
             rejections.addAll(vitalRows.refusedRows(merged.groupOfLine().get(refused.line()), refused));

@@ -44,8 +44,13 @@ class VitalRows {
         this.json = json;
     }
 
-    /** The rows of one part as encounter records to check and store, and the rows refused before that. */
-    record Merged(List<InboundLine> encounters, Map<Integer, Group> groupOfLine, List<Rejection> refused) {
+    /**
+     * The rows of one part as encounter records to check and store, and the rows refused before that.
+     * {@code bases}: each merged encounter's stored version (row id) its vitals were merged into; it
+     * is stored only while that is still the latest ({@link BaseVersionMoved}).
+     */
+    record Merged(List<InboundLine> encounters, Map<Integer, Group> groupOfLine, List<Rejection> refused,
+                  Map<String, Long> bases) {
     }
 
     /** The rows merged into one encounter: each row's line, by the index its set took in the encounter's vitals. */
@@ -64,6 +69,7 @@ class VitalRows {
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(), byEncounter.keySet());
         List<InboundLine> encounters = new ArrayList<>();
         Map<Integer, Group> groupOfLine = new LinkedHashMap<>();
+        Map<String, Long> bases = new LinkedHashMap<>();
         byEncounter.forEach((encounterId, group) -> {
             StoredVersion encounter = stored.get(encounterId);
             List<Row> kept = new ArrayList<>();
@@ -82,9 +88,10 @@ class VitalRows {
                 Group merged = mergeInto(record, encounterId, kept);
                 encounters.add(InboundLine.of(kept.get(0).line(), record));
                 groupOfLine.put(kept.get(0).line(), merged);
+                bases.put(encounterId, encounter.id());
             }
         });
-        return new Merged(encounters, groupOfLine, refused);
+        return new Merged(encounters, groupOfLine, refused, bases);
     }
 
     /**
@@ -113,8 +120,15 @@ class VitalRows {
         return rows;
     }
 
+    /**
+     * Encounters as stored: the lines, and for each that took the vital sets stored with its
+     * record, that version's row id (stored only while it is the latest, as {@link Merged#bases}).
+     */
+    record WithVitals(List<InboundLine> lines, Map<String, Long> bases) {
+    }
+
     /** Encounters that carry no vitals of their own (their vitals come as rows) keep the vital sets stored with them. */
-    List<InboundLine> withStoredVitals(Clinic clinic, List<InboundLine> lines) {
+    WithVitals withStoredVitals(Clinic clinic, List<InboundLine> lines) {
         List<String> ids = new ArrayList<>();
         for (InboundLine line : lines) {
             JsonNode id = line.json() == null ? null : line.json().get(RecordKind.ENCOUNTER.idField());
@@ -123,10 +137,11 @@ class VitalRows {
             }
         }
         if (ids.isEmpty()) {
-            return lines;
+            return new WithVitals(lines, Map.of());
         }
         Map<String, StoredVersion> stored = records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(), ids);
         List<InboundLine> kept = new ArrayList<>(lines.size());
+        Map<String, Long> bases = new LinkedHashMap<>();
         for (InboundLine line : lines) {
             JsonNode id = line.json() == null ? null : line.json().get(RecordKind.ENCOUNTER.idField());
             StoredVersion encounter = id == null || !id.isTextual() || line.json().has("vitals") ? null : stored.get(id.asText());
@@ -135,11 +150,12 @@ class VitalRows {
                 ObjectNode copy = object.deepCopy();
                 copy.set("vitals", vitals);
                 kept.add(InboundLine.of(line.line(), copy));
+                bases.put(id.asText(), encounter.id());
             } else {
                 kept.add(line);
             }
         }
-        return kept;
+        return new WithVitals(kept, bases);
     }
 
     private record Row(int line, String encounterId, String patientMrn, ObjectNode set, Instant at) {

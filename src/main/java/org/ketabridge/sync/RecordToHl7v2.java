@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 /**
  * The HL7 v2 step of an hl7v2 clinic's sync route (issue 14), after {@code recordToFhir}: the
  * record version, with the FHIR it was mapped to (and validated), becomes its message (mapping/v2:
- * no I/O). Its control id comes from the version's row id, so every attempt sends the same one.
+ * no I/O). Its control id comes from the version's row id and its task's replay count, so every
+ * retry or resend sends the same one and a replayed dead letter a new one.
  */
 @Component("recordToHl7v2")
 public class RecordToHl7v2 implements Processor {
@@ -25,7 +26,7 @@ public class RecordToHl7v2 implements Processor {
     public void process(Exchange exchange) {
         SyncWork work = exchange.getIn().getBody(SyncWork.class);
         var v = work.version();
-        work.message(V2Messages.build(new V2Input(work.clinic(), work.kind(), v.id(), v.recordId(), v.version(), v.content(),
+        work.message(V2Messages.build(new V2Input(work.clinic(), work.kind(), v.id(), work.task().replays(), v.recordId(), v.version(), v.content(),
                 work.mapped()), clock.instant()));
     }
 }

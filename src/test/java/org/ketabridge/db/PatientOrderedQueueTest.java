@@ -41,9 +41,7 @@ class PatientOrderedQueueTest {
         TestDatabases.migrate(dataSource);
         JdbcTemplate template = new JdbcTemplate(dataSource);
         JdbcClient jdbc = JdbcClient.create(template);
-        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
-                + " rejected_count, rejections, items) values ('r', ?, 'mixed', 'http', ?, 12, 0, 0, '[]', '[]')")
-                .params(CLINIC, OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC)).update();
+        receipt(jdbc);
         RecordVersions records = new RecordVersions(template);
         SyncQueue queue = new SyncQueue(template);
         // Oldest first, as accepted.
@@ -86,7 +84,15 @@ class PatientOrderedQueueTest {
         assertThat(bDoseCorrected).as("never due before the version it corrects").isNotIn(ids(queue.due(CLINIC, retried, 50, true)));
     }
 
-    private static long task(RecordVersions records, SyncQueue queue, JdbcClient jdbc, String kind, String recordId, int version,
+    /** The receipt {@code r} the versions of {@link #task} belong to. */
+    static void receipt(JdbcClient jdbc) {
+        jdbc.sql("insert into receipt (receipt_id, clinic_id, kind, channel, received_at, accepted_count, unchanged_count,"
+                + " rejected_count, rejections, items) values ('r', ?, 'mixed', 'http', ?, 12, 0, 0, '[]', '[]')")
+                .params(CLINIC, OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC)).update();
+    }
+
+    /** A version of a record of patient {@code mrn} of the clinic, and its task (PENDING): the task's id. */
+    static long task(RecordVersions records, SyncQueue queue, JdbcClient jdbc, String kind, String recordId, int version,
                              String mrn) {
         long versionId = records.insertAll(List.of(new RecordVersions.NewVersion(CLINIC, kind, recordId, version, mrn, null,
                 "{\"v\":" + version + "}", "hash-" + recordId + "-" + version, "r", NOW, null))).get(0);

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.intake.BaseVersionMoved;
 import org.ketabridge.intake.InboundLine;
 import org.ketabridge.intake.StreamedIntake;
 import org.ketabridge.intake.StreamedIntake.Progress;
@@ -33,6 +34,7 @@ import org.springframework.transaction.TransactionException;
 public class CsvFileIntake implements Processor {
 
     private static final Logger log = LoggerFactory.getLogger(CsvFileIntake.class);
+    private static final int PART_ATTEMPTS = 3;
 
     private final StreamedIntake intake;
     private final int rowsPerPart;
@@ -150,16 +152,35 @@ public class CsvFileIntake implements Processor {
                     lines.add(rowJson.line(row));
                 }
                 if (rows == rowsPerPart) {
-                    progress = intake.acceptPart(clinic, kind.partOf(), progress, lines, rows);
+                    progress = acceptPart(clinic, kind, progress, lines, rows);
                     lines = new ArrayList<>(rowsPerPart);
                     rows = 0;
                 }
             }
             if (rows > 0) {
-                progress = intake.acceptPart(clinic, kind.partOf(), progress, lines, rows);
+                progress = acceptPart(clinic, kind, progress, lines, rows);
             }
         }
         return progress;
+    }
+
+    /**
+     * One part in its transaction; again, merged anew, when another channel changed one of its
+     * encounters while its vital rows were merged (each try rolled back whole). A few tries: each
+     * lost one means the encounter changed in that very moment again.
+     */
+    private Progress acceptPart(Clinic clinic, CsvFileKind kind, Progress progress, List<InboundLine> lines, long rows) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return intake.acceptPart(clinic, kind.partOf(), progress, lines, rows);
+            } catch (BaseVersionMoved moved) {
+                if (attempt == PART_ATTEMPTS) {
+                    throw moved;
+                }
+                log.info("Receipt {} for clinic {}: part after row {} read again ({})", progress.receiptId(), clinic.id(),
+                        progress.rowsCommitted(), moved.getMessage());
+            }
+        }
     }
 
     /** A file of a clinic's inbox, ready to be read. */

@@ -13,7 +13,9 @@ import org.ketabridge.mapping.Terminology;
 
 /**
  * RAS^O17: one dose per ORDER group (an ORC and the RXA, RXR and OBX after it), with the message's
- * PID and PV1. Table 0162 routes and the RXA-20 completion status become the contract's words;
+ * PID and PV1. An ORDER group with more than one RXA (the standard allows several ADMINISTRATION
+ * groups) is refused at its second RXA: the contract has one administration per dose, and taking
+ * only the first would answer AA for administrations the bridge never stored. Table 0162 routes and the RXA-20 completion status become the contract's words;
  * RXA-5 is the contract's word (system L) or an RxNorm code (RXN) the clinic's medication
  * ConceptMap maps back to one.
  */
@@ -58,6 +60,7 @@ final class DoseReader {
         Hl7Segments.Located rxr = PatientReader.segmentOrAbsent(Hl7MessageReader.first(order, "RXR"), "RXR");
         Hl7RecordBuilder record = new Hl7RecordBuilder(orc.at());
         record.text("doseId", orc.field(3).component(1), orc.value(3, 1));
+        oneAdministration(record, order);
         PatientReader.mrn(record, "patientMrn", pid);
         record.text("encounterId", pv1.field(19).component(1), pv1.value(19, 1));
         record.dateTime("start", rxa.field(3), rxa.value(3, 1));
@@ -73,6 +76,12 @@ final class DoseReader {
         route(record, rxr);
         observations(record, order);
         return record.build(line, "doseId");
+    }
+
+    private static void oneAdministration(Hl7RecordBuilder record, List<Hl7Segments.Located> order) {
+        order.stream().filter(segment -> segment.name().equals("RXA")).skip(1).findFirst().ifPresent(second ->
+                record.error("(administration)", second.at(), Hl7Refusal.SEGMENT_SEQUENCE_ERROR,
+                        "an ORDER group carries one administration (RXA): send each dose in an ORDER group (ORC) of its own"));
     }
 
     private void medication(Hl7RecordBuilder record, Hl7Segments.Located rxa, Clinic clinic) {

@@ -28,7 +28,7 @@ public final class V2Messages {
 
     public static V2Message build(V2Input in, Instant now) {
         JsonNode record = read(in.content());
-        String controlId = ControlIds.of(in.versionRowId());
+        String controlId = ControlIds.of(in.versionRowId(), in.replays());
         return switch (in.kind()) {
             case PATIENT -> PatientMessage.build(in, record, controlId, now);
             case ENCOUNTER -> EncounterMessage.build(in, record, controlId, now);

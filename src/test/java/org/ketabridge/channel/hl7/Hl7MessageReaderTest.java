@@ -77,6 +77,24 @@ class Hl7MessageReaderTest {
         assertThat(records.records().get(1).sources().get("wastedMg").erl()).isEqualTo("OBX^7^5^1^");
     }
 
+    /** Taking the first RXA alone would answer AA for an administration never stored: the ORDER is refused. */
+    @Test
+    void anOrderGroupWithASecondAdministrationIsRefusedAtItsSecondRxa() {
+        String twoDoses = Hl7Messages.ras("NORTH", "C2", "MRN-1", "E-1", "D-1", "D-2");
+        String secondOrc = "ORC|RE||D-2\r";
+        String oneOrderTwoRxa = twoDoses.substring(0, twoDoses.indexOf(secondOrc))
+                + twoDoses.substring(twoDoses.indexOf(secondOrc) + secondOrc.length());
+        Hl7Records records = read(oneOrderTwoRxa);
+        assertThat(records.records()).hasSize(1);
+        assertThat(records.records().get(0).readErrors()).extracting(e -> e.location().erl() + " " + e.code())
+                .first().isEqualTo("RXA^2^^^ 100"); // then its OBX, given twice in the ORDER
+        Hl7Acks acks = new Hl7Acks(Clock.fixed(Instant.parse("2026-10-05T16:00:00Z"), ZoneOffset.UTC));
+        Rejection refused = new Rejection(1, "D-1", List.of(new FieldError("(administration)", "refused by the reader")));
+        String ae = acks.answer(READER.header(oneOrderTwoRxa), new Receipt("r-3", "north", "doses", 0, 0, 1, List.of(refused),
+                List.of()), records);
+        assertThat(ae).contains("\rMSA|AE|C2|").contains("\rERR||RXA^2|100^Segment sequence error^HL70357|E||||record D-1: (administration): ");
+    }
+
     @Test
     void anOruR01CarriesOneScorePerObr() throws Exception {
         Hl7Records records = read(Hl7Messages.oru("NORTH", "C3", "MRN-1", "E-1", "S-1"));

@@ -1,6 +1,7 @@
 package org.ketabridge.mapping.v2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
@@ -48,8 +49,12 @@ class V2MessagesGoldenTest {
     }
 
     static V2Message build(String goldenCase, int version, long rowId, Instant now) throws IOException {
+        return build(goldenCase, version, rowId, 0, now);
+    }
+
+    static V2Message build(String goldenCase, int version, long rowId, int replays, Instant now) throws IOException {
         String record = Files.readString(GoldenCases.GOLDEN.resolve(goldenCase).resolve("record.json"));
-        return V2Messages.build(new V2Input(CLINIC, GoldenCases.kindOf(goldenCase), rowId, "id", version, record,
+        return V2Messages.build(new V2Input(CLINIC, GoldenCases.kindOf(goldenCase), rowId, replays, "id", version, record,
                 GoldenCases.map(goldenCase)), now);
     }
 
@@ -70,6 +75,25 @@ class V2MessagesGoldenTest {
         V2Message otherVersion = build("dose-esketamine-84mg-waste-and-witness", 2, 402L, NOW);
         assertThat(otherVersion.controlId()).isNotEqualTo(first.controlId());
         assertThat(ControlIds.of(Long.parseLong("999999999999999999"))).hasSizeLessThanOrEqualTo(20);
+    }
+
+    /**
+     * A replayed dead letter is a new message: an EHR that drops repeats by MSH-10 would drop it
+     * (or answer again what it answered before). Retries after the replay keep its new id.
+     */
+    @Test
+    void aReplayedVersionHasANewControlIdThatItsRetriesKeep() throws IOException {
+        V2Message first = build("dose-esketamine-84mg-waste-and-witness", 1, 401L, 0, NOW);
+        V2Message replayed = build("dose-esketamine-84mg-waste-and-witness", 1, 401L, 1, NOW);
+        V2Message retried = build("dose-esketamine-84mg-waste-and-witness", 1, 401L, 1, NOW.plusSeconds(60));
+        assertThat(replayed.controlId()).isEqualTo("KB401R1").isNotEqualTo(first.controlId());
+        assertThat(replayed.er7()).contains("|KB401R1|");
+        assertThat(retried.controlId()).isEqualTo(replayed.controlId());
+        assertThat(build("dose-esketamine-84mg-waste-and-witness", 1, 401L, 2, NOW).controlId()).isEqualTo("KB401R2");
+        assertThat(ControlIds.isOurs("KB401R2")).isTrue();
+        assertThat(ControlIds.isOurs("KB401R0")).isFalse();
+        assertThat(ControlIds.of(999_999_999_999L, 99_999)).hasSize(20);
+        assertThatThrownBy(() -> ControlIds.of(999_999_999_999L, 100_000)).isInstanceOf(IllegalArgumentException.class);
     }
 
     /** What HAPI reads of the message is what the contract's inbound table names (PID-3, ORC-3, RXA-6, OBX-11). */
