@@ -36,7 +36,7 @@ import org.ketabridge.mapping.Terminology;
  * What only the bridge's database knows is not in the Bundle: a record is taken as its first version,
  * a score carries no outcome against the patient's baseline, a dose is not checked against its
  * encounter. Build one converter per clinic and reuse it: construction reads {@code fhir-mapping/}
- * (about a second); {@link #toBundleJson} may be called from many threads.
+ * (about a second). Concurrent use is not tested: give each thread its own converter.
  */
 public final class Hl7v2ToFhir {
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -106,7 +107,7 @@ public final class RecordConverter {
     public Conversion convert(RecordKind kind, List<InboundLine> lines, Instant receivedAt) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         List<Rejection> rejections = new ArrayList<>();
-        String receiptId = UUID.nameUUIDFromBytes((clinic.id() + "|" + receivedAt).getBytes()).toString();
+        String receiptId = UUID.nameUUIDFromBytes((clinic.id() + "|" + receivedAt).getBytes(StandardCharsets.UTF_8)).toString();
         for (InboundLine line : lines) {
             if (line.json() == null || !line.json().isObject()) {
                 rejections.add(new Rejection(line.line(), null, List.of(new FieldError("(record)",
