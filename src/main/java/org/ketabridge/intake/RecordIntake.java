@@ -48,9 +48,10 @@ public class RecordIntake {
     private final StoreQueue storeQueue;
     private final ObjectMapper json;
     private final Clock clock;
+    private final IntakeMeters meters;
 
     public RecordIntake(RecordValidators validators, List<KindRules> kindRules, RecordVersions records, Receipts receipts,
-                        SyncQueue syncQueue, StoreQueue storeQueue, ObjectMapper json, Clock clock) {
+                        SyncQueue syncQueue, StoreQueue storeQueue, ObjectMapper json, Clock clock, IntakeMeters meters) {
         this.validators = validators;
         kindRules.forEach(r -> this.kindRules.put(r.kind(), r));
         this.records = records;
@@ -59,6 +60,7 @@ public class RecordIntake {
         this.storeQueue = storeQueue;
         this.json = json;
         this.clock = clock;
+        this.meters = meters;
     }
 
     @Transactional
@@ -78,6 +80,7 @@ public class RecordIntake {
         log.info("Receipt {} for clinic {} ({} via {}): {} accepted ({} unchanged), {} rejected",
                 receiptId, clinic.id(), kind.collection(), channel, part.accepted(), part.unchanged(),
                 part.rejections().size());
+        meters.received(clinic.id(), kind.collection(), channel, part.accepted(), part.rejections().size());
         return new Receipt(receiptId, clinic.id(), kind.collection(), part.accepted(), part.unchanged(),
                 part.rejections().size(), part.rejections(), part.warnings());
     }

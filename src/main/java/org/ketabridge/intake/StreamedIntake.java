@@ -35,6 +35,8 @@ public class StreamedIntake {
 
     private static final Logger log = LoggerFactory.getLogger(StreamedIntake.class);
     private static final TypeReference<List<Rejection>> REJECTIONS = new TypeReference<>() { };
+    /** The channel of the metrics' counts: a streamed source is a CSV drop (the one there is). */
+    private static final String STREAMED_CHANNEL = "csv";
 
     private final RecordIntake intake;
     private final VitalRows vitalRows;
@@ -42,15 +44,17 @@ public class StreamedIntake {
     private final Receipts receipts;
     private final ObjectMapper json;
     private final Clock clock;
+    private final IntakeMeters meters;
 
     public StreamedIntake(RecordIntake intake, VitalRows vitalRows, IntakeFiles files, Receipts receipts,
-                          ObjectMapper json, Clock clock) {
+                          ObjectMapper json, Clock clock, IntakeMeters meters) {
         this.intake = intake;
         this.vitalRows = vitalRows;
         this.files = files;
         this.receipts = receipts;
         this.json = json;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** What a source's parts have given so far: its receipt, rows committed, counts, and whether every row is in. */
@@ -112,6 +116,7 @@ public class StreamedIntake {
         };
         receipts.appendPart(progress.receiptId(), progress.rowsCommitted(), part.accepted(), part.unchanged(),
                 part.rejections().size(), toJson(part.rejections()), toJson(part.warnings()), part.lines());
+        meters.received(clinic.id(), of.receiptKind(), STREAMED_CHANNEL, part.accepted(), part.rejections().size());
         long committed = progress.rowsCommitted() + rows;
         files.advance(clinic.id(), progress.receiptId(), progress.rowsCommitted(), committed);
         Progress next = new Progress(progress.clinicId(), progress.contentHash(), progress.receiptId(), committed, false,

@@ -25,7 +25,7 @@ public final class IssueTokenCommand {
         Optional<Role> role = option(args, "role").flatMap(Role::ofClaim);
         Optional<Duration> validFor = hours(args);
         if (role.isEmpty() || validFor.isEmpty()) {
-            System.err.println("usage: issue-token --role=auditor|clinic-it|admin --clinics=id1,id2 [--subject=name]"
+            System.err.println("usage: issue-token --role=auditor|clinic-it|metrics|admin --clinics=id1,id2 [--subject=name]"
                     + " [--hours=8, at most " + TokenIssuer.MAX_LIFETIME.toHours() + "] [--audience=a,b] [--key-dir=./data/keys]");
             return 2;
         }

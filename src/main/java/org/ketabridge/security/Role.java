@@ -9,6 +9,11 @@ public enum Role {
     AUDITOR("auditor"),
     /** Sends records, watches sync status, replays dead letters, for the clinics the token names. */
     CLINIC_IT("clinic-it"),
+    /**
+     * Reads the bridge's metrics ({@code /actuator/prometheus}) and nothing else: what a Prometheus
+     * server scrapes with (issue 17). Its metrics carry clinic ids as labels, never patient data.
+     */
+    METRICS("metrics"),
     /** Everything, for every clinic. */
     ADMIN("admin");
 

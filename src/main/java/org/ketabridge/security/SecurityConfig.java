@@ -42,7 +42,8 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  *       replay, the EHR connection check): clinic IT of that clinic, or an admin;</li>
  *   <li>{@code /fhir/**}: auditors and admins, reading only; which clinics' data they see is
  *       decided inside the FHIR store, by partition ({@code ClinicScopeInterceptor});</li>
- *   <li>anything else (metrics): admins.</li>
+ *   <li>{@code /actuator/prometheus}: the metrics scrape role, or an admin;</li>
+ *   <li>anything else (the other actuator endpoints): admins.</li>
  * </ul>
  * A clinic the token does not cover is answered as if it did not exist (404), so a token never
  * tells its holder which other clinics there are. No sessions, no cookies, hence no CSRF.
@@ -71,6 +72,8 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/fhir/_search", "/fhir/*/_search").access(role(Role.AUDITOR))
                         .requestMatchers("/fhir", "/fhir/**").access(role(Role.ADMIN))
                         .requestMatchers("/api/v1/clinics/{clinicId}/**").access(clinicIt())
+                        // What Prometheus scrapes (issue 17): a token of its own, good for nothing else.
+                        .requestMatchers(HttpMethod.GET, "/actuator/prometheus").access(role(Role.METRICS))
                         .anyRequest().access(role(Role.ADMIN)))
                 .oauth2ResourceServer(o -> o.jwt(j -> { })
                         .authenticationEntryPoint((request, response, e) ->
