@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.ketabridge.ehr.WriteResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ public class CredentialHolds {
     }
 
     private final ConcurrentMap<String, Hold> holds = new ConcurrentHashMap<>();
+    // Every refusal and every failed token request since start, for the metrics (issue 17).
+    private final ConcurrentMap<String, LongAdder> failures = new ConcurrentHashMap<>();
     private final Duration probeEvery;
 
     public CredentialHolds(RetryPolicy retry) {
@@ -46,6 +49,7 @@ public class CredentialHolds {
 
     /** The EHR refused the credentials: the clinic is held from now (logged once, when the hold begins). */
     public void refused(String clinicId, int httpStatus, Instant now) {
+        countFailure(clinicId);
         AtomicBoolean began = new AtomicBoolean();
         holds.compute(clinicId, (id, hold) -> {
             if (hold == null) {
@@ -66,6 +70,7 @@ public class CredentialHolds {
      * of the credentials (logged by the token code, which sees it first), with the OAuth error.
      */
     public void tokenUnavailable(String clinicId, WriteResult.TokenUnavailable why, Instant now) {
+        countFailure(clinicId);
         holds.compute(clinicId, (id, hold) -> hold == null
                 ? new Hold(now, why.httpStatus(), now.plus(probeEvery), why)
                 : new Hold(hold.since(), why.httpStatus(), hold.nextProbeAt(), why));
@@ -78,6 +83,16 @@ public class CredentialHolds {
             log.info("The EHR of clinic {} accepts the bridge's credentials again (refused since {}): sync resumed",
                     clinicId, hold.since());
         }
+    }
+
+    /** How many writes met refused credentials or got no access token, since the bridge started. */
+    public long failures(String clinicId) {
+        LongAdder count = failures.get(clinicId);
+        return count == null ? 0 : count.sum();
+    }
+
+    private void countFailure(String clinicId) {
+        failures.computeIfAbsent(clinicId, id -> new LongAdder()).increment();
     }
 
     public Optional<Hold> of(String clinicId) {

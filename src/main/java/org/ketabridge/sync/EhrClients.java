@@ -1,12 +1,14 @@
 package org.ketabridge.sync;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrType;
 import org.ketabridge.db.EhrResources;
+import org.ketabridge.ehr.EhrRequestObserver;
 import org.ketabridge.ehr.auth.EhrTokens;
 import org.ketabridge.ehr.fhir.EhrPlans;
 import org.ketabridge.ehr.fhir.FhirEhrClient;
@@ -18,10 +20,11 @@ public class EhrClients {
 
     private final Map<String, FhirEhrClient> byClinic;
 
-    public EhrClients(ClinicRegistry clinics, FhirContext fhir, EhrPlans plans, EhrTokens tokens, EhrResources intents) {
+    public EhrClients(ClinicRegistry clinics, FhirContext fhir, EhrPlans plans, EhrTokens tokens, EhrResources intents,
+                      EhrRequestObserver requests) {
         this.byClinic = clinics.all().stream()
                 .filter(c -> c.ehr().type() == EhrType.FHIR)
-                .map(c -> new FhirEhrClient(c, fhir, plans, tokens.of(c), intents))
+                .map(c -> new FhirEhrClient(c, fhir, plans, tokens.of(c), intents, Clock.systemUTC(), requests))
                 .collect(Collectors.toUnmodifiableMap(FhirEhrClient::clinicId, Function.identity()));
     }
 

@@ -29,6 +29,11 @@ public class SyncRouteInstaller implements CamelContextConfiguration {
         this.properties = properties;
     }
 
+    /** The id of a clinic's sync route. */
+    static String routeIdOf(String clinicId) {
+        return "ehr-sync-" + clinicId;
+    }
+
     @Override
     public void beforeApplicationStart(CamelContext camelContext) {
         // Routes from routes/*.yaml are loaded only as the context starts: add ours after that.
@@ -48,7 +53,7 @@ public class SyncRouteInstaller implements CamelContextConfiguration {
             camelContext.getRegistry().bind(pool, camelContext.getExecutorServiceManager()
                     .newFixedThreadPool(this, pool, clinic.ehr().maxInFlight()));
             TemplatedRouteBuilder.builder(camelContext, hl7 ? "hl7-ehr-sync" : "fhir-ehr-sync")
-                    .routeId("ehr-sync-" + clinic.id())
+                    .routeId(routeIdOf(clinic.id()))
                     .parameter("clinicId", clinic.id())
                     .parameter("pollMillis", String.valueOf(sync.getPollInterval().toMillis()))
                     .parameter("circuitOpenSeconds", String.valueOf(Math.max(1, sync.getCircuitOpenFor().toSeconds())))

@@ -1,9 +1,11 @@
 package org.ketabridge.validation;
 
 import java.time.Clock;
+import java.time.Duration;
 import org.ketabridge.db.ValidatedVersions;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappingException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,7 +28,16 @@ public class VersionValidation {
     private final ValidatedVersions verdicts;
     private final Clock clock;
 
+    private final ValidationMeters meters;
+
     public VersionValidation(ResourceValidator validator, ValidationGate gate, ValidatedVersions verdicts, Clock clock) {
+        this(validator, gate, verdicts, clock, ValidationMeters.none());
+    }
+
+    @Autowired
+    public VersionValidation(ResourceValidator validator, ValidationGate gate, ValidatedVersions verdicts, Clock clock,
+                             ValidationMeters meters) {
+        this.meters = meters;
         this.validator = validator;
         this.gate = gate;
         this.verdicts = verdicts;
@@ -39,13 +50,18 @@ public class VersionValidation {
             return;
         }
         ValidationGate.Decision decision = gate.decide(mapped);
-        if (!decision.passes()) {
+        if (decision.passes()) {
+            meters.gatePassed();
+        } else {
+            long start = System.nanoTime();
             try {
                 validator.check(mapped);
             } catch (MappingException e) {
+                meters.fullValidation(Duration.ofNanos(System.nanoTime() - start), false);
                 gate.rejected(decision);
                 throw e;
             }
+            meters.fullValidation(Duration.ofNanos(System.nanoTime() - start), true);
             gate.validated(decision, mapped);
         }
         verdicts.add(recordVersionId, clock.instant());

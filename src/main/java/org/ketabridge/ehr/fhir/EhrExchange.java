@@ -9,8 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import org.ketabridge.config.EhrConnection;
+import org.ketabridge.ehr.EhrRequestObserver;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.RequestPacer;
 import org.ketabridge.ehr.auth.EhrAuthorization;
@@ -32,10 +34,14 @@ final class EhrExchange {
     private final HttpClient http;
     private final RequestPacer pacer;
     private final EhrAuthorization authorization;
+    private final String clinicId;
+    private final EhrRequestObserver observer;
 
-    EhrExchange(EhrConnection ehr, EhrAuthorization authorization) {
+    EhrExchange(String clinicId, EhrConnection ehr, EhrAuthorization authorization, EhrRequestObserver observer) {
+        this.clinicId = clinicId;
         this.ehr = ehr;
         this.authorization = authorization;
+        this.observer = observer;
         this.pacer = RequestPacer.of(ehr.ratePerSecond());
         this.http = httpClient(ehr);
     }
@@ -104,7 +110,7 @@ final class EhrExchange {
     private HttpResponse<String> exchange(HttpRequest.Builder request) {
         try {
             pacer.awaitTurn();
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return timed(request.build());
         } catch (HttpConnectTimeoutException e) {
             // No connection, so the request was certainly not sent (create-update relies on it).
             throw new NotSentException("EHR did not answer within " + ehr.requestTimeout().toMillis() + " ms");
@@ -119,6 +125,19 @@ final class EhrExchange {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EhrUnavailableException("interrupted while writing to the EHR", null);
+        }
+    }
+
+    /** The request, its time told to the observer (from sending to the answer, not the pace's wait before it). */
+    private HttpResponse<String> timed(HttpRequest request) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            observer.answered(clinicId, response.statusCode(), Duration.ofNanos(System.nanoTime() - start));
+            return response;
+        } catch (IOException e) {
+            observer.unanswered(clinicId, Duration.ofNanos(System.nanoTime() - start));
+            throw e;
         }
     }
 }

@@ -25,6 +25,7 @@ import org.ketabridge.config.EhrConnection;
 import org.ketabridge.config.WriteMode;
 import org.ketabridge.config.WriteStrategy;
 import org.ketabridge.db.EhrResources;
+import org.ketabridge.ehr.EhrRequestObserver;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.ehr.auth.EhrAuthorization;
@@ -91,11 +92,17 @@ public class FhirEhrClient {
     /** @param clock the intent log's clock (tests drive it to show when an uncertain create may be looked up) */
     public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
                          EhrResources intents, Clock clock) {
+        this(clinic, fhir, plans, authorization, intents, clock, EhrRequestObserver.NONE);
+    }
+
+    /** @param observer told of every request's answer and time (the metrics, issue 17) */
+    public FhirEhrClient(Clinic clinic, FhirContext fhir, EhrPlans plans, EhrAuthorization authorization,
+                         EhrResources intents, Clock clock, EhrRequestObserver observer) {
         this.clinic = clinic;
         this.plans = plans;
         this.ehr = clinic.ehr();
         this.fhir = fhir;
-        this.exchange = new EhrExchange(ehr, authorization);
+        this.exchange = new EhrExchange(clinic.id(), ehr, authorization, observer);
         this.answers = new EhrAnswers(fhir);
         LoggedCreate creates = intents == null ? null
                 : new LoggedCreate(clinic.id(), exchange, answers, fhir, intents, clock, settle(), this::typePlan);
