@@ -35,6 +35,11 @@ public final class TestTokens {
         return issue(KEY_DIR, "auditor-" + String.join("-", clinics), Role.AUDITOR, List.of(clinics), Duration.ofHours(1));
     }
 
+    /** What Prometheus scrapes with (issue 17): the metrics role, no clinics. */
+    public static String metrics() {
+        return issue(KEY_DIR, "prometheus", Role.METRICS, List.of(), Duration.ofHours(1));
+    }
+
     public static String admin() {
         return issue(KEY_DIR, "admin", Role.ADMIN, List.of(), Duration.ofHours(1));
     }
