@@ -185,22 +185,15 @@ class CsvDropTest extends BridgeTestSupport {
     @Test
     void remsFieldsInCsvCellsFollowTheListCellRuleAndEveryBadValueIsNamed() throws IOException {
         String p = TestRecords.prefix();
-        String header = "encounterId,patientMrn,status,start,end,modality,concomitantMedications,readyToLeaveMinutes,adverseEvents
-";
+        String header = "encounterId,patientMrn,status,start,end,modality,concomitantMedications,readyToLeaveMinutes,adverseEvents\n";
         String session = ",finished,2026-10-05T13:00:00,2026-10-05T15:10:00,intranasal,";
         Path moved = files.take(alpha(), drop("encounters-" + p + ".csv", header
-                + p + "-E1," + p + "-M" + session + "none,95,dissociation; sedation
-"
-                + p + "-E2," + p + "-M" + session + ",,
-"
-                + p + "-E3," + p + "-M" + session + "benzodiazepine;opioid,95,
-"
-                + p + "-E4," + p + "-M" + session + "maoi;maoi,95,none;sedation
-"
-                + p + "-E5," + p + "-M" + session + ",ninety,sedation;;other
-"
-                + p + "-E6," + p + "-M" + session + ",601,
-"));
+                + p + "-E1," + p + "-M" + session + "none,95,dissociation; sedation\n"
+                + p + "-E2," + p + "-M" + session + ",,\n"
+                + p + "-E3," + p + "-M" + session + "benzodiazepine;opioid,95,\n"
+                + p + "-E4," + p + "-M" + session + "maoi;maoi,95,none;sedation\n"
+                + p + "-E5," + p + "-M" + session + ",ninety,sedation;;other\n"
+                + p + "-E6," + p + "-M" + session + ",601,\n"));
         JsonNode report = report(moved);
         assertThat(report.get("accepted").asInt()).isEqualTo(2);
         assertThat(report.get("errors")).extracting(e -> e.get("line").asInt() + " " + e.get("recordId").asText() + " "
