@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ketabridge.config.Clinic;
@@ -19,6 +20,10 @@ class EncounterValidator implements RecordValidator {
     static final Set<String> STATUSES = Set.of("planned", "arrived", "in-progress", "finished", "cancelled");
     static final Set<String> MODALITIES = Set.of("iv-infusion", "intranasal", "intramuscular");
     static final Set<String> INDICATIONS = Set.of("TRD", "MDD", "PTSD", "GAD", "OCD", "chronic-pain", "CRPS", "SUD", "other");
+    /** Contract 1.1, in the order they are stored (and asked on the Spravato REMS monitoring form). */
+    static final List<String> CONCOMITANT_MEDICATIONS = List.of("benzodiazepine", "sedative-hypnotic", "psychostimulant", "maoi");
+    static final List<String> ADVERSE_EVENTS = List.of("sedation", "dissociation", "respiratory-depression",
+            "blood-pressure-increase", "other");
     private static final Duration LONGEST_SESSION = Duration.ofHours(24);
     private static final Duration VITALS_MARGIN = Duration.ofHours(2);
     /**
@@ -57,6 +62,9 @@ class EncounterValidator implements RecordValidator {
         f.npi("practitionerNpi", false);
         f.string("location", false, 100);
         f.integer("monitoringMinutes", false, 0, 600);
+        f.codeList("concomitantMedications", CONCOMITANT_MEDICATIONS);
+        f.integer("readyToLeaveMinutes", false, 0, 600);
+        f.codeList("adverseEvents", ADVERSE_EVENTS);
         checkVitals(f, start, end);
         return RecordValidator.result(kind(), f, encounterId, patientMrn, encounterId);
     }

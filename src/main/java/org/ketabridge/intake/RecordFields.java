@@ -1,6 +1,7 @@
 package org.ketabridge.intake;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -11,7 +12,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.ketabridge.record.RecordIds;
 
@@ -123,6 +126,47 @@ final class RecordFields {
         }
         out.put(field, n.asText());
         return n.asText();
+    }
+
+    /**
+     * A list of codes from {@code vocabulary} (optional: absent means not recorded, the empty list
+     * means none). Each value is checked at its index ({@code adverseEvents[1]}): one not in the
+     * vocabulary, or one already listed, is an error. Stored in the vocabulary's order, so the same
+     * values sent in another order are the same content ({@code unchanged}).
+     */
+    List<String> codeList(String field, List<String> vocabulary) {
+        JsonNode n = present(field, false);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isArray()) {
+            error(field, "must be a list of " + String.join(", ", vocabulary) + " (an empty list means none)");
+            return null;
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        boolean valid = true;
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode item = n.get(i);
+            String at = field + "[" + i + "]";
+            if (!item.isTextual() || !vocabulary.contains(item.asText())) {
+                error(at, "must be one of " + String.join(", ", vocabulary)
+                        + " (none: an empty list in JSON, the single value none in a CSV cell)");
+                valid = false;
+                continue;
+            }
+            Integer earlier = seen.putIfAbsent(item.asText(), i);
+            if (earlier != null) {
+                error(at, "repeats " + field + "[" + earlier + "]: list each value once");
+                valid = false;
+            }
+        }
+        if (!valid) {
+            return null;
+        }
+        List<String> values = vocabulary.stream().filter(seen::containsKey).toList();
+        ArrayNode stored = out.putArray(field);
+        values.forEach(stored::add);
+        return values;
     }
 
     String npi(String field, boolean required) {

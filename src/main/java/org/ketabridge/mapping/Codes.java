@@ -40,6 +40,7 @@ public final class Codes {
     public static final String PROFILE_ENCOUNTER = EXTENSIONS + "ketabridge-encounter";
     public static final String PROFILE_ADMINISTRATION = EXTENSIONS + "ketabridge-medication-administration";
     public static final String PROFILE_SCORE = EXTENSIONS + "ketabridge-score";
+    public static final String PROFILE_SESSION_OBSERVATION = EXTENSIONS + "ketabridge-session-observation";
     /** FHIR R4's own vital-signs profiles, by measure. */
     public static final String VITALS = "http://hl7.org/fhir/StructureDefinition/";
     public static final String KB_WASTED_AMOUNT = EXTENSIONS + "wasted-amount";

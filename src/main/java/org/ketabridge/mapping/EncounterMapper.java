@@ -15,15 +15,20 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.ketabridge.config.Clinic;
 
-/** encounter record → Encounter, and one vital-signs Observation per measure of each vital set. */
+/**
+ * encounter record → Encounter, one vital-signs Observation per measure of each vital set, and the
+ * session's own Observations (contract 1.1: {@link SessionObservationsMapper}).
+ */
 final class EncounterMapper {
 
     private final Terminology terms;
     private final VitalSignsMapper vitals;
+    private final SessionObservationsMapper sessionObservations;
 
     EncounterMapper(Terminology terms) {
         this.terms = terms;
         this.vitals = new VitalSignsMapper(terms);
+        this.sessionObservations = new SessionObservationsMapper(terms);
     }
 
     MappedRecord map(Clinic clinic, JsonNode r, TargetReferences refs) {
@@ -85,6 +90,7 @@ final class EncounterMapper {
                 resources.addAll(vitals.map(clinic, encounterId, at, set, refs.patient(), placeholder));
             }
         }
+        resources.addAll(sessionObservations.map(clinic, r, refs.patient(), placeholder));
         return new MappedRecord(resources, encounter);
     }
 

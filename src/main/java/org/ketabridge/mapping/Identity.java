@@ -73,6 +73,15 @@ public final class Identity {
         return identifier(clinic.identifierSystem("score-flag"), scoreId);
     }
 
+    /**
+     * One of a session's own Observations (contract 1.1): {@code {encounterId}:{item}}, item one of
+     * concomitant-medications, ready-to-leave, adverse-events. One per field, not one per listed value,
+     * so that a changed list is the next version of the same resource: the bridge deletes nothing.
+     */
+    public static Identifier sessionObservation(Clinic clinic, String encounterId, String item) {
+        return identifier(clinic.identifierSystem("session-observation"), encounterId + ":" + item);
+    }
+
     /** {@code {encounterId}:{at as UTC, yyyyMMddHHmmss}:{measure}}, measure one of bp, hr, rr, spo2, sedation. */
     public static Identifier vital(Clinic clinic, String encounterId, OffsetDateTime at, String measure) {
         String value = encounterId + ":" + at.withOffsetSameInstant(ZoneOffset.UTC).format(VITAL_TIME) + ":" + measure;

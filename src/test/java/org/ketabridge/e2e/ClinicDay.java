@@ -9,7 +9,8 @@ import static org.ketabridge.support.TestRecords.score;
 /**
  * A clinic's day of records, as the end-to-end tests send it: a dose before its patient and
  * encounter, two patients, two encounters, two doses, three scores (a response to the baseline
- * among them), unchanged resends, and corrections of a patient and a dose. 9 records, 11 versions.
+ * among them), an esketamine session with contract 1.1's fields, unchanged resends, and corrections of a
+ * patient, a dose and the session's adverse events. 10 records, 13 versions.
  */
 final class ClinicDay {
 
@@ -39,5 +40,16 @@ final class ClinicDay {
         // Changed resends: corrections that must become a second version of the same resource.
         poster.post(clinic, "patients", ndjson(patient("MRN-1", "Rivera-Lopez")));
         poster.post(clinic, "doses", ndjson(dose("D-100", "E-10", "MRN-1", 40)));
+        poster.post(clinic, "encounters", ndjson(esketamineSession("[\"sedation\"]")));
+        // Recorded again as none: the same Observation, in its next version.
+        poster.post(clinic, "encounters", ndjson(esketamineSession("[]")));
+    }
+
+    /** MRN-2's esketamine session, with the REMS monitoring form's fields the other records do not carry. */
+    private static String esketamineSession(String adverseEvents) {
+        return "{\"encounterId\":\"E-30\",\"patientMrn\":\"MRN-2\",\"status\":\"finished\","
+                + "\"start\":\"2026-10-12T13:00:00\",\"end\":\"2026-10-12T15:10:00\",\"modality\":\"intranasal\","
+                + "\"concomitantMedications\":[\"benzodiazepine\"],\"readyToLeaveMinutes\":95,"
+                + "\"adverseEvents\":" + adverseEvents + "}";
     }
 }

@@ -139,10 +139,11 @@ abstract class EndToEndSyncScenario {
         ClinicDay.send(clinicIds().get(0), this::post);
         ClinicDay.send(clinicIds().get(1), this::sendAsAnHl7Clinic);
 
-        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+        // The validator loads its definitions once the bridge is up: well over a minute on a busy shared machine.
+        await().atMost(Duration.ofMinutes(5)).untilAsserted(() -> assertThat(
                 jdbc.sql("select count(*) from sync_task where status <> 'SENT'").query(Integer.class).single()).isZero());
         assertThat(jdbc.sql("select count(*) from sync_task").query(Integer.class).single())
-                .as("2 patients + 2 encounters + 2 doses + 3 scores + 2 corrections, per clinic").isEqualTo(22);
+                .as("2 patients + 3 encounters + 2 doses + 3 scores + 3 corrections, per clinic").isEqualTo(26);
 
         IGenericClient ehr = EhrSearch.client(EHR.baseUrl(), null);
         for (String clinic : clinicIds()) {
@@ -229,6 +230,21 @@ abstract class EndToEndSyncScenario {
             assertThat(bp.getEncounter().getReference()).isEqualTo(id(e10));
             assertThat(bp.getSubject().getReference()).isEqualTo(id(rivera));
             only(ehr, Observation.class, base + "/vital", "E-10:" + at + ":hr");
+
+            // Contract 1.1: the esketamine session's own Observations; its corrected events the same resource, version 2.
+            Encounter e30 = only(ehr, Encounter.class, base + "/encounter", "E-30");
+            Observation events = only(ehr, Observation.class, base + "/session-observation", "E-30:adverse-events");
+            assertThat(events.getMeta().getVersionId()).as("corrected from sedation to none").isEqualTo("2");
+            assertThat(events.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("none");
+            assertThat(events.getComponent()).isEmpty();
+            assertThat(events.getEncounter().getReference()).isEqualTo(id(e30));
+            assertThat(events.getSubject().getReference()).isEqualTo(id(okafor));
+            Observation medications = only(ehr, Observation.class, base + "/session-observation", "E-30:concomitant-medications");
+            assertThat(medications.getComponent()).extracting(c -> c.getValueCodeableConcept().getCodingFirstRep().getCode())
+                    .containsExactly("benzodiazepine");
+            Observation readyToLeave = only(ehr, Observation.class, base + "/session-observation", "E-30:ready-to-leave");
+            assertThat(readyToLeave.getValueQuantity().getValue()).isEqualByComparingTo(new BigDecimal(95));
+            assertThat(readyToLeave.getValueQuantity().getCode()).isEqualTo("min");
         }
     }
 }

@@ -96,6 +96,23 @@ class BadInputTest extends BridgeTestSupport {
                 rule("encounters", "spo2 49", r -> vital(r, 0).put("spo2", 49), "vitals[0].spo2", "at least 50"),
                 rule("encounters", "sedation 6", r -> vital(r, 1).put("sedation", 6), "vitals[1].sedation", "from 0 to 5"),
                 rule("encounters", "vital set with no measure", r -> ((ArrayNode) r.get("vitals")).addObject().put("at", "2026-10-05T10:00:00"), "vitals[2]", "at least one measure"),
+                // encounter, contract 1.1: the REMS fields
+                rule("encounters", "concomitantMedications value unknown", r -> list(r, "concomitantMedications", "benzodiazepine", "opioid"),
+                        "concomitantMedications[1]", "must be one of benzodiazepine, sedative-hypnotic, psychostimulant, maoi"),
+                rule("encounters", "concomitantMedications value twice", r -> list(r, "concomitantMedications", "maoi", "maoi"),
+                        "concomitantMedications[1]", "repeats concomitantMedications[0]"),
+                rule("encounters", "concomitantMedications 'none' in JSON (the CSV cell's word)", r -> list(r, "concomitantMedications", "none"),
+                        "concomitantMedications[0]", "an empty list in JSON"),
+                rule("encounters", "concomitantMedications not a list", r -> r.put("concomitantMedications", "benzodiazepine"),
+                        "concomitantMedications", "must be a list"),
+                rule("encounters", "adverseEvents value in other case", r -> list(r, "adverseEvents", "Sedation"),
+                        "adverseEvents[0]", "must be one of sedation, dissociation"),
+                rule("encounters", "adverseEvents value twice, apart", r -> list(r, "adverseEvents", "sedation", "other", "sedation"),
+                        "adverseEvents[2]", "repeats adverseEvents[0]"),
+                rule("encounters", "adverseEvents value a number", r -> r.putArray("adverseEvents").add(1),
+                        "adverseEvents[0]", "must be one of"),
+                rule("encounters", "adverseEvents an object", r -> r.putObject("adverseEvents").put("sedation", true),
+                        "adverseEvents", "must be a list"),
                 // dose
                 rule("doses", "doseId missing", r -> r.remove("doseId"), "doseId", "required"),
                 rule("doses", "encounterId missing", r -> r.remove("encounterId"), "encounterId", "required"),
@@ -164,6 +181,10 @@ class BadInputTest extends BridgeTestSupport {
                 number("encounters", "monitoringMinutes", "-1", "from 0 to 600"),
                 number("encounters", "monitoringMinutes", "1e400", "from 0 to 600"),
                 number("encounters", "monitoringMinutes", "59.5", "must be an integer"),
+                number("encounters", "readyToLeaveMinutes", "601", "from 0 to 600"),
+                number("encounters", "readyToLeaveMinutes", "-1", "from 0 to 600"),
+                number("encounters", "readyToLeaveMinutes", "45.5", "must be an integer"),
+                number("encounters", "readyToLeaveMinutes", "\"45\"", "must be an integer"),
                 vitalNumber("systolic", "1e400", "from 40 to 300"),
                 vitalNumber("diastolic", "-1e400", "from 20 to 200"),
                 vitalNumber("heartRate", "18446744073709551688", "from 20 to 300"), // 2^64 + 72
@@ -195,6 +216,13 @@ class BadInputTest extends BridgeTestSupport {
                 rule("scores", "PHQ-9 item 1e400", r -> item(r, 3, "1e400"), "items[3]", "from 0 to 3"),
                 rule("scores", "PHQ-9 item -1", r -> item(r, 3, "-1"), "items[3]", "from 0 to 3"),
                 rule("scores", "PHQ-9 item 1.5", r -> item(r, 3, "1.5"), "items[3]", "must be an integer"));
+    }
+
+    private static void list(ObjectNode record, String field, String... values) {
+        ArrayNode list = record.putArray(field);
+        for (String value : values) {
+            list.add(value);
+        }
     }
 
     private static Arguments number(String kind, String field, String json, String reason) {

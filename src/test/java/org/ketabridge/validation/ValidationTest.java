@@ -85,4 +85,22 @@ class ValidationTest {
         score.addExtension("http://example.org/fhir/StructureDefinition/made-up", new org.hl7.fhir.r4.model.StringType("x"));
         assertThat(VALIDATOR.errors(score)).anySatisfy(e -> assertThat(e).contains("made-up"));
     }
+
+    /** Contract 1.1: the session's own Observations are held to their profile (tied to the session, over its period). */
+    @Test
+    void theSessionObservationProfileIsEnforced() throws IOException {
+        List<Observation> session = GoldenCases.mapToBundle("encounter-esketamine-rems-fields").getEntry().stream()
+                .map(e -> e.getResource()).filter(r -> r instanceof Observation).map(r -> (Observation) r)
+                .filter(o -> o.getMeta().hasProfile(org.ketabridge.mapping.Codes.PROFILE_SESSION_OBSERVATION)).toList();
+        assertThat(session).as("ready to leave, concomitant medications, adverse events").hasSize(3);
+        Observation events = session.get(2);
+        assertThat(VALIDATOR.errors(events)).isEmpty();
+        events.setEncounter(null);
+        events.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2026-10-05T13:00:00-06:00"));
+        events.getComponentFirstRep().setValue(new org.hl7.fhir.r4.model.BooleanType(true));
+        assertThat(VALIDATOR.errors(events))
+                .anySatisfy(e -> assertThat(e).contains("Observation.encounter"))
+                .anySatisfy(e -> assertThat(e).contains("effective"))
+                .anySatisfy(e -> assertThat(e).contains("component"));
+    }
 }

@@ -14,7 +14,8 @@ import org.ketabridge.mapping.MappedResource;
 /**
  * An encounter: ORU^R01 with its session (PV1-19 the encounter id, PV1-44/45 start and end), one
  * OBR for it, and one OBX per vital sign of each set (OBX-4 the set's number, OBX-14 its time),
- * coded as its mapped Observation is (LOINC, UCUM); blood pressure as two OBX, systolic and diastolic.
+ * coded as its mapped Observation is (LOINC, UCUM); blood pressure as two OBX, systolic and diastolic;
+ * then the session's own Observations ({@link SessionObservationSegments}).
  */
 final class EncounterMessage {
 
@@ -70,6 +71,7 @@ final class EncounterMessage {
                         V2Messages.text(v, "sedation"), null, status, time);
             }
         }
+        SessionObservationSegments.add(f, in, encounterId, EncounterMessage::obx, obx, status, start);
         return V2Messages.encode(oru, controlId, "ORU^R01");
     }
 

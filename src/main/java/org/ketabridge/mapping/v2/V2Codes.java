@@ -37,6 +37,13 @@ final class V2Codes {
         return in(concept, LOINC).orElseGet(() -> local(concept.getCodingFirstRep().getCode()));
     }
 
+    /** The concept's coding in KetaBridge's own vocabulary, as a local code with its display. */
+    static Code localOf(CodeableConcept concept) {
+        Coding own = concept.getCoding().stream().filter(c -> c.getSystem() != null && c.getSystem().startsWith(Codes.BASE + "/"))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no KetaBridge coding in the concept"));
+        return new Code(own.getCode(), own.hasDisplay() ? own.getDisplay() : own.getCode(), "L");
+    }
+
     static Code unit(Quantity quantity) {
         if (quantity == null || !UCUM.equals(quantity.getSystem())) {
             return null;

@@ -177,6 +177,53 @@ class CsvDropTest extends BridgeTestSupport {
         assertThat(receipt.get("records")).extracting(r -> r.get("line").asInt()).containsExactly(2, 5, 7);
     }
 
+    /**
+     * Contract 1.1 over CSV: a list cell is {@code a;b}, {@code none} the empty list, an empty cell not
+     * recorded; each bad value is reported at its index in the list, and a row equal to a record sent
+     * over HTTP (values in another order) is that record, unchanged.
+     */
+    @Test
+    void remsFieldsInCsvCellsFollowTheListCellRuleAndEveryBadValueIsNamed() throws IOException {
+        String p = TestRecords.prefix();
+        String header = "encounterId,patientMrn,status,start,end,modality,concomitantMedications,readyToLeaveMinutes,adverseEvents\n";
+        String session = ",finished,2026-10-05T13:00:00,2026-10-05T15:10:00,intranasal,";
+        Path moved = files.take(alpha(), drop("encounters-" + p + ".csv", header
+                + p + "-E1," + p + "-M" + session + "none,95,dissociation; sedation\n"
+                + p + "-E2," + p + "-M" + session + ",,\n"
+                + p + "-E3," + p + "-M" + session + "benzodiazepine;opioid,95,\n"
+                + p + "-E4," + p + "-M" + session + "maoi;maoi,95,none;sedation\n"
+                + p + "-E5," + p + "-M" + session + ",ninety,sedation;;other\n"
+                + p + "-E6," + p + "-M" + session + ",601,\n"));
+        JsonNode report = report(moved);
+        assertThat(report.get("accepted").asInt()).isEqualTo(2);
+        assertThat(report.get("errors")).extracting(e -> e.get("line").asInt() + " " + e.get("recordId").asText() + " "
+                        + e.get("field").asText() + ": " + e.get("reason").asText().split(" \\(|:")[0])
+                .containsExactly(
+                        "4 " + p + "-E3 concomitantMedications[1]: must be one of benzodiazepine, sedative-hypnotic, psychostimulant, maoi",
+                        "5 " + p + "-E4 concomitantMedications[1]: repeats concomitantMedications[0]",
+                        "5 " + p + "-E4 adverseEvents[0]: must be one of sedation, dissociation, respiratory-depression,"
+                                + " blood-pressure-increase, other",
+                        "6 " + p + "-E5 readyToLeaveMinutes: must be an integer",
+                        "6 " + p + "-E5 adverseEvents[1]: must be one of sedation, dissociation, respiratory-depression,"
+                                + " blood-pressure-increase, other",
+                        "7 " + p + "-E6 readyToLeaveMinutes: must be from 0 to 600");
+        JsonNode recordedAsNone = JSON.readTree(jdbc.sql("select content from record_version where clinic_id = 'alpha'"
+                + " and record_id = ?").param(p + "-E1").query(String.class).single());
+        assertThat(recordedAsNone.get("concomitantMedications")).as("none: the empty list").isEmpty();
+        assertThat(recordedAsNone.get("adverseEvents")).extracting(JsonNode::asText).containsExactly("sedation", "dissociation");
+        JsonNode notRecorded = JSON.readTree(jdbc.sql("select content from record_version where clinic_id = 'alpha'"
+                + " and record_id = ?").param(p + "-E2").query(String.class).single());
+        assertThat(notRecorded.has("concomitantMedications") || notRecorded.has("adverseEvents")
+                || notRecorded.has("readyToLeaveMinutes")).as("empty cells: not recorded").isFalse();
+
+        var posted = httpPost("/api/v1/clinics/alpha/encounters", "application/json", "{\"encounterId\":\"" + p + "-E1\","
+                + "\"patientMrn\":\"" + p + "-M\",\"status\":\"finished\",\"start\":\"2026-10-05T13:00:00\","
+                + "\"end\":\"2026-10-05T15:10:00\",\"modality\":\"intranasal\",\"concomitantMedications\":[],"
+                + "\"readyToLeaveMinutes\":95,\"adverseEvents\":[\"sedation\",\"dissociation\"]}");
+        assertThat(posted.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(posted.body()).get("unchanged").asInt()).as("the same record over HTTP").isEqualTo(1);
+    }
+
     @Test
     void theReportOfAFileWithManyRefusedPartsNamesEveryRefusedRowInOrder() throws IOException {
         String p = TestRecords.prefix();

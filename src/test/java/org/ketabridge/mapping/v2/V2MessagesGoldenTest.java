@@ -44,6 +44,7 @@ class V2MessagesGoldenTest {
                 Arguments.of("adt-a04", "patient-basic", 1, 101L),
                 Arguments.of("adt-a08", "patient-basic", 2, 102L),
                 Arguments.of("oru-r01-encounter", "encounter-iv-infusion-with-vitals", 1, 201L),
+                Arguments.of("oru-r01-encounter-rems-fields", "encounter-esketamine-rems-fields", 1, 202L),
                 Arguments.of("oru-r01-score", "score-phq9-response-with-self-harm-flag", 1, 301L),
                 Arguments.of("ras-o17", "dose-esketamine-84mg-waste-and-witness", 1, 401L));
     }
