@@ -150,7 +150,8 @@ class MetricsTest extends BridgeTestSupport {
         ALPHA_EHR.resetAll();
         FakeEhr.acceptEverything(ALPHA_EHR);
         String next = prefix() + "-OK";
-        await().atMost(SYNCED).pollInterval(Duration.ofSeconds(1)).until(() -> {
+        // Under load the cut patient's retries and the breaker's half-open trial take their time: wait long.
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             httpPost("/api/v1/clinics/alpha/patients", "application/x-ndjson", ndjson(patient(next)));
             return "UP".equals(adminHealth().path("components").path("ehrs").path("components").path("alpha")
                     .path("status").asText());
