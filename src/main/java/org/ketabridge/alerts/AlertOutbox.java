@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -83,7 +84,7 @@ public class AlertOutbox {
     public void delivered(Exchange exchange) {
         AlertStates.Due due = exchange.getProperty(NOTIFICATION, Notification.class).due();
         states.delivered(due);
-        log.info("Alert notification {} ({}) of clinic {} delivered", due.event(), due.status().toLowerCase(), due.clinicId());
+        log.info("Alert notification {} ({}) of clinic {} delivered", due.event(), due.status().toLowerCase(Locale.ROOT), due.clinicId());
     }
 
     public void failed(Exchange exchange) {
@@ -99,8 +100,8 @@ public class AlertOutbox {
         int attempts = due.attempts() + 1;
         Duration wait = backoff(attempts);
         states.failed(due, clock.instant().plus(wait), error);
-        log.warn("Alert notification {} ({}) of clinic {} not delivered (attempt {}: {}); trying again in {} s",
-                due.event(), due.status().toLowerCase(), due.clinicId(), attempts, error, wait.toSeconds());
+        log.warn("Alert notification {} ({}) of clinic {} not delivered (attempt {}: {}); trying again in {} ms",
+                due.event(), due.status().toLowerCase(Locale.ROOT), due.clinicId(), attempts, error, wait.toMillis());
     }
 
     /** The initial backoff, doubled after each failed attempt, at most the maximum. */
