@@ -82,6 +82,12 @@ final class AlertBridge implements AutoCloseable {
                 .params(clinicId, event).query().listOfRows().stream().findFirst().orElse(null);
     }
 
+    /** What the receiver was told of the event (FIRING, RESOLVED), null when nothing yet. */
+    String notified(String clinicId, String event) {
+        Map<String, Object> state = state(clinicId, event);
+        return state == null ? null : (String) state.get("notified_status");
+    }
+
     static List<LoggedRequest> posts(WireMockServer receiver, String clinicId) {
         return receiver.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo("/hooks/" + clinicId)));
     }
