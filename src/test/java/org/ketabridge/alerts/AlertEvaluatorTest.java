@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.alerts.AlertEvaluator.Change;
 import org.ketabridge.alerts.AlertEvaluator.Known;
@@ -33,27 +34,27 @@ class AlertEvaluatorTest {
     @Test
     void eachEventHoldsOnlyPastItsThreshold() {
         ClinicFacts q = quiet();
-        assertThat(evaluator.holding(withDeadRecently(1))).containsExactly(AlertEvent.DEAD_LETTERS_GROWING);
+        assertThat(evaluator.holding(facts(f -> f.deadRecently = 1))).containsExactly(AlertEvent.DEAD_LETTERS_GROWING);
 
-        assertThat(evaluator.holding(withOldestPending(ago(Duration.ofMinutes(60))))).isEmpty();
-        assertThat(evaluator.holding(withOldestPending(ago(Duration.ofMinutes(61))))).containsExactly(AlertEvent.OLDEST_PENDING_TOO_OLD);
+        assertThat(evaluator.holding(facts(f -> f.oldestPending = ago(Duration.ofMinutes(60))))).isEmpty();
+        assertThat(evaluator.holding(facts(f -> f.oldestPending = ago(Duration.ofMinutes(61))))).containsExactly(AlertEvent.OLDEST_PENDING_TOO_OLD);
 
-        assertThat(evaluator.holding(withCircuit(ago(Duration.ofMinutes(14))))).isEmpty();
-        assertThat(evaluator.holding(withCircuit(ago(Duration.ofMinutes(15))))).containsExactly(AlertEvent.CIRCUIT_OPEN_LONG);
+        assertThat(evaluator.holding(facts(f -> f.circuitNotClosed = ago(Duration.ofMinutes(14))))).isEmpty();
+        assertThat(evaluator.holding(facts(f -> f.circuitNotClosed = ago(Duration.ofMinutes(15))))).containsExactly(AlertEvent.CIRCUIT_OPEN_LONG);
 
-        assertThat(evaluator.holding(withCredentials(ago(Duration.ofMinutes(4))))).isEmpty();
-        assertThat(evaluator.holding(withCredentials(ago(Duration.ofMinutes(5))))).containsExactly(AlertEvent.CREDENTIALS_FAILING);
+        assertThat(evaluator.holding(facts(f -> f.credentialsFailing = ago(Duration.ofMinutes(4))))).isEmpty();
+        assertThat(evaluator.holding(facts(f -> f.credentialsFailing = ago(Duration.ofMinutes(5))))).containsExactly(AlertEvent.CREDENTIALS_FAILING);
 
-        assertThat(evaluator.holding(withStore(ago(Duration.ofMinutes(15))))).isEmpty();
-        assertThat(evaluator.holding(withStore(ago(Duration.ofMinutes(16))))).containsExactly(AlertEvent.AUDITOR_STORE_LAGGING);
+        assertThat(evaluator.holding(facts(f -> f.storeOldestMissing = ago(Duration.ofMinutes(15))))).isEmpty();
+        assertThat(evaluator.holding(facts(f -> f.storeOldestMissing = ago(Duration.ofMinutes(16))))).containsExactly(AlertEvent.AUDITOR_STORE_LAGGING);
     }
 
     @Test
     void intakeRefusingMostNeedsMoreThanHalfOfAtLeastTwentyRecords() {
-        assertThat(evaluator.holding(withIntake(40, 21))).containsExactly(AlertEvent.INTAKE_REFUSING_MOST);
-        assertThat(evaluator.holding(withIntake(40, 20))).as("half is not most").isEmpty();
-        assertThat(evaluator.holding(withIntake(19, 19))).as("too few to alert").isEmpty();
-        assertThat(evaluator.holding(withIntake(20, 20))).containsExactly(AlertEvent.INTAKE_REFUSING_MOST);
+        assertThat(evaluator.holding(facts(f -> { f.received = 40; f.refused = 21; }))).containsExactly(AlertEvent.INTAKE_REFUSING_MOST);
+        assertThat(evaluator.holding(facts(f -> { f.received = 40; f.refused = 20; }))).as("half is not most").isEmpty();
+        assertThat(evaluator.holding(facts(f -> { f.received = 19; f.refused = 19; }))).as("too few to alert").isEmpty();
+        assertThat(evaluator.holding(facts(f -> { f.received = 20; f.refused = 20; }))).containsExactly(AlertEvent.INTAKE_REFUSING_MOST);
     }
 
     @Test
@@ -62,13 +63,13 @@ class AlertEvaluatorTest {
         strict.setOldestPendingOver(Duration.ofMinutes(5));
         strict.setIntakeAtLeast(2);
         AlertEvaluator evaluate = new AlertEvaluator(strict);
-        assertThat(evaluate.holding(withOldestPending(ago(Duration.ofMinutes(6))))).containsExactly(AlertEvent.OLDEST_PENDING_TOO_OLD);
-        assertThat(evaluate.holding(withIntake(2, 2))).containsExactly(AlertEvent.INTAKE_REFUSING_MOST);
+        assertThat(evaluate.holding(facts(f -> f.oldestPending = ago(Duration.ofMinutes(6))))).containsExactly(AlertEvent.OLDEST_PENDING_TOO_OLD);
+        assertThat(evaluate.holding(facts(f -> { f.received = 2; f.refused = 2; }))).containsExactly(AlertEvent.INTAKE_REFUSING_MOST);
     }
 
     @Test
     void aHoldingEventFiresOnceThenResolvesWhenItClearsAndMayFireAgain() {
-        ClinicFacts dead = withDeadRecently(3);
+        ClinicFacts dead = facts(f -> f.deadRecently = 3);
         assertThat(evaluator.changes(dead, Map.of())).containsExactly(new Change(AlertEvent.DEAD_LETTERS_GROWING, true, 1));
         Map<AlertEvent, Known> firing = Map.of(AlertEvent.DEAD_LETTERS_GROWING, new Known(true, 1));
         assertThat(evaluator.changes(dead, firing)).as("still holding: no second notification").isEmpty();
@@ -80,10 +81,10 @@ class AlertEvaluatorTest {
 
     @Test
     void eventsChangeEachOnItsOwn() {
-        Facts facts = new Facts();
-        facts.circuitNotClosed = ago(Duration.ofHours(1));
-        facts.credentialsFailing = ago(Duration.ofHours(1));
-        ClinicFacts both = facts.build();
+        ClinicFacts both = facts(f -> {
+            f.circuitNotClosed = ago(Duration.ofHours(1));
+            f.credentialsFailing = ago(Duration.ofHours(1));
+        });
         Map<AlertEvent, Known> circuitFiring = Map.of(AlertEvent.CIRCUIT_OPEN_LONG, new Known(true, 1));
         assertThat(evaluator.changes(both, circuitFiring)).containsExactly(new Change(AlertEvent.CREDENTIALS_FAILING, true, 1));
     }
@@ -109,40 +110,10 @@ class AlertEvaluatorTest {
         return new Facts().build();
     }
 
-    private static ClinicFacts withDeadRecently(int dead) {
+    /** The quiet clinic, but for what {@code change} sets. */
+    private static ClinicFacts facts(Consumer<Facts> change) {
         Facts facts = new Facts();
-        facts.deadRecently = dead;
-        return facts.build();
-    }
-
-    private static ClinicFacts withOldestPending(Instant since) {
-        Facts facts = new Facts();
-        facts.oldestPending = since;
-        return facts.build();
-    }
-
-    private static ClinicFacts withCircuit(Instant since) {
-        Facts facts = new Facts();
-        facts.circuitNotClosed = since;
-        return facts.build();
-    }
-
-    private static ClinicFacts withCredentials(Instant since) {
-        Facts facts = new Facts();
-        facts.credentialsFailing = since;
-        return facts.build();
-    }
-
-    private static ClinicFacts withStore(Instant since) {
-        Facts facts = new Facts();
-        facts.storeOldestMissing = since;
-        return facts.build();
-    }
-
-    private static ClinicFacts withIntake(long received, long refused) {
-        Facts facts = new Facts();
-        facts.received = received;
-        facts.refused = refused;
+        change.accept(facts);
         return facts.build();
     }
 }
