@@ -22,6 +22,7 @@ public class BridgeProperties {
     private final Security security = new Security();
     private final AuditorStore auditorStore = new AuditorStore();
     private final Hl7 hl7 = new Hl7();
+    private final Alerts alerts = new Alerts();
     /** Signing keys for SMART Backend Services shared by every clinic without keys of its own (issue 13). */
     private List<EhrKeyProperties> ehrKeys = new ArrayList<>();
 
@@ -33,6 +34,7 @@ public class BridgeProperties {
     public Security getSecurity() { return security; }
     public AuditorStore getAuditorStore() { return auditorStore; }
     public Hl7 getHl7() { return hl7; }
+    public Alerts getAlerts() { return alerts; }
     public List<EhrKeyProperties> getEhrKeys() { return ehrKeys; }
     public void setEhrKeys(List<EhrKeyProperties> ehrKeys) { this.ehrKeys = ehrKeys; }
 
@@ -210,5 +212,65 @@ public class BridgeProperties {
         public void setCircuitOpenFor(Duration circuitOpenFor) { this.circuitOpenFor = circuitOpenFor; }
         public Duration getClaimLease() { return claimLease; }
         public void setClaimLease(Duration claimLease) { this.claimLease = claimLease; }
+    }
+
+    /**
+     * Alerts (issue 17): when a clinic's webhook (its {@code alerts.webhook-url}) is told of an event,
+     * the same events as the Prometheus rules (src/main/resources/prometheus/ketabridge-alerts.yml),
+     * with the same thresholds by default.
+     */
+    public static class Alerts {
+        /** How often routes/alerts.yaml evaluates and sends (the route reads it as a property placeholder). */
+        private Duration evaluateEvery = Duration.ofSeconds(30);
+        /** The bridge as clinic IT reaches it (https://bridge.example.org): the notifications' links start with it; unset, they are paths. */
+        private String linksBaseUrl;
+        /** Dead letters growing: a record dead-lettered within this long. */
+        private Duration deadLettersWithin = Duration.ofMinutes(15);
+        /** The oldest pending record has waited longer than this for its EHR. */
+        private Duration oldestPendingOver = Duration.ofHours(1);
+        /** The EHR's circuit breaker has not been closed for this long. */
+        private Duration circuitOpenFor = Duration.ofMinutes(15);
+        /** The EHR has refused the bridge's credentials (or no token could be had) for this long. */
+        private Duration credentialsFailingFor = Duration.ofMinutes(5);
+        /** The oldest record version the auditors' store does not hold has waited longer than this. */
+        private Duration storeLaggingOver = Duration.ofMinutes(15);
+        /** Intake refusing most: of the records received within this long ... */
+        private Duration intakeWithin = Duration.ofMinutes(30);
+        /** ... more than this share was refused ... */
+        private double intakeRefusedShare = 0.5;
+        /** ... and they were at least this many (one bad file of two rows does not alert). */
+        private int intakeAtLeast = 20;
+        /** First wait after the receiver failed (not 2xx, or no answer); each further one doubles, up to maxBackoff. */
+        private Duration initialBackoff = Duration.ofSeconds(10);
+        private Duration maxBackoff = Duration.ofMinutes(10);
+        /** How long a notification being sent is this process's: another process (or this one, restarted) sends it after that. */
+        private Duration sendingLease = Duration.ofMinutes(2);
+
+        public Duration getEvaluateEvery() { return evaluateEvery; }
+        public void setEvaluateEvery(Duration evaluateEvery) { this.evaluateEvery = evaluateEvery; }
+        public String getLinksBaseUrl() { return linksBaseUrl; }
+        public void setLinksBaseUrl(String linksBaseUrl) { this.linksBaseUrl = linksBaseUrl; }
+        public Duration getDeadLettersWithin() { return deadLettersWithin; }
+        public void setDeadLettersWithin(Duration deadLettersWithin) { this.deadLettersWithin = deadLettersWithin; }
+        public Duration getOldestPendingOver() { return oldestPendingOver; }
+        public void setOldestPendingOver(Duration oldestPendingOver) { this.oldestPendingOver = oldestPendingOver; }
+        public Duration getCircuitOpenFor() { return circuitOpenFor; }
+        public void setCircuitOpenFor(Duration circuitOpenFor) { this.circuitOpenFor = circuitOpenFor; }
+        public Duration getCredentialsFailingFor() { return credentialsFailingFor; }
+        public void setCredentialsFailingFor(Duration credentialsFailingFor) { this.credentialsFailingFor = credentialsFailingFor; }
+        public Duration getStoreLaggingOver() { return storeLaggingOver; }
+        public void setStoreLaggingOver(Duration storeLaggingOver) { this.storeLaggingOver = storeLaggingOver; }
+        public Duration getIntakeWithin() { return intakeWithin; }
+        public void setIntakeWithin(Duration intakeWithin) { this.intakeWithin = intakeWithin; }
+        public double getIntakeRefusedShare() { return intakeRefusedShare; }
+        public void setIntakeRefusedShare(double intakeRefusedShare) { this.intakeRefusedShare = intakeRefusedShare; }
+        public int getIntakeAtLeast() { return intakeAtLeast; }
+        public void setIntakeAtLeast(int intakeAtLeast) { this.intakeAtLeast = intakeAtLeast; }
+        public Duration getInitialBackoff() { return initialBackoff; }
+        public void setInitialBackoff(Duration initialBackoff) { this.initialBackoff = initialBackoff; }
+        public Duration getMaxBackoff() { return maxBackoff; }
+        public void setMaxBackoff(Duration maxBackoff) { this.maxBackoff = maxBackoff; }
+        public Duration getSendingLease() { return sendingLease; }
+        public void setSendingLease(Duration sendingLease) { this.sendingLease = sendingLease; }
     }
 }

@@ -1,5 +1,6 @@
 package org.ketabridge.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -15,7 +16,9 @@ public record Clinic(
         // HL7 v2 (issue 14): the MSH-4 value naming this clinic, if it sends or receives HL7 v2.
         Optional<String> hl7Facility,
         // CSV drops (issue 15): the folder its CSV files are dropped in, if it sends CSV.
-        Optional<Path> inbox) {
+        Optional<Path> inbox,
+        // Alerts (issue 17): the URL its alert notifications are POSTed to, if any.
+        Optional<URI> alertWebhook) {
 
     /** The identifier system of one kind of record, e.g. {@code urn:ketabridge:demo/mrn}. */
     public String identifierSystem(String suffix) {

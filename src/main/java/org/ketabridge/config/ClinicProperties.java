@@ -11,6 +11,7 @@ public class ClinicProperties {
     private String hl7Facility;
     private String inbox;
     private EhrProperties ehr = new EhrProperties();
+    private Alerts alerts = new Alerts();
 
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
@@ -31,4 +32,16 @@ public class ClinicProperties {
     public void setInbox(String inbox) { this.inbox = inbox; }
     public EhrProperties getEhr() { return ehr; }
     public void setEhr(EhrProperties ehr) { this.ehr = ehr; }
+    /** Alerts (issue 17): where the clinic's webhook notifications go. */
+    public Alerts getAlerts() { return alerts; }
+    public void setAlerts(Alerts alerts) { this.alerts = alerts; }
+
+    /** {@code bridge.clinics[n].alerts}: none set, no notification for the clinic. */
+    public static class Alerts {
+        /** The receiver of the clinic's alert notifications (an http or https URL, POSTed JSON); never logged. */
+        private String webhookUrl;
+
+        public String getWebhookUrl() { return webhookUrl; }
+        public void setWebhookUrl(String webhookUrl) { this.webhookUrl = webhookUrl; }
+    }
 }

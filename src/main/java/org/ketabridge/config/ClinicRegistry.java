@@ -3,6 +3,7 @@ package org.ketabridge.config;
 import com.nimbusds.jose.jwk.JWK;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,11 +182,34 @@ public class ClinicRegistry {
             }
             Optional<String> facility = hl7Facility(p.getHl7Facility());
             Optional<Path> inbox = inbox(p.getInbox());
+            Optional<URI> alertWebhook = alertWebhook(p.getAlerts() == null ? null : p.getAlerts().getWebhookUrl());
             if (!problems.isEmpty()) {
                 return null;
             }
             String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
-            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility, inbox);
+            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility, inbox, alertWebhook);
+        }
+
+        /**
+         * Alerts (issue 17): an absolute http or https URL. The problem never quotes it: a webhook
+         * URL often carries the receiver's secret in its path.
+         */
+        private Optional<URI> alertWebhook(String url) {
+            if (url == null) {
+                return Optional.empty();
+            }
+            try {
+                URI uri = new URI(url.strip());
+                if (uri.isAbsolute() && uri.getHost() != null && uri.getRawUserInfo() == null
+                        && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                    return Optional.of(uri);
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            problems.add("alerts.webhook-url", "must be an absolute http or https URL with a host and without user"
+                    + " info (e.g. https://alerts.example.org/hooks/ketabridge)");
+            return Optional.empty();
         }
 
         /**

@@ -83,7 +83,7 @@ public final class RecordConverter {
                 : identifierSystemBase;
         EhrConnection storeOnly = new EhrConnection(EhrType.NONE, null, Optional.empty(), WriteMode.TRANSACTION, 1, null,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
-        return new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty(), Optional.empty());
+        return new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The mapping knowledge of {@code fhir-mapping/} on the classpath, without any clinic's overrides. */

@@ -231,4 +231,21 @@ class ClinicRegistryTest {
         }
         return p;
     }
+
+    /** Alerts (issue 17): the webhook is optional; a wrong one stops start-up without quoting it (it may hold a secret). */
+    @Test
+    void anAlertWebhookIsAnAbsoluteHttpUrlAndAWrongOneIsNotQuoted() {
+        Map<String, String> clinic = props("bridge.clinics[0].id", "north", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "none");
+        assertThat(registry(clinic, Map.of()).find("north").orElseThrow().alertWebhook()).isEmpty();
+        clinic.put("bridge.clinics[0].alerts.webhook-url", "https://alerts.example.org/hooks/T0K3N");
+        assertThat(registry(clinic, Map.of()).find("north").orElseThrow().alertWebhook())
+                .hasValueSatisfying(url -> assertThat(url).hasToString("https://alerts.example.org/hooks/T0K3N"));
+        for (String wrong : List.of("alerts.example.org/hooks/S3CRET", "ftp://alerts.example.org/S3CRET",
+                "https://user:S3CRET@alerts.example.org/", "https:///S3CRET", "https://alerts example/S3CRET")) {
+            clinic.put("bridge.clinics[0].alerts.webhook-url", wrong);
+            assertThat(problems(clinic)).as(wrong).containsExactly("bridge.clinics[0] (id 'north'): alerts.webhook-url: must be"
+                    + " an absolute http or https URL with a host and without user info (e.g. https://alerts.example.org/hooks/ketabridge)");
+        }
+    }
 }
