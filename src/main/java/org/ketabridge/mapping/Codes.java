@@ -47,6 +47,10 @@ public final class Codes {
     public static final String KB_SCORE_TIMING = EXTENSIONS + "score-timing";
     public static final String KB_SESSION_NUMBER = EXTENSIONS + "session-number";
     public static final String KB_MONITORING_MINUTES = EXTENSIONS + "monitoring-minutes";
+    /** The REMS Patient Monitoring Form (fhir-mapping/Questionnaire-rems-monitoring.json) and its response's extensions. */
+    public static final String REMS_QUESTIONNAIRE = BASE + "/Questionnaire/rems-monitoring";
+    public static final String KB_REMS_DUE_DATE = EXTENSIONS + "rems-due-date";
+    public static final String KB_REMS_UNFILLED_REASON = EXTENSIONS + "rems-unfilled-reason";
 
     private Codes() {
     }

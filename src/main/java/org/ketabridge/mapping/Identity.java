@@ -82,6 +82,14 @@ public final class Identity {
         return identifier(clinic.identifierSystem("session-observation"), encounterId + ":" + item);
     }
 
+    /**
+     * The REMS Patient Monitoring Form of one esketamine session: one per encounter, so that a
+     * form refilled after a record changed is the next version of the same QuestionnaireResponse.
+     */
+    public static Identifier remsForm(Clinic clinic, String encounterId) {
+        return identifier(clinic.identifierSystem("rems-form"), encounterId);
+    }
+
     /** {@code {encounterId}:{at as UTC, yyyyMMddHHmmss}:{measure}}, measure one of bp, hr, rr, spo2, sedation. */
     public static Identifier vital(Clinic clinic, String encounterId, OffsetDateTime at, String measure) {
         String value = encounterId + ":" + at.withOffsetSameInstant(ZoneOffset.UTC).format(VITAL_TIME) + ":" + measure;

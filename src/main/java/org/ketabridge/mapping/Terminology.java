@@ -21,8 +21,10 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ConceptMap;
+import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.hl7.fhir.r4.model.Type;
+import org.hl7.fhir.r4.model.ValueSet;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +44,8 @@ public class Terminology {
 
     private final Map<String, CodeSystem> codeSystems = new HashMap<>();
     private final List<StructureDefinition> structureDefinitions = new ArrayList<>();
+    private final List<ValueSet> valueSets = new ArrayList<>();
+    private final List<Questionnaire> questionnaires = new ArrayList<>();
     private final Map<String, MapTable> maps = new HashMap<>();
     private final Map<String, Map<String, MapTable>> clinicOverrides = new HashMap<>();
 
@@ -69,6 +73,10 @@ public class Terminology {
                     maps.put(cm.getIdElement().getIdPart(), MapTable.of(cm));
                 } else if (parsed instanceof StructureDefinition sd) {
                     structureDefinitions.add(sd);
+                } else if (parsed instanceof ValueSet vs) {
+                    valueSets.add(vs);
+                } else if (parsed instanceof Questionnaire q) {
+                    questionnaires.add(q);
                 }
             }
         }
@@ -96,6 +104,16 @@ public class Terminology {
     /** KetaBridge's extensions and profiles (fhir-mapping/profiles/), for the validator. */
     public List<StructureDefinition> structureDefinitions() {
         return Collections.unmodifiableList(structureDefinitions);
+    }
+
+    /** The ValueSets of fhir-mapping/ (the REMS form's answers), for the validator. */
+    public List<ValueSet> valueSets() {
+        return Collections.unmodifiableList(valueSets);
+    }
+
+    /** The Questionnaires of fhir-mapping/ (the REMS Patient Monitoring Form), for the validator and the form's filler. */
+    public List<Questionnaire> questionnaires() {
+        return Collections.unmodifiableList(questionnaires);
     }
 
     /** KetaBridge's own CodeSystems, for the validator (and, later, for auditors). */

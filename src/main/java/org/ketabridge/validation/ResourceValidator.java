@@ -39,7 +39,8 @@ import org.springframework.stereotype.Component;
 /**
  * Every resource the bridge produces is validated before it leaves: against base R4, the
  * profiles it claims in meta.profile (the FHIR vital-signs profiles, and KetaBridge's own from
- * fhir-mapping/profiles/, which also define its extensions), and KetaBridge's own CodeSystems.
+ * fhir-mapping/profiles/, which also define its extensions), and KetaBridge's own CodeSystems;
+ * a QuestionnaireResponse also against its Questionnaire of fhir-mapping/ (the REMS form).
  * A resource with errors never reaches an EHR: its record is failed with the validator's
  * messages. LOINC, SNOMED CT, RxNorm and ICD-10-CM codes cannot be checked without a
  * terminology server and are not (unknown code systems are warnings, not errors).
@@ -113,9 +114,11 @@ public class ResourceValidator {
         long start = System.nanoTime();
         PrePopulatedValidationSupport ours = new PrePopulatedValidationSupport(fhir);
         terms.codeSystems().forEach(ours::addCodeSystem);
+        terms.valueSets().forEach(ours::addValueSet);
         SnapshotGeneratingValidationSupport snapshots = new SnapshotGeneratingValidationSupport(fhir);
         ValidationSupportChain chain = new ValidationSupportChain(
-                new DefaultProfileValidationSupport(fhir), ours, new CommonCodeSystemsTerminologyService(fhir),
+                new DefaultProfileValidationSupport(fhir), ours, new QuestionnaireSupport(fhir, terms.questionnaires()),
+                new CommonCodeSystemsTerminologyService(fhir),
                 new InMemoryTerminologyServerValidationSupport(fhir), snapshots);
         // Our profiles come as differentials: generate each snapshot once, here, not per validation.
         ValidationSupportContext context = new ValidationSupportContext(chain);

@@ -154,6 +154,8 @@ public class ShapeKey {
         List<String> definitions = new ArrayList<>();
         terms.codeSystems().forEach(cs -> definitions.add(parser.encodeResourceToString(cs)));
         terms.structureDefinitions().forEach(sd -> definitions.add(parser.encodeResourceToString(sd)));
+        terms.valueSets().forEach(vs -> definitions.add(parser.encodeResourceToString(vs)));
+        terms.questionnaires().forEach(q -> definitions.add(parser.encodeResourceToString(q)));
         definitions.sort(null);
         return Base64.getEncoder().encodeToString(sha256(String.join("\n", definitions).getBytes(StandardCharsets.UTF_8)));
     }
