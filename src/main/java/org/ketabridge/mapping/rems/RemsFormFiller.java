@@ -1,11 +1,14 @@
 package org.ketabridge.mapping.rems;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
+import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemType;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
@@ -66,7 +69,9 @@ public final class RemsFormFiller {
     }
 
     private List<QuestionnaireResponseItemComponent> items(List<QuestionnaireItemComponent> questions, Map<String, ItemFill> fills) {
-        return questions.stream().filter(q -> fills.containsKey(q.getLinkId())).map(q -> item(q, fills.get(q.getLinkId()))).toList();
+        // a list of its own, as HAPI's model expects to be able to add to it
+        return questions.stream().filter(q -> fills.containsKey(q.getLinkId())).map(q -> item(q, fills.get(q.getLinkId())))
+                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     private QuestionnaireResponseItemComponent item(QuestionnaireItemComponent question, ItemFill fill) {
@@ -77,7 +82,12 @@ public final class RemsFormFiller {
             item.addExtension(Codes.KB_REMS_UNFILLED_REASON, why.setText(fill.note()));
         }
         fill.answers().forEach(a -> item.addAnswer().setValue(a));
-        item.setItem(items(question.getItem(), fill.parts()));
+        if (question.getType() == QuestionnaireItemType.GROUP && fill.parts().isEmpty()) {
+            // a group not filled keeps its questions, unanswered: FHIR wants a required group to have sub-items
+            question.getItem().forEach(q -> item.addItem().setLinkId(q.getLinkId()).setText(q.getText()));
+        } else {
+            item.setItem(items(question.getItem(), fill.parts()));
+        }
         return item;
     }
 
