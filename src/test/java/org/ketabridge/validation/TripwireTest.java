@@ -85,6 +85,12 @@ class TripwireTest {
         return record;
     }
 
+    /** The record's shape admitted (after one pass): the gate's decision for it, a pass. */
+    private static ValidationGate.Decision admit(ValidationGate gate, MappedRecord record) {
+        gate.validated(gate.decide(record), record);
+        return gate.decide(record);
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Long> list(Map<String, Object> status, String key) {
         return (List<Long>) status.get(key);
@@ -150,8 +156,7 @@ class TripwireTest {
     void theSampleIsTheConfiguredFractionOfThePassedRecordsByCount() throws Exception {
         ValidationGate gate = ValidationGateTest.gate(1, 100);
         MappedRecord good = ValidationGateTest.encounter(0);
-        gate.validated(gate.decide(good), good);
-        ValidationGate.Decision passed = gate.decide(good);
+        ValidationGate.Decision passed = admit(gate, good);
         assertThat(passed.passes()).isTrue();
 
         Tripwire tenth = new Tripwire(gate, validator, holds(), CLOCK, 0.1, 100, 1);
@@ -174,8 +179,7 @@ class TripwireTest {
     void aFullQueueDropsTheSampleAndCountsIt() throws Exception {
         ValidationGate gate = ValidationGateTest.gate(1, 100);
         MappedRecord good = ValidationGateTest.encounter(0);
-        gate.validated(gate.decide(good), good);
-        ValidationGate.Decision passed = gate.decide(good);
+        ValidationGate.Decision passed = admit(gate, good);
 
         Tripwire oneWaiting = new Tripwire(gate, validator, holds(), CLOCK, 1.0, 1, 1);
         for (int i = 0; i < 50; i++) {
