@@ -99,7 +99,14 @@ public class Tripwire {
         counts.sampled();
         Bundle copy = ResourceValidator.bundleOf(record).copy();
         try {
-            executor.execute(() -> check(recordVersionId, clinicId, decision.shape(), copy));
+            executor.execute(() -> {
+                try {
+                    check(recordVersionId, clinicId, decision.shape(), copy);
+                } catch (RuntimeException e) {
+                    log.error("validation gate tripwire: the sample of record version {} was not checked: {}", recordVersionId,
+                            e.toString());
+                }
+            });
         } catch (RejectedExecutionException full) {
             counts.sampleDropped();
         }
