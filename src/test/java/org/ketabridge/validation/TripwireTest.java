@@ -101,7 +101,8 @@ class TripwireTest {
         ValidationGate gate = new ValidationGate(true, 1, 100, KEYS, new CallsEverythingValid(), FHIR, GoldenCases.TERMS,
                 new GateShapes(jdbc), CLOCK);
         Tripwire tripwire = new Tripwire(gate, validator, holds(), CLOCK, 1.0, 100, 10);
-        VersionValidation validation = new VersionValidation(validator, gate, new ValidatedVersions(jdbc), tripwire, CLOCK);
+        VersionValidation validation = new VersionValidation(validator, gate, new ValidatedVersions(jdbc), tripwire, CLOCK,
+                ValidationMeters.none());
 
         validation.check(queued("E-trip-1"), "trip", ValidationGateTest.encounter(0)); // in full: admits the shape
         long caught = queued("E-trip-2");
