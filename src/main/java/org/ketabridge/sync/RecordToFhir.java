@@ -36,7 +36,7 @@ public class RecordToFhir implements Processor {
         MappedRecord mapped = mapper.map(new MappingInput(work.clinic(), work.kind(), v.recordId(), v.version(),
                 v.content(), v.warnings(), v.receiptId(), v.receivedAt(), work.references(), work.outcome()));
         // Nothing leaves that does not validate: a failure dead-letters the record with the messages.
-        validation.check(v.id(), mapped);
+        validation.check(v.id(), work.clinic().id(), mapped);
         // References to records the EHR will never hold (a type it does not accept) go, once validated as mapped.
         mapped.resources().forEach(r -> ResourceReferences.drop(fhir, r.resource(), work.notInEhr()));
         // Shared resources the EHR holds already are referred to by its ids, not written again.

@@ -152,11 +152,7 @@ public class ResourceValidator {
      * error, naming the record's main resource.
      */
     public void check(MappedRecord record) {
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        for (MappedResource r : record.resources()) {
-            bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource());
-        }
-        List<String> errors = errors(bundle);
+        List<String> errors = errors(bundleOf(record));
         if (!errors.isEmpty()) {
             MappedResource primary = record.primary();
             throw new MappingException(primary.resourceType() + " " + primary.identifierValue() + " fails FHIR validation: "
@@ -164,8 +160,22 @@ public class ResourceValidator {
         }
     }
 
+    /** What {@link #check} validates: the record's resources as one collection Bundle, by their placeholders. */
+    static Bundle bundleOf(MappedRecord record) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        for (MappedResource r : record.resources()) {
+            bundle.addEntry().setFullUrl(r.placeholder()).setResource(r.resource());
+        }
+        return bundle;
+    }
+
     /** The error and fatal messages for one resource (a Bundle validates its entries too), each with where it is. */
     public List<String> errors(Resource resource) {
+        return errorMessages(resource).stream().map(m -> m.getLocation() + ": " + m.getMessage()).collect(Collectors.toList());
+    }
+
+    /** {@link #errors}, as the validator's messages: their ids and locations can be logged, their texts (values) not. */
+    List<ValidationMessage> errorMessages(Resource resource) {
         byte[] json = fhir.newJsonParser().encodeResourceToString(resource).getBytes(StandardCharsets.UTF_8);
         List<ValidationMessage> messages = new ArrayList<>();
         Reused reused = validators.get();
@@ -181,7 +191,6 @@ public class ResourceValidator {
         }
         return messages.stream()
                 .filter(m -> m.getLevel() == ValidationMessage.IssueSeverity.ERROR || m.getLevel() == ValidationMessage.IssueSeverity.FATAL)
-                .map(m -> m.getLocation() + ": " + m.getMessage())
                 .collect(Collectors.toList());
     }
 

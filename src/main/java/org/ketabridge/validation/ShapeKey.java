@@ -149,7 +149,7 @@ public class ShapeKey {
         return "other"; // FastCheck asks the validator about any reference of this kind
     }
 
-    private static String definitionsDigest(FhirContext fhir, Terminology terms) {
+    static String definitionsDigest(FhirContext fhir, Terminology terms) {
         var parser = fhir.newJsonParser();
         List<String> definitions = new ArrayList<>();
         terms.codeSystems().forEach(cs -> definitions.add(parser.encodeResourceToString(cs)));

@@ -1,14 +1,18 @@
 package org.ketabridge.validation;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.util.VersionUtil;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.ketabridge.db.GateShapes;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
+import org.ketabridge.mapping.Terminology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,14 +27,15 @@ import org.springframework.stereotype.Component;
  * {@code max-shapes} shapes are remembered; when full, new shapes are not tracked (their records
  * are always validated in full), so nothing remembered, a failure least of all, is ever evicted.
  *
- * <p>Off by default ({@code bridge.validation.gate.enabled}): the start-up self-check of the
- * profiles' value-reading constraints and the tripwire sample that complete the guarantee come next.
+ * <p>Shapes admitted or failed are written through to the database ({@link GateShapes}) and loaded
+ * at start, so a restarted bridge passes records of admitted shapes before HAPI's validator has
+ * loaded. The {@link Tripwire} validates a sample of the passed records in full; a disagreement
+ * {@link #trip() trips} the gate (nothing passes for the rest of the process) and fails the shape.
  */
 @Component
 public class ValidationGate {
 
     private static final Logger log = LoggerFactory.getLogger(ValidationGate.class);
-    private static final long LOG_EVERY = 10_000;
 
     /** What the gate decided for one record: pass it, or ask the full validator (with the key to report back under). */
     public record Decision(boolean passes, String shape) {
@@ -43,14 +48,31 @@ public class ValidationGate {
     private final FastCheck fastCheck;
     private final FhirContext fhir;
     private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
-    private final AtomicLong passed = new AtomicLong();
-    private final AtomicLong asked = new AtomicLong();
+    private final GateCounts counts = new GateCounts();
+    private final AtomicBoolean tripped = new AtomicBoolean();
+    // Where shapes outlive the process; null: in memory only (tests of the gate alone).
+    private final GateShapes stored;
+    private final GateShapes.Versions versions;
+    private final Clock clock;
 
+    /** A gate that remembers its shapes in memory only. */
+    public ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck, FhirContext fhir) {
+        this(enabled, admitAfter, maxShapes, keys, fastCheck, fhir, (GateShapes) null, (GateShapes.Versions) null, Clock.systemUTC());
+    }
+
+    /** The bridge's gate: its shapes in the database, those of the current versions loaded now. */
     @Autowired
-    public ValidationGate(@Value("${bridge.validation.gate.enabled:false}") boolean enabled,
+    public ValidationGate(@Value("${bridge.validation.gate.enabled:true}") boolean enabled,
                           @Value("${bridge.validation.gate.admit-after:5}") int admitAfter,
                           @Value("${bridge.validation.gate.max-shapes:10000}") int maxShapes,
-                          ShapeKey keys, FastCheck fastCheck, FhirContext fhir) {
+                          ShapeKey keys, FastCheck fastCheck, FhirContext fhir, Terminology terms, GateShapes stored, Clock clock) {
+        this(enabled, admitAfter, maxShapes, keys, fastCheck, fhir, stored,
+                new GateShapes.Versions(VersionUtil.getVersion(), ResourceValidator.SETTINGS, ShapeKey.definitionsDigest(fhir, terms)),
+                clock);
+    }
+
+    private ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck, FhirContext fhir,
+                           GateShapes stored, GateShapes.Versions versions, Clock clock) {
         if (admitAfter < 1 || maxShapes < 1) {
             throw new IllegalArgumentException("bridge.validation.gate: admit-after and max-shapes must be at least 1");
         }
@@ -60,6 +82,25 @@ public class ValidationGate {
         this.keys = keys;
         this.fastCheck = fastCheck;
         this.fhir = fhir;
+        this.stored = stored;
+        this.versions = versions;
+        this.clock = clock;
+        if (enabled && stored != null) {
+            load();
+        }
+    }
+
+    /** The shapes remembered under the current versions: failed ones first, up to max-shapes. */
+    private void load() {
+        int admitted = 0;
+        for (GateShapes.Stored s : stored.load(versions)) {
+            if (shapes.size() >= maxShapes) {
+                break;
+            }
+            shapes.put(s.shapeKey(), Shape.remembered(s.failed()));
+            admitted += s.failed() ? 0 : 1;
+        }
+        log.info("validation gate: {} admitted and {} failed shapes remembered from before", admitted, shapes.size() - admitted);
     }
 
     /** A gate that never lets anything pass: every record goes to the full validator, as before the gate. */
@@ -73,8 +114,8 @@ public class ValidationGate {
         }
         String key = keys.of(record);
         Shape shape = shapes.get(key);
-        boolean passes = shape != null && shape.admitted() && fastCheck.check(record) == FastCheck.Verdict.VALID;
-        count(passes ? passed : asked);
+        boolean passes = !tripped.get() && shape != null && shape.admitted() && fastCheck.check(record) == FastCheck.Verdict.VALID;
+        counts.decided(passes, shapes.size());
         return new Decision(passes, key);
     }
 
@@ -84,8 +125,8 @@ public class ValidationGate {
             return;
         }
         Shape shape = shape(decision.shape());
-        if (shape != null) {
-            shape.passed(contentDigest(record), admitAfter);
+        if (shape != null && shape.passed(contentDigest(record), admitAfter)) {
+            remember(decision.shape(), false);
         }
     }
 
@@ -95,8 +136,44 @@ public class ValidationGate {
             return;
         }
         Shape shape = shape(decision.shape());
-        if (shape != null) {
-            shape.failed();
+        if (shape != null && shape.failed()) {
+            remember(decision.shape(), true);
+        }
+    }
+
+    /**
+     * The tripwire found an error in a record of this shape that the gate passed: the shape is
+     * failed for good (tracked even when max-shapes are, and written through).
+     */
+    void failed(String key) {
+        if (shapes.computeIfAbsent(key, k -> new Shape()).failed()) {
+            remember(key, true);
+        }
+    }
+
+    /** Nothing passes from now on, for the rest of the process: true for the call that tripped it. */
+    boolean trip() {
+        return tripped.compareAndSet(false, true);
+    }
+
+    GateCounts counts() {
+        return counts;
+    }
+
+    /** Written through, on the path that changed it (once per shape and state); a failure to write is logged, not fatal. */
+    private void remember(String key, boolean failed) {
+        if (stored == null) {
+            return;
+        }
+        try {
+            if (failed) {
+                stored.failed(key, versions, clock.instant());
+            } else {
+                stored.admitted(key, admitAfter, versions, clock.instant());
+            }
+        } catch (RuntimeException e) {
+            log.warn("validation gate: shape {} {} in this process only, not in the database: {}", key,
+                    failed ? "failed" : "admitted", e.toString());
         }
     }
 
@@ -108,21 +185,12 @@ public class ValidationGate {
         return shapes.computeIfAbsent(key, k -> new Shape());
     }
 
-    private void count(AtomicLong counter) {
-        counter.incrementAndGet();
-        long total = passed.get() + asked.get();
-        if (total % LOG_EVERY == 0) {
-            log.info("validation gate: {} records passed on an admitted shape, {} validated in full, {} shapes known",
-                    passed.get(), asked.get(), shapes.size());
-        }
-    }
-
     /** Counts for health: no patient data, only how many records took which way, and how many shapes. */
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("enabled", enabled);
-        status.put("passedOnAdmittedShape", passed.get());
-        status.put("validatedInFull", asked.get());
+        status.put("tripped", tripped.get());
+        status.putAll(counts.decisions());
         status.put("shapesKnown", shapes.size());
         status.put("shapesAdmitted", shapes.values().stream().filter(Shape::admitted).count());
         status.put("shapesFailed", shapes.values().stream().filter(Shape::hasFailed).count());
@@ -145,21 +213,35 @@ public class ValidationGate {
         private volatile boolean admitted;
         private volatile boolean failed;
 
-        synchronized void passed(long content, int admitAfter) {
+        /** As remembered from before this process. */
+        static Shape remembered(boolean failed) {
+            Shape shape = new Shape();
+            shape.failed = failed;
+            shape.admitted = !failed;
+            return shape;
+        }
+
+        /** True when this pass admitted it. */
+        synchronized boolean passed(long content, int admitAfter) {
             if (failed || admitted) {
-                return;
+                return false;
             }
             passes.add(content);
             if (passes.size() >= admitAfter) {
                 admitted = true;
                 passes.clear();
+                return true;
             }
+            return false;
         }
 
-        synchronized void failed() {
+        /** True when it had not failed before. */
+        synchronized boolean failed() {
+            boolean first = !failed;
             failed = true;
             admitted = false;
             passes.clear();
+            return first;
         }
 
         boolean admitted() {

@@ -18,7 +18,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>The one place the bridge asks for a verdict: a version of a shape the {@link ValidationGate}
  * has admitted, whose values pass its fast check, needs no full validation; every other goes to
- * the full validator, whose verdict teaches the gate.
+ * the full validator, whose verdict teaches the gate. Such a version does not wait for HAPI's
+ * validator to load (a restarted bridge sends records of shapes admitted before at once); a sample
+ * of them is validated in full later, off this path ({@link Tripwire}).
  */
 @Component
 public class VersionValidation {
@@ -26,26 +28,32 @@ public class VersionValidation {
     private final ResourceValidator validator;
     private final ValidationGate gate;
     private final ValidatedVersions verdicts;
+    private final Tripwire tripwire;
     private final Clock clock;
 
     private final ValidationMeters meters;
 
+    /** Without a tripwire or meters. */
     public VersionValidation(ResourceValidator validator, ValidationGate gate, ValidatedVersions verdicts, Clock clock) {
-        this(validator, gate, verdicts, clock, ValidationMeters.none());
+        this(validator, gate, verdicts, Tripwire.off(), clock, ValidationMeters.none());
     }
 
     @Autowired
-    public VersionValidation(ResourceValidator validator, ValidationGate gate, ValidatedVersions verdicts, Clock clock,
-                             ValidationMeters meters) {
+    public VersionValidation(ResourceValidator validator, ValidationGate gate, ValidatedVersions verdicts, Tripwire tripwire,
+                             Clock clock, ValidationMeters meters) {
         this.meters = meters;
         this.validator = validator;
         this.gate = gate;
         this.verdicts = verdicts;
+        this.tripwire = tripwire;
         this.clock = clock;
     }
 
-    /** Throws {@link MappingException} with the validator's messages unless this version's FHIR is valid. */
-    public void check(long recordVersionId, MappedRecord mapped) {
+    /**
+     * Throws {@link MappingException} with the validator's messages unless this version (of
+     * {@code clinicId}, for the tripwire's report) has valid FHIR.
+     */
+    public void check(long recordVersionId, String clinicId, MappedRecord mapped) {
         if (verdicts.contains(recordVersionId)) {
             return;
         }
@@ -65,5 +73,9 @@ public class VersionValidation {
             gate.validated(decision, mapped);
         }
         verdicts.add(recordVersionId, clock.instant());
+        if (decision.passes()) {
+            // After the verdict is stored: a disagreement found later removes it.
+            tripwire.passed(recordVersionId, clinicId, decision, mapped);
+        }
     }
 }

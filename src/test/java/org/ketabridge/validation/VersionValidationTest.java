@@ -54,14 +54,14 @@ class VersionValidationTest {
     @Test
     void theSecondMappingOfAValidatedVersionIsNotValidatedAgain() throws Exception {
         long version = storedVersion("E-valid");
-        validation.check(version, GoldenCases.map("encounter-bp-only-vital-set"));
+        validation.check(version, "golden", GoldenCases.map("encounter-bp-only-vital-set"));
 
         // Whatever the second path maps is taken on the first path's verdict: so a copy broken
         // on purpose passes, which is what shows that the validator did not run a second time.
         MappedRecord second = GoldenCases.map("encounter-bp-only-vital-set");
         second.resources().stream().map(MappedResource::resource).filter(Observation.class::isInstance)
                 .forEach(o -> ((Observation) o).setStatus(null));
-        validation.check(version, second);
+        validation.check(version, "golden", second);
 
         assertThat(jdbc.sql("select count(*) from validated_version where record_version_id = ?").param(version)
                 .query(Integer.class).single()).isEqualTo(1);
@@ -74,7 +74,7 @@ class VersionValidationTest {
             MappedRecord broken = GoldenCases.map("encounter-bp-only-vital-set");
             broken.resources().stream().map(MappedResource::resource).filter(Observation.class::isInstance)
                     .forEach(o -> ((Observation) o).setStatus(null));
-            assertThatThrownBy(() -> validation.check(version, broken))
+            assertThatThrownBy(() -> validation.check(version, "golden", broken))
                     .isInstanceOf(MappingException.class)
                     .hasMessageContaining("fails FHIR validation")
                     .hasMessageContaining("Observation.status");
@@ -95,17 +95,17 @@ class VersionValidationTest {
         };
         VersionValidation gated = new VersionValidation(counting, ValidationGateTest.gate(2, 100), new ValidatedVersions(jdbc),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        gated.check(storedVersion("E-gate-1"), ValidationGateTest.encounter(0));
-        gated.check(storedVersion("E-gate-2"), ValidationGateTest.encounter(1));
+        gated.check(storedVersion("E-gate-1"), "golden", ValidationGateTest.encounter(0));
+        gated.check(storedVersion("E-gate-2"), "golden", ValidationGateTest.encounter(1));
         assertThat(fullValidations).hasValue(2);
-        gated.check(storedVersion("E-gate-3"), ValidationGateTest.encounter(2));
+        gated.check(storedVersion("E-gate-3"), "golden", ValidationGateTest.encounter(2));
         assertThat(fullValidations).as("admitted shape, good values").hasValue(2);
 
         MappedRecord badValue = ValidationGateTest.encounter(3);
         badValue.resources().stream().map(r -> r.resource()).filter(Observation.class::isInstance).map(Observation.class::cast)
                 .forEach(o -> o.getEffectiveDateTimeType().setValueAsString("2026-10"));
         long badVersion = storedVersion("E-gate-4");
-        assertThatThrownBy(() -> gated.check(badVersion, badValue)).isInstanceOf(MappingException.class);
+        assertThatThrownBy(() -> gated.check(badVersion, "golden", badValue)).isInstanceOf(MappingException.class);
         assertThat(fullValidations).as("a value FastCheck is unsure of goes to the validator").hasValue(3);
     }
 }

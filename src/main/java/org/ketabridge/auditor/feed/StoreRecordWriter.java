@@ -75,7 +75,7 @@ public class StoreRecordWriter implements Processor {
                     outcome == null ? null : outcome.baselineScoreId());
             MappedRecord mapped = mapper.map(new MappingInput(clinic, kind, v.recordId(), v.version(), v.content(),
                     v.warnings(), v.receiptId(), v.receivedAt(), references(clinic, refers), outcome));
-            validation.check(v.id(), mapped);
+            validation.check(v.id(), clinic.id(), mapped);
             transaction = transaction(mapped);
         }
         if (task.isDelivered()) {
