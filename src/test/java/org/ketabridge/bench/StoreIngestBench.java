@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
 import org.ketabridge.KetaBridgeApplication;
+import org.ketabridge.auditor.feed.StoreBatchWriter;
 import org.ketabridge.auditor.feed.StoreRecordWriter;
 import org.ketabridge.auditor.server.AuditorStore;
 import org.ketabridge.config.Clinic;
@@ -36,12 +37,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * the bridge in-process with two store-only clinics on a fresh H2 file, maps the harness's
  * synthetic workload as the store route does (store ids; mapping and validation are done before
  * the clock starts: they are not the store's cost), writes one clinic's records to warm up, then
- * the other's, measured: CPU per record (the writing thread's, and the whole process's, which
+ * the other's, measured, as the store route writes them ({@code --per-transaction} records per
+ * store transaction, {@link StoreBatchWriter}; 1 is how it wrote before): CPU per record (the writing thread's, and the whole process's, which
  * includes HAPI's and H2's background work), records per second, and the rows HAPI's index
  * tables gained per record. A JFR recording of the measured part says where the writing thread's
  * time goes ({@link StoreIngestProfile}).
  *
- * <pre>./mvnw -B -ntp -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.StoreIngestBench -Dbench.args="--patients 40"</pre>
+ * <pre>./mvnw -B -ntp -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.StoreIngestBench -Dbench.args="--patients 40 --per-transaction 25"</pre>
  */
 public final class StoreIngestBench {
 
@@ -50,6 +52,7 @@ public final class StoreIngestBench {
     public static void main(String[] args) throws Exception {
         int patients = Integer.parseInt(option(args, "--patients", "40"));
         boolean profile = !"off".equals(option(args, "--profile", "on"));
+        int perTransaction = Integer.parseInt(option(args, "--per-transaction", "25"));
         Path dir = Path.of("target/bench-store-ingest");
         deleteRecursively(dir);
         Files.createDirectories(dir);
@@ -78,7 +81,7 @@ public final class StoreIngestBench {
             List<Bundle> warm = records(workload, clinics.find("warm").orElseThrow(), mapper);
             List<Bundle> measured = records(workload, clinics.find("bench").orElseThrow(), mapper);
 
-            write(store, "warm", warm);
+            write(store, "warm", warm, perTransaction);
             System.gc();
             Map<String, Long> before = indexRows(jdbc);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -87,14 +90,15 @@ public final class StoreIngestBench {
             long process0 = os.getProcessCpuTime();
             long thread0 = threads.getCurrentThreadCpuTime();
             long wall0 = System.nanoTime();
-            write(store, "bench", measured);
+            write(store, "bench", measured, perTransaction);
             long wall = System.nanoTime() - wall0;
             long thread = threads.getCurrentThreadCpuTime() - thread0;
             long process = os.getProcessCpuTime() - process0;
             Map<String, Long> after = indexRows(jdbc);
 
             int n = measured.size();
-            System.out.printf("%nstore ingest: %d records (%d patients), one record per store transaction%n", n, patients);
+            System.out.printf("%nstore ingest: %d records (%d patients), %d records per store transaction%n", n, patients,
+                    perTransaction);
             System.out.printf("  writing thread CPU: %.2f ms per record%n", thread / 1e6 / n);
             System.out.printf("  process CPU:        %.2f ms per record (all threads: HAPI, H2, GC)%n", process / 1e6 / n);
             System.out.printf("  throughput:         %.0f records/s (one writing thread, %.1f s)%n", n / (wall / 1e9), wall / 1e9);
@@ -139,10 +143,11 @@ public final class StoreIngestBench {
         return out;
     }
 
-    /** As the store route writes: one record's transaction at a time, in its clinic's partition. */
-    private static void write(AuditorStore store, String clinicId, List<Bundle> records) {
-        for (Bundle record : records) {
-            store.storeRecord(clinicId, record);
+    /** As the store route writes: {@code perTransaction} records' transactions as one, in their clinic's partition. */
+    private static void write(AuditorStore store, String clinicId, List<Bundle> records, int perTransaction) {
+        for (int i = 0; i < records.size(); i += perTransaction) {
+            List<Bundle> batch = records.subList(i, Math.min(records.size(), i + perTransaction));
+            store.storeRecord(clinicId, batch.size() == 1 ? batch.get(0) : StoreBatchWriter.oneTransaction(batch));
         }
     }
 
