@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -67,13 +66,7 @@ public final class StoreIngestBench {
         int exit = 0;
         try {
             AuditorStore store = bridge.getBean(AuditorStore.class);
-            long waitStart = System.nanoTime();
-            while (!store.isReady()) {
-                Thread.sleep(200);
-                if (System.nanoTime() - waitStart > Duration.ofMinutes(5).toNanos()) {
-                    throw new IllegalStateException("the store did not start");
-                }
-            }
+            StoreSearchBench.awaitReady(store);
             ClinicRegistry clinics = bridge.getBean(ClinicRegistry.class);
             FhirMapper mapper = bridge.getBean(FhirMapper.class);
             JdbcClient jdbc = bridge.getBean(JdbcClient.class);
