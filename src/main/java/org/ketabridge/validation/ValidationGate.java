@@ -39,8 +39,7 @@ public class ValidationGate {
     private final boolean enabled;
     private final int admitAfter;
     private final int maxShapes;
-    private final ShapeKey keys;
-    private final FastCheck fastCheck;
+    private final GateWalk walk;
     private final FhirContext fhir;
     private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
     private final AtomicLong passed = new AtomicLong();
@@ -57,8 +56,7 @@ public class ValidationGate {
         this.enabled = enabled;
         this.admitAfter = admitAfter;
         this.maxShapes = maxShapes;
-        this.keys = keys;
-        this.fastCheck = fastCheck;
+        this.walk = new GateWalk(new ElementChildren(fhir), keys, fastCheck);
         this.fhir = fhir;
     }
 
@@ -71,11 +69,11 @@ public class ValidationGate {
         if (!enabled) {
             return new Decision(false, null);
         }
-        String key = keys.of(record);
-        Shape shape = shapes.get(key);
-        boolean passes = shape != null && shape.admitted() && fastCheck.check(record) == FastCheck.Verdict.VALID;
+        GateWalk.Reading reading = walk.read(record); // the key and the fast check in one walk
+        Shape shape = shapes.get(reading.shape());
+        boolean passes = shape != null && shape.admitted() && reading.valuesValid();
         count(passes ? passed : asked);
-        return new Decision(passes, key);
+        return new Decision(passes, reading.shape());
     }
 
     /** The full validator passed this record: one more distinct pass for its shape. */
