@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 public class ShapeKey {
 
     /** Primitive types whose values are part of the shape: the validator checks them against definitions, not formats. */
-    private static final Set<String> KEYED_TYPES = Set.of("code", "uri", "url", "canonical", "oid", "uuid", "boolean");
+    static final Set<String> KEYED_TYPES = Set.of("code", "uri", "url", "canonical", "oid", "uuid", "boolean");
 
     private final String context;
     private final byte[] contextDigest;

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
 import org.slf4j.Logger;
@@ -23,8 +24,12 @@ import org.springframework.stereotype.Component;
  * {@code max-shapes} shapes are remembered; when full, new shapes are not tracked (their records
  * are always validated in full), so nothing remembered, a failure least of all, is ever evicted.
  *
- * <p>Off by default ({@code bridge.validation.gate.enabled}): the start-up self-check of the
- * profiles' value-reading constraints and the tripwire sample that complete the guarantee come next.
+ * A shape is admitted only if {@link ProfileSelfCheck} finds every rule of the definitions it
+ * uses covered (structure-only, or implemented by {@link FastCheck}); a refused shape is counted
+ * and its records always validated in full.
+ *
+ * <p>Off by default ({@code bridge.validation.gate.enabled}): the tripwire sample that completes
+ * the guarantee comes next.
  */
 @Component
 public class ValidationGate {
@@ -40,6 +45,7 @@ public class ValidationGate {
     private final int admitAfter;
     private final int maxShapes;
     private final GateWalk walk;
+    private final ProfileSelfCheck selfCheck;
     private final FhirContext fhir;
     private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
     private final AtomicLong passed = new AtomicLong();
@@ -49,7 +55,7 @@ public class ValidationGate {
     public ValidationGate(@Value("${bridge.validation.gate.enabled:false}") boolean enabled,
                           @Value("${bridge.validation.gate.admit-after:5}") int admitAfter,
                           @Value("${bridge.validation.gate.max-shapes:10000}") int maxShapes,
-                          ShapeKey keys, FastCheck fastCheck, FhirContext fhir) {
+                          ShapeKey keys, FastCheck fastCheck, ProfileSelfCheck selfCheck, FhirContext fhir) {
         if (admitAfter < 1 || maxShapes < 1) {
             throw new IllegalArgumentException("bridge.validation.gate: admit-after and max-shapes must be at least 1");
         }
@@ -57,12 +63,13 @@ public class ValidationGate {
         this.admitAfter = admitAfter;
         this.maxShapes = maxShapes;
         this.walk = new GateWalk(new ElementChildren(fhir), keys, fastCheck);
+        this.selfCheck = selfCheck;
         this.fhir = fhir;
     }
 
     /** A gate that never lets anything pass: every record goes to the full validator, as before the gate. */
     public static ValidationGate disabled(FhirContext fhir) {
-        return new ValidationGate(false, 1, 1, null, null, fhir);
+        return new ValidationGate(false, 1, 1, null, null, null, fhir);
     }
 
     public Decision decide(MappedRecord record) {
@@ -83,7 +90,7 @@ public class ValidationGate {
         }
         Shape shape = shape(decision.shape());
         if (shape != null) {
-            shape.passed(contentDigest(record), admitAfter);
+            shape.passed(contentDigest(record), admitAfter, () -> selfCheck.admits(record));
         }
     }
 
@@ -124,6 +131,7 @@ public class ValidationGate {
         status.put("shapesKnown", shapes.size());
         status.put("shapesAdmitted", shapes.values().stream().filter(Shape::admitted).count());
         status.put("shapesFailed", shapes.values().stream().filter(Shape::hasFailed).count());
+        status.put("shapesRefusedBySelfCheck", shapes.values().stream().filter(Shape::refused).count());
         return status;
     }
 
@@ -137,19 +145,24 @@ public class ValidationGate {
         return ByteBuffer.wrap(ShapeKey.sha256(json.toString().getBytes(StandardCharsets.UTF_8))).getLong();
     }
 
-    /** One shape's record: the distinct contents that passed (until admitted), and whether any failed. */
+    /**
+     * One shape's record: the distinct contents that passed (until admitted), whether any failed,
+     * and whether the self-check refused it (a rule the fast check does not implement).
+     */
     private static final class Shape {
         private final java.util.Set<Long> passes = new java.util.HashSet<>();
         private volatile boolean admitted;
         private volatile boolean failed;
+        private volatile boolean refused;
 
-        synchronized void passed(long content, int admitAfter) {
-            if (failed || admitted) {
+        synchronized void passed(long content, int admitAfter, BooleanSupplier rulesCovered) {
+            if (failed || admitted || refused) {
                 return;
             }
             passes.add(content);
             if (passes.size() >= admitAfter) {
-                admitted = true;
+                admitted = rulesCovered.getAsBoolean();
+                refused = !admitted;
                 passes.clear();
             }
         }
@@ -166,6 +179,10 @@ public class ValidationGate {
 
         boolean hasFailed() {
             return failed;
+        }
+
+        boolean refused() {
+            return refused;
         }
     }
 }

@@ -43,7 +43,8 @@ class ValidationGateDifferentialTest {
 
     /** What the run saw; a disagreement is a record the gate passed and the validator rejects. */
     private static final class Run {
-        final ValidationGate gate = new ValidationGate(true, 5, 10_000, keys, fastCheck, FhirContext.forR4Cached());
+        final ValidationGate gate = new ValidationGate(true, 5, 10_000, keys, fastCheck,
+                new ProfileSelfCheck(validator, FhirContext.forR4Cached()), FhirContext.forR4Cached());
         final Map<String, Boolean> verdictOfValidShape = new HashMap<>();
         final List<String> disagreements = new ArrayList<>();
         final List<String> metamorphic = new ArrayList<>();
