@@ -27,8 +27,9 @@ import org.springframework.stereotype.Component;
  * types, datatypes, claimed profiles, extensions and the type profiles those name, read from the
  * validator's own snapshots) must each be structure-only or implemented by {@link FastCheck}
  * ({@link ConstraintRules}). The rules: ElementDefinition constraints of severity error (a warning
- * never makes a verdict), slicing discriminators, and the element limits that read values
- * (maxLength, minValue, maxValue, a fixed or pattern value with a value outside the shape).
+ * never makes a verdict), slicing discriminators, and the element limits that read values as
+ * HAPI's InstanceValidator applies them (maxLength, minValue, maxValue, maxDecimalPlaces, a binding
+ * on a string, a fixed or pattern value with a value outside the shape).
  * A shape with any other rule is never admitted; each such rule is logged once.
  */
 @Component
@@ -36,6 +37,7 @@ public class ProfileSelfCheck {
 
     private static final Logger log = LoggerFactory.getLogger(ProfileSelfCheck.class);
     private static final String CORE = "http://hl7.org/fhir/StructureDefinition/";
+    private static final String MAX_DECIMAL_PLACES = CORE + "maxDecimalPlaces";
     private static final Set<String> INTEGER_TYPES = Set.of(CORE + "integer", CORE + "positiveInt", CORE + "unsignedInt");
 
     /** One rule of a definition, and whether the gate may skip the validator for it. */
@@ -148,6 +150,14 @@ public class ProfileSelfCheck {
             if (e.hasMinValue() || e.hasMaxValue()) {
                 // an integer type's own range is its format's (PrimitiveFormats); any other range is not checked
                 rules.add(new Rule(url, e.getPath(), "minValue/maxValue", "a value's range", INTEGER_TYPES.contains(url)));
+            }
+            if (e.hasExtension(MAX_DECIMAL_PLACES)) {
+                // the fast check's decimals have at most 10 places
+                String places = e.getExtensionByUrl(MAX_DECIMAL_PLACES).getValue().primitiveValue();
+                rules.add(new Rule(url, e.getPath(), "maxDecimalPlaces", places, Integer.parseInt(places) >= 10));
+            }
+            if (e.hasBinding() && e.getType().stream().anyMatch(t -> "string".equals(t.getCode()) || "markdown".equals(t.getCode()))) {
+                rules.add(new Rule(url, e.getPath(), "binding", "a string's value bound to a value set", false));
             }
             if (e.hasFixed() || e.hasPattern()) {
                 org.hl7.fhir.r5.model.DataType value = e.hasFixed() ? e.getFixed() : e.getPattern();

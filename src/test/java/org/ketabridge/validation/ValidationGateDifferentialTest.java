@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ValidationGateDifferentialTest {
 
     private static final int GENERATED_PER_CASE = 25;
-    private static final int MUTATE_EVERY = 12;
+    private static final int MUTATE_EVERY = 25;
 
     @Test
     void everyRecordTheGatePassesTheFullValidatorPassesAndOneShapeGetsOneVerdict() throws Exception {
