@@ -28,8 +28,8 @@ import org.springframework.stereotype.Component;
  * validator's own snapshots) must each be structure-only or implemented by {@link FastCheck}
  * ({@link ConstraintRules}). The rules: ElementDefinition constraints of severity error (a warning
  * never makes a verdict), slicing discriminators, and the element limits that read values as
- * HAPI's InstanceValidator applies them (maxLength, minValue, maxValue, maxDecimalPlaces, a binding
- * on a string, a fixed or pattern value with a value outside the shape).
+ * HAPI's InstanceValidator applies them (maxLength, minValue, maxValue, maxDecimalPlaces, a required
+ * binding on a string the shape has a value for, a fixed or pattern value with a value outside the shape).
  * A shape with any other rule is never admitted; each such rule is logged once.
  */
 @Component
@@ -37,6 +37,7 @@ public class ProfileSelfCheck {
 
     private static final Logger log = LoggerFactory.getLogger(ProfileSelfCheck.class);
     private static final String CORE = "http://hl7.org/fhir/StructureDefinition/";
+    private static final String BINDING = "binding";
     private static final String MAX_DECIMAL_PLACES = CORE + "maxDecimalPlaces";
     private static final Set<String> INTEGER_TYPES = Set.of(CORE + "integer", CORE + "positiveInt", CORE + "unsignedInt");
 
@@ -58,9 +59,17 @@ public class ProfileSelfCheck {
         this.children = new ElementChildren(fhir);
     }
 
+    /**
+     * What a shape uses: the canonical urls of its definitions, and the paths of its string
+     * values (as {@code Resource.path} and as {@code Type.element}), against which a binding on
+     * a string applies.
+     */
+    public record Usage(Set<String> definitions, Set<String> stringPaths) {
+    }
+
     /** Whether every rule of every definition this record's shape uses is covered; logs each uncovered rule once. */
     public boolean admits(MappedRecord record) {
-        List<Rule> uncovered = uncoveredRules(definitionsUsed(record));
+        List<Rule> uncovered = uncoveredRules(usageOf(record));
         for (Rule rule : uncovered) {
             if (logged.add(rule.key() + " " + rule.definition())) {
                 log.warn("validation gate: shapes using {} are never admitted: {} reads values the fast check does not check",
@@ -70,9 +79,12 @@ public class ProfileSelfCheck {
         return uncovered.isEmpty();
     }
 
-    /** The rules of these definitions (and of the type profiles they name) that the gate may not skip the validator for. */
-    public List<Rule> uncoveredRules(Set<String> definitions) {
-        return rules(definitions).stream().filter(r -> !r.covered()).toList();
+    /** The rules of a shape's definitions (and of the type profiles they name) that the gate may not skip the validator for. */
+    public List<Rule> uncoveredRules(Usage usage) {
+        return rules(usage.definitions()).stream()
+                .filter(r -> !r.covered())
+                .filter(r -> !r.key().equals(BINDING) || usage.stringPaths().contains(r.path().replace("[x]", "")))
+                .toList();
     }
 
     /** Every rule of these definitions and the type profiles they name. */
@@ -90,17 +102,22 @@ public class ProfileSelfCheck {
         return all;
     }
 
-    /** The canonical urls of the definitions a record uses: resource types, datatypes, claimed profiles, extensions. */
-    public Set<String> definitionsUsed(MappedRecord record) {
-        Set<String> urls = new TreeSet<>();
+    /** The definitions a record uses (resource types, datatypes, claimed profiles, extensions) and where its strings are. */
+    public Usage usageOf(MappedRecord record) {
+        Usage usage = new Usage(new TreeSet<>(), new TreeSet<>());
         for (MappedResource r : record.resources()) {
-            collect(r.resource(), urls);
+            collect(r.resource(), r.resource().fhirType(), null, usage);
         }
-        return urls;
+        return usage;
     }
 
-    private void collect(Base element, Set<String> urls) {
+    private void collect(Base element, String path, Base parent, Usage usage) {
+        Set<String> urls = usage.definitions();
         String type = element.fhirType();
+        if (type.equals("string") || type.equals("markdown")) {
+            usage.stringPaths().add(path);
+            usage.stringPaths().add(parent.fhirType() + path.substring(path.lastIndexOf('.')));
+        }
         if (type.indexOf('.') < 0) {
             urls.add(CORE + type); // a backbone element's rules are in its resource's definition
         }
@@ -112,13 +129,14 @@ public class ProfileSelfCheck {
         if (element instanceof Extension e && e.getUrl() != null) {
             urls.add(e.getUrl());
         }
+        String base = element instanceof Extension ? "Extension" : path; // an extension's rules are in its own definition
         if (element instanceof org.hl7.fhir.r4.model.PrimitiveType<?> p) {
-            p.getExtension().forEach(e -> collect(e, urls));
+            p.getExtension().forEach(e -> collect(e, "Extension", element, usage));
         }
         for (BaseRuntimeChildDefinition child : children.of(element)) {
             for (IBase value : child.getAccessor().getValues(element)) {
                 if (value != null && !((Base) value).isEmpty()) {
-                    collect((Base) value, urls);
+                    collect((Base) value, base + "." + child.getElementName(), element, usage);
                 }
             }
         }
@@ -156,8 +174,10 @@ public class ProfileSelfCheck {
                 String places = e.getExtensionByUrl(MAX_DECIMAL_PLACES).getValue().primitiveValue();
                 rules.add(new Rule(url, e.getPath(), "maxDecimalPlaces", places, Integer.parseInt(places) >= 10));
             }
-            if (e.hasBinding() && e.getType().stream().anyMatch(t -> "string".equals(t.getCode()) || "markdown".equals(t.getCode()))) {
-                rules.add(new Rule(url, e.getPath(), "binding", "a string's value bound to a value set", false));
+            // a required binding is an error when missed (weaker ones warn); on a code it reads the shape, on a string a value
+            if (e.hasBinding() && e.getBinding().getStrength() == org.hl7.fhir.r5.model.Enumerations.BindingStrength.REQUIRED
+                    && e.getType().stream().anyMatch(t -> "string".equals(t.getCode()) || "markdown".equals(t.getCode()))) {
+                rules.add(new Rule(url, e.getPath(), BINDING, "a string's value bound to a value set", false));
             }
             if (e.hasFixed() || e.hasPattern()) {
                 org.hl7.fhir.r5.model.DataType value = e.hasFixed() ? e.getFixed() : e.getPattern();

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,11 +61,10 @@ class ProfileSelfCheckTest {
     void everyGoldenShapeUsesOnlyRulesTheGateCovers() throws Exception {
         for (String c : GoldenCases.cases().toList()) {
             MappedRecord record = GoldenCases.map(c);
-            var definitions = selfCheck.definitionsUsed(record);
-            assertThat(selfCheck.uncoveredRules(definitions)).as(c).isEmpty();
+            assertThat(selfCheck.uncoveredRules(selfCheck.usageOf(record))).as(c).isEmpty();
             assertThat(selfCheck.admits(record)).as(c).isTrue();
         }
-        List<ProfileSelfCheck.Rule> rules = selfCheck.rules(selfCheck.definitionsUsed(GoldenCases.map("encounter-iv-infusion-with-vitals")));
+        List<ProfileSelfCheck.Rule> rules = selfCheck.rules(selfCheck.usageOf(GoldenCases.map("encounter-iv-infusion-with-vitals")).definitions());
         assertThat(rules).extracting(ProfileSelfCheck.Rule::key).contains("per-1", "ref-1", "vs-1", "dom-3", "ele-1", "ext-1");
     }
 
@@ -71,10 +72,19 @@ class ProfileSelfCheckTest {
     void aProfileWithAValueReadingInvariantTheFastCheckLacksMakesItsShapeUnadmittable() throws Exception {
         MappedRecord record = strictEncounter(0);
         validator.check(GateInputs.copy(record)); // the validator passes it
-        assertThat(selfCheck.uncoveredRules(selfCheck.definitionsUsed(record)))
+        assertThat(selfCheck.uncoveredRules(selfCheck.usageOf(record)))
                 .extracting(ProfileSelfCheck.Rule::key).containsExactly("kbt-1");
         assertThat(selfCheck.admits(record)).isFalse();
         assertThat(selfCheck.admits(ValidationGateTest.encounter(0))).as("without the strict profile").isTrue();
+    }
+
+    @Test
+    void aRequiredBindingOnAStringCountsOnlyWhereTheShapeHasAString() throws Exception {
+        MappedRecord record = ValidationGateTest.encounter(0);
+        assertThat(selfCheck.uncoveredRules(selfCheck.usageOf(record))).as("a Quantity where value[x] is bound").isEmpty();
+        record.resources().stream().map(r -> r.resource()).filter(Observation.class::isInstance).map(Observation.class::cast)
+                .filter(Observation::hasComponent).forEach(o -> o.getComponentFirstRep().setValue(new StringType("120")));
+        assertThat(selfCheck.uncoveredRules(selfCheck.usageOf(record))).extracting(ProfileSelfCheck.Rule::key).contains("binding");
     }
 
     @Test
