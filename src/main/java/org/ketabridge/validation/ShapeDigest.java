@@ -49,13 +49,7 @@ final class ShapeDigest {
             return this;
         }
         room(3);
-        if (c < 0x80) {
-            bytes[length++] = (byte) c;
-        } else {
-            bytes[length++] = WIDE_CHAR;
-            bytes[length++] = (byte) (c >> 8);
-            bytes[length++] = (byte) c;
-        }
+        put(c);
         return this;
     }
 
@@ -71,16 +65,20 @@ final class ShapeDigest {
         }
         room(3 * (to - from));
         for (int i = from; i < to; i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes[length++] = (byte) c;
-            } else {
-                bytes[length++] = WIDE_CHAR;
-                bytes[length++] = (byte) (c >> 8);
-                bytes[length++] = (byte) c;
-            }
+            put(text.charAt(i));
         }
         return this;
+    }
+
+    /** One char, with room for it already made. */
+    private void put(char c) {
+        if (c < 0x80) {
+            bytes[length++] = (byte) c;
+        } else {
+            bytes[length++] = WIDE_CHAR;
+            bytes[length++] = (byte) (c >> 8);
+            bytes[length++] = (byte) c;
+        }
     }
 
     /** A value that is part of the shape, with its length first: no value can pass for structure. */
@@ -88,15 +86,25 @@ final class ShapeDigest {
         return add(text.length()).add(':').add(text);
     }
 
+    /** A number (a count, a length, a position) in decimal digits, without building a string. */
     ShapeDigest add(int number) {
         if (echo != null) {
             echo.append(number);
             return this;
         }
-        if (number >= 0 && number < 10) {
-            return add((char) ('0' + number));
+        long n = number;
+        if (n < 0) {
+            add('-');
+            n = -n;
         }
-        return add(Integer.toString(number));
+        return digits(n);
+    }
+
+    private ShapeDigest digits(long n) {
+        if (n >= 10) {
+            digits(n / 10);
+        }
+        return add((char) ('0' + n % 10));
     }
 
     /** Raw bytes (a digest of what every key shares), echoed as the text they stand for. */

@@ -9,15 +9,15 @@ import org.ketabridge.validation.GateDifferential;
  *
  * <pre>
  * ./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.GateDifferentialRun \
- *   -Dbench.args="--seed 2026 --generated 120 --mutate-every 2"
+ *   -Dbench.args="--seed 2026 --generated 320 --mutate-every 1"
  * </pre>
  */
 public final class GateDifferentialRun {
 
     public static void main(String[] args) throws Exception {
         long seed = 2026;
-        int generated = 120;
-        int mutateEvery = 2;
+        int generated = 320;
+        int mutateEvery = 1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
