@@ -9,14 +9,14 @@ import org.ketabridge.validation.GateDifferential;
  *
  * <pre>
  * ./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.GateDifferentialRun \
- *   -Dbench.args="--seed 2026 --generated 320 --mutate-every 1"
+ *   -Dbench.args="--seed 2026 --generated 340 --mutate-every 1"
  * </pre>
  */
 public final class GateDifferentialRun {
 
     public static void main(String[] args) throws Exception {
         long seed = 2026;
-        int generated = 320;
+        int generated = 340;
         int mutateEvery = 1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
