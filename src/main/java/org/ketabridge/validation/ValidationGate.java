@@ -71,7 +71,8 @@ public class ValidationGate {
     /** A gate that remembers its shapes in memory only. */
     public ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck,
                           ProfileSelfCheck selfCheck, FhirContext fhir) {
-        this(enabled, admitAfter, maxShapes, keys, fastCheck, selfCheck, fhir, null, null, Clock.systemUTC());
+        this(enabled, admitAfter, maxShapes, keys, fastCheck, selfCheck, fhir, (GateShapes) null, (GateShapes.Versions) null,
+                Clock.systemUTC());
     }
 
     /** The bridge's gate: its shapes in the database, those of the current versions loaded now. */
