@@ -57,6 +57,11 @@ class AuditorSearchesTest extends BridgeTestSupport {
         // ...and the patient last.
         assertThat(post("patients", patient(p + "-P"))).isEqualTo(202);
         awaitStored("Patient", "mrn", p + "-P");
+        // The records stored before their patient are indexed again once it is there (LateReferences), just
+        // after its write: the store catches up, and every search then finds them.
+        String patient = "Patient/" + idOf("Patient", "mrn", p + "-P");
+        await().atMost(Duration.ofSeconds(90)).until(() ->
+                total(TestTokens.auditor(CLINIC), "/fhir/MedicationAdministration?subject=" + patient) == 2);
 
         assertEverySearchFinds(p);
     }
