@@ -113,7 +113,7 @@ public class ControlledSubstanceLogProvider {
         }
     }
 
-    private static LocalDate date(String name, StringType value) {
+    static LocalDate date(String name, StringType value) {
         try {
             return LocalDate.parse(value.getValue());
         } catch (DateTimeParseException | NullPointerException e) {
