@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.ketabridge.auditor.reports.RemsFormReport;
 import org.ketabridge.auditor.reports.RemsForms;
 import org.ketabridge.config.Clinic;
@@ -44,12 +45,10 @@ public class RemsFormMetrics {
         this.clock = clock;
         this.readEvery = readEvery;
         for (Clinic clinic : clinics.all()) {
-            Gauge.builder("ketabridge.rems.forms", () -> counts(clinic).incomplete())
-                    .description("Spravato REMS monitoring forms of the last 30 days not complete, by state (overdue: past their due date)")
-                    .tags("clinic", clinic.id(), "state", "incomplete").register(registry);
-            Gauge.builder("ketabridge.rems.forms", () -> counts(clinic).overdue())
-                    .description("Spravato REMS monitoring forms of the last 30 days not complete, by state (overdue: past their due date)")
-                    .tags("clinic", clinic.id(), "state", "overdue").register(registry);
+            Map<String, ToDoubleFunction<Counts>> states = Map.of("incomplete", Counts::incomplete, "overdue", Counts::overdue);
+            states.forEach((state, value) -> Gauge.builder("ketabridge.rems.forms", () -> value.applyAsDouble(counts(clinic)))
+                    .description("Spravato REMS monitoring forms of the last 30 days not complete (overdue: past their due date too)")
+                    .tags("clinic", clinic.id(), "state", state).register(registry));
         }
     }
 

@@ -4,9 +4,7 @@ import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.StringType;
 import org.ketabridge.config.Clinic;
@@ -45,10 +43,7 @@ public class RemsFormsProvider {
             throw new InvalidRequestException(badPeriod.getMessage());
         }
         if (output != null && "csv".equalsIgnoreCase(output.getValue())) {
-            Binary csv = new Binary();
-            csv.setContentType("text/csv");
-            csv.setContent(report.toCsv().getBytes(StandardCharsets.UTF_8));
-            return csv;
+            return ControlledSubstanceLogProvider.csv(report.toCsv());
         }
         return report.toBundle();
     }
