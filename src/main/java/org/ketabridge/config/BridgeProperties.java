@@ -56,11 +56,18 @@ public class BridgeProperties {
     public static class AuditorStore {
         private boolean enabled = true;
         private int batchSize = 50;
+        /**
+         * Records written in one HAPI transaction (issue 16): a commit and HAPI's per-transaction
+         * work are shared by them. A transaction that fails is written again one record at a time.
+         */
+        private int recordsPerTransaction = 25;
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public int getBatchSize() { return batchSize; }
         public void setBatchSize(int batchSize) { this.batchSize = batchSize; }
+        public int getRecordsPerTransaction() { return recordsPerTransaction; }
+        public void setRecordsPerTransaction(int recordsPerTransaction) { this.recordsPerTransaction = recordsPerTransaction; }
     }
 
     /** How scores become outcomes: response is a fall of at least {@code responseFraction} from baseline. */

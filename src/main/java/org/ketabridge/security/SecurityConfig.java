@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.ketabridge.config.BridgeProperties;
+import org.ketabridge.web.ApiDocsPage;
 import org.ketabridge.web.ClinicGuard;
 import org.ketabridge.web.HttpProblem;
 import org.slf4j.Logger;
@@ -34,8 +35,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 
 /**
- * Who may call what. Every endpoint but health, info, the FHIR CapabilityStatement and the
- * bridge's public keys for EHRs ({@code /.well-known/jwks.json}) needs a
+ * Who may call what. Every endpoint but health, info, the FHIR CapabilityStatement, the
+ * bridge's public keys for EHRs ({@code /.well-known/jwks.json}) and the API document with its
+ * page ({@code /api/v1/openapi.json}, {@code .yaml}, {@code /api/docs}) needs a
  * bearer token (a JWT) naming a {@link Role} and the clinics it covers:
  * <ul>
  *   <li>{@code /api/v1/clinics/{clinicId}/**} (records in, receipts, sync status, dead letters,
@@ -54,6 +56,10 @@ public class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
 
+    /** The OpenAPI document (JSON, YAML) and the Swagger UI page with its assets. */
+    static final String[] API_DOCUMENT_AND_PAGE = {
+        "/api/v1/openapi.json", "/api/v1/openapi.yaml", ApiDocsPage.PATH, ApiDocsPage.PATH + "/**", "/webjars/swagger-ui/**"};
+
     @Bean
     public SecurityFilterChain securityFilterChain(HttpSecurity http, ObjectMapper json,
                                                    List<SecurityChainAddition> additions) throws Exception {
@@ -66,6 +72,9 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/fhir/metadata").permitAll()
                         // The bridge's public keys, fetched by EHRs that check its client assertions (issue 13).
                         .requestMatchers(HttpMethod.GET, "/.well-known/jwks.json").permitAll()
+                        // The API document and its page (issue 17): public like a login page. They hold
+                        // no data, and the page loads the document before any token is pasted into it.
+                        .requestMatchers(HttpMethod.GET, API_DOCUMENT_AND_PAGE).permitAll()
                         .requestMatchers(HttpMethod.GET, "/fhir", "/fhir/**").access(role(Role.AUDITOR))
                         // FHIR's search by POST (a form body, for queries too long for a URL) is reading too;
                         // anything else posted is an admin's, and AllowedInteractions refuses writes anyway.

@@ -130,9 +130,14 @@ public class ResourceValidator {
         return worker;
     }
 
-    private InstanceValidator newInstanceValidator() {
+    /** The definitions the validator checks against, with snapshots (loading them first if need be). */
+    IWorkerContext definitions() {
         prepare();
-        IWorkerContext worker = workerContext.join();
+        return workerContext.join();
+    }
+
+    private InstanceValidator newInstanceValidator() {
+        IWorkerContext worker = definitions();
         InstanceValidator v = new InstanceValidator(worker, new FhirInstanceValidator.NullEvaluationContext(),
                 XVerExtensionManagerFactory.createExtensionManager(worker), new ValidatorSession(), new ValidatorSettings());
         v.setAnyExtensionsAllowed(false); // every extension the bridge writes is defined in fhir-mapping/profiles/

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.ketabridge.db.GateShapes;
 import org.ketabridge.mapping.MappedRecord;
 import org.ketabridge.mapping.MappedResource;
@@ -27,6 +28,10 @@ import org.springframework.stereotype.Component;
  * {@code max-shapes} shapes are remembered; when full, new shapes are not tracked (their records
  * are always validated in full), so nothing remembered, a failure least of all, is ever evicted.
  *
+ * A shape is admitted only if {@link ProfileSelfCheck} finds every rule of the definitions it
+ * uses covered (structure-only, or implemented by {@link FastCheck}); a refused shape is counted
+ * and its records always validated in full.
+ *
  * <p>Shapes admitted or failed are written through to the database ({@link GateShapes}) and loaded
  * at start, so a restarted bridge passes records of admitted shapes before HAPI's validator has
  * loaded. The {@link Tripwire} validates a sample of the passed records in full; a disagreement
@@ -37,6 +42,14 @@ public class ValidationGate {
 
     private static final Logger log = LoggerFactory.getLogger(ValidationGate.class);
 
+    /**
+     * What a remembered admission also depends on: the validator's settings, and the value rules the
+     * self-check counted as covered when it admitted the shape. A release that implements fewer
+     * rules must not trust shapes admitted under more, so they are not loaded.
+     */
+    static final String REMEMBERED_UNDER = ResourceValidator.SETTINGS + "; fast check "
+            + new java.util.TreeSet<>(FastCheck.IMPLEMENTED_CONSTRAINTS);
+
     /** What the gate decided for one record: pass it, or ask the full validator (with the key to report back under). */
     public record Decision(boolean passes, String shape) {
     }
@@ -44,8 +57,8 @@ public class ValidationGate {
     private final boolean enabled;
     private final int admitAfter;
     private final int maxShapes;
-    private final ShapeKey keys;
-    private final FastCheck fastCheck;
+    private final GateWalk walk;
+    private final ProfileSelfCheck selfCheck;
     private final FhirContext fhir;
     private final Map<String, Shape> shapes = new ConcurrentHashMap<>();
     private final GateCounts counts = new GateCounts();
@@ -56,8 +69,10 @@ public class ValidationGate {
     private final Clock clock;
 
     /** A gate that remembers its shapes in memory only. */
-    public ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck, FhirContext fhir) {
-        this(enabled, admitAfter, maxShapes, keys, fastCheck, fhir, (GateShapes) null, (GateShapes.Versions) null, Clock.systemUTC());
+    public ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck,
+                          ProfileSelfCheck selfCheck, FhirContext fhir) {
+        this(enabled, admitAfter, maxShapes, keys, fastCheck, selfCheck, fhir, (GateShapes) null, (GateShapes.Versions) null,
+                Clock.systemUTC());
     }
 
     /** The bridge's gate: its shapes in the database, those of the current versions loaded now. */
@@ -65,22 +80,24 @@ public class ValidationGate {
     public ValidationGate(@Value("${bridge.validation.gate.enabled:true}") boolean enabled,
                           @Value("${bridge.validation.gate.admit-after:5}") int admitAfter,
                           @Value("${bridge.validation.gate.max-shapes:10000}") int maxShapes,
-                          ShapeKey keys, FastCheck fastCheck, FhirContext fhir, Terminology terms, GateShapes stored, Clock clock) {
-        this(enabled, admitAfter, maxShapes, keys, fastCheck, fhir, stored,
-                new GateShapes.Versions(VersionUtil.getVersion(), ResourceValidator.SETTINGS, ShapeKey.definitionsDigest(fhir, terms)),
+                          ShapeKey keys, FastCheck fastCheck, ProfileSelfCheck selfCheck, FhirContext fhir,
+                          Terminology terms, GateShapes stored, Clock clock) {
+        this(enabled, admitAfter, maxShapes, keys, fastCheck, selfCheck, fhir, stored,
+                new GateShapes.Versions(VersionUtil.getVersion(), REMEMBERED_UNDER, ShapeKey.definitionsDigest(fhir, terms)),
                 clock);
     }
 
-    private ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck, FhirContext fhir,
-                           GateShapes stored, GateShapes.Versions versions, Clock clock) {
+    private ValidationGate(boolean enabled, int admitAfter, int maxShapes, ShapeKey keys, FastCheck fastCheck,
+                           ProfileSelfCheck selfCheck, FhirContext fhir, GateShapes stored, GateShapes.Versions versions,
+                           Clock clock) {
         if (admitAfter < 1 || maxShapes < 1) {
             throw new IllegalArgumentException("bridge.validation.gate: admit-after and max-shapes must be at least 1");
         }
         this.enabled = enabled;
         this.admitAfter = admitAfter;
         this.maxShapes = maxShapes;
-        this.keys = keys;
-        this.fastCheck = fastCheck;
+        this.walk = new GateWalk(new ElementChildren(fhir), keys, fastCheck);
+        this.selfCheck = selfCheck;
         this.fhir = fhir;
         this.stored = stored;
         this.versions = versions;
@@ -105,18 +122,18 @@ public class ValidationGate {
 
     /** A gate that never lets anything pass: every record goes to the full validator, as before the gate. */
     public static ValidationGate disabled(FhirContext fhir) {
-        return new ValidationGate(false, 1, 1, null, null, fhir);
+        return new ValidationGate(false, 1, 1, null, null, null, fhir);
     }
 
     public Decision decide(MappedRecord record) {
         if (!enabled) {
             return new Decision(false, null);
         }
-        String key = keys.of(record);
-        Shape shape = shapes.get(key);
-        boolean passes = !tripped.get() && shape != null && shape.admitted() && fastCheck.check(record) == FastCheck.Verdict.VALID;
+        GateWalk.Reading reading = walk.read(record); // the key and the fast check in one walk
+        Shape shape = shapes.get(reading.shape());
+        boolean passes = !tripped.get() && shape != null && shape.admitted() && reading.valuesValid();
         counts.decided(passes, shapes.size());
-        return new Decision(passes, key);
+        return new Decision(passes, reading.shape());
     }
 
     /** The full validator passed this record: one more distinct pass for its shape. */
@@ -125,7 +142,7 @@ public class ValidationGate {
             return;
         }
         Shape shape = shape(decision.shape());
-        if (shape != null && shape.passed(contentDigest(record), admitAfter)) {
+        if (shape != null && shape.passed(contentDigest(record), admitAfter, () -> selfCheck.admits(record))) {
             remember(decision.shape(), false);
         }
     }
@@ -194,6 +211,7 @@ public class ValidationGate {
         status.put("shapesKnown", shapes.size());
         status.put("shapesAdmitted", shapes.values().stream().filter(Shape::admitted).count());
         status.put("shapesFailed", shapes.values().stream().filter(Shape::hasFailed).count());
+        status.put("shapesRefusedBySelfCheck", shapes.values().stream().filter(Shape::refused).count());
         return status;
     }
 
@@ -207,11 +225,15 @@ public class ValidationGate {
         return ByteBuffer.wrap(ShapeKey.sha256(json.toString().getBytes(StandardCharsets.UTF_8))).getLong();
     }
 
-    /** One shape's record: the distinct contents that passed (until admitted), and whether any failed. */
+    /**
+     * One shape's record: the distinct contents that passed (until admitted), whether any failed,
+     * and whether the self-check refused it (a rule the fast check does not implement).
+     */
     private static final class Shape {
         private final java.util.Set<Long> passes = new java.util.HashSet<>();
         private volatile boolean admitted;
         private volatile boolean failed;
+        private volatile boolean refused;
 
         /** As remembered from before this process. */
         static Shape remembered(boolean failed) {
@@ -221,16 +243,17 @@ public class ValidationGate {
             return shape;
         }
 
-        /** True when this pass admitted it. */
-        synchronized boolean passed(long content, int admitAfter) {
-            if (failed || admitted) {
+        /** True when this pass admitted it (the self-check may refuse it instead: never admitted then). */
+        synchronized boolean passed(long content, int admitAfter, BooleanSupplier rulesCovered) {
+            if (failed || admitted || refused) {
                 return false;
             }
             passes.add(content);
             if (passes.size() >= admitAfter) {
-                admitted = true;
+                admitted = rulesCovered.getAsBoolean();
+                refused = !admitted;
                 passes.clear();
-                return true;
+                return admitted;
             }
             return false;
         }
@@ -250,6 +273,10 @@ public class ValidationGate {
 
         boolean hasFailed() {
             return failed;
+        }
+
+        boolean refused() {
+            return refused;
         }
     }
 }

@@ -31,8 +31,9 @@ import org.ketabridge.support.TestTokens;
 /**
  * The authorization matrix of issue 4: each kind of caller (admin; auditor and clinic IT of the
  * clinic, and of another clinic; no token; an expired token; a token signed by a stranger's key)
- * against each endpoint of the API and each way to reach a resource on /fhir (read, search,
- * _include, _revinclude, _history). Every cell's answer is asserted, what it reveals is asserted,
+ * against each endpoint of the API, the API document and its page (public, issue 17), and each way
+ * to reach a resource on /fhir (read, search, _include, _revinclude, _history). Every cell's answer
+ * is asserted, what it reveals is asserted,
  * and every request is shown to have left exactly one AuditEvent with the matching outcome, in
  * the partition where the right people can find it.
  */
@@ -42,11 +43,16 @@ class AccessMatrixTest extends BridgeTestSupport {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** What a cell is expected to answer. */
-    enum Expect { OK_SEES_GAMMA, OK_SEES_NOTHING, NOT_FOUND, FORBIDDEN, UNAUTHORIZED }
+    enum Expect { OK_SEES_GAMMA, OK_SEES_NOTHING, OK_PUBLIC, NOT_FOUND, FORBIDDEN, UNAUTHORIZED }
 
     record Call(String name, String method, String path, String body) {
         boolean fhir() {
             return path.startsWith("/fhir");
+        }
+
+        /** The API document and its page (issue 17): no token needed, no clinic's data in them. */
+        boolean apiDocs() {
+            return path.startsWith("/api/v1/openapi.") || path.equals("/api/docs");
         }
     }
 
@@ -87,6 +93,9 @@ class AccessMatrixTest extends BridgeTestSupport {
                 new Call("replay", "POST", "/api/v1/clinics/gamma/dead-letters/replay", ""),
                 new Call("EHR check", "POST", "/api/v1/clinics/gamma/ehr/check", ""),
                 new Call("REMS forms", "GET", "/api/v1/clinics/gamma/rems-forms?start=2026-10-05&end=2026-10-05", null),
+                new Call("API document", "GET", "/api/v1/openapi.json", null),
+                new Call("API document in YAML", "GET", "/api/v1/openapi.yaml", null),
+                new Call("API page", "GET", "/api/docs", null),
                 new Call("read", "GET", "/fhir/Patient/" + patientId, null),
                 new Call("search", "GET", patientSearch, null),
                 new Call("_include", "GET", doseSearch + "&_include=MedicationAdministration:subject", null),
@@ -133,12 +142,12 @@ class AccessMatrixTest extends BridgeTestSupport {
             audit.assertThat(e.get("outcome").asText()).as(cell + ": outcome (HTTP " + c.status() + ")").isEqualTo(outcome);
             audit.assertThat(e.get("outcomeDesc").asText()).isEqualTo("HTTP " + c.status());
             audit.assertThat(e.at("/agent/0/requestor").asBoolean()).isTrue();
-            boolean authenticated = c.expected() != Expect.UNAUTHORIZED;
+            boolean authenticated = c.expected() != Expect.UNAUTHORIZED && !c.caller().equals("no token");
             audit.assertThat(e.at("/agent/0/who/identifier/value").isMissingNode()).as(cell + ": who").isEqualTo(!authenticated);
             // Where it is kept: the partition of the one clinic the request concerned (the clinic an
             // API call or a /fhir request's clinic parameter names; the clinic of a one-clinic auditor),
             // where that clinic's auditors find it; otherwise the default partition, which only admins read.
-            String partition = !c.call().fhir() || c.call().path().contains("clinic=gamma") ? "gamma"
+            String partition = !c.call().fhir() && !c.call().apiDocs() || c.call().path().contains("clinic=gamma") ? "gamma"
                     : c.caller().equals("auditor of gamma") ? "gamma" : c.caller().equals("auditor of alpha") ? "alpha" : "none";
             for (String clinic : List.of("gamma", "alpha")) {
                 audit.assertThat(httpGet("/fhir/AuditEvent/kb-audit-" + rows.get(0), TestTokens.auditor(clinic)).statusCode())
@@ -153,7 +162,12 @@ class AccessMatrixTest extends BridgeTestSupport {
     }
 
     private static Expect expected(String caller, Call call) {
-        if (caller.equals("no token") || caller.startsWith("expired") || caller.contains("another key")) {
+        boolean badToken = caller.startsWith("expired") || caller.contains("another key");
+        if (call.apiDocs()) {
+            // Public, but a token that is sent is checked (Spring Security's resource server): a bad one is 401.
+            return badToken ? Expect.UNAUTHORIZED : Expect.OK_PUBLIC;
+        }
+        if (caller.equals("no token") || badToken) {
             return Expect.UNAUTHORIZED;
         }
         if (!call.fhir()) {
@@ -177,6 +191,7 @@ class AccessMatrixTest extends BridgeTestSupport {
             case UNAUTHORIZED -> soft.assertThat(r.statusCode()).as(cell).isEqualTo(401);
             case FORBIDDEN -> soft.assertThat(r.statusCode()).as(cell).isEqualTo(403);
             case NOT_FOUND -> soft.assertThat(r.statusCode()).as(cell).isEqualTo(404);
+            case OK_PUBLIC -> soft.assertThat(r.statusCode()).as(cell).isEqualTo(200);
             case OK_SEES_NOTHING -> {
                 soft.assertThat(r.statusCode()).as(cell).isEqualTo(200);
                 soft.assertThat(JSON.readTree(r.body()).get("entry")).as(cell + ": nothing of gamma").isNull();

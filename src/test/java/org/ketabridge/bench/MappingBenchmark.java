@@ -16,6 +16,7 @@ import org.ketabridge.mapping.Terminology;
 import org.ketabridge.record.RecordKind;
 import org.ketabridge.support.TestClinics;
 import org.ketabridge.validation.FastCheck;
+import org.ketabridge.validation.ProfileSelfCheck;
 import org.ketabridge.validation.ResourceValidator;
 import org.ketabridge.validation.ShapeKey;
 import org.ketabridge.validation.ValidationGate;
@@ -69,7 +70,8 @@ public class MappingBenchmark {
         input = new MappingInput(clinic, kind, "R-1", 1, content, null, "receipt-1",
                 OffsetDateTime.parse("2026-10-06T20:00:00Z"), new TargetReferences("Patient/1", "Encounter/2"), null);
         validator.check(mapper.map(input)); // warm the validator's caches before measuring
-        gate = new ValidationGate(true, 5, 10_000, new ShapeKey(fhir, terms), new FastCheck(FhirContext.forR4Cached()), fhir);
+        gate = new ValidationGate(true, 5, 10_000, new ShapeKey(fhir, terms), new FastCheck(FhirContext.forR4Cached()),
+                new ProfileSelfCheck(validator, fhir), fhir);
         for (int n = 1; n <= 5; n++) { // five records of one shape (first versions: a later one's Provenance says UPDATE)
             MappingInput v = new MappingInput(clinic, kind, "R-" + n, 1, content, null, "receipt-1",
                     input.receivedAt(), input.references(), null);

@@ -75,13 +75,7 @@ public final class StoreSearchBench {
         try {
             int port = Integer.parseInt(bridge.getEnvironment().getProperty("local.server.port"));
             AuditorStore store = bridge.getBean(AuditorStore.class);
-            long waitStart = System.nanoTime();
-            while (!store.isReady()) {
-                Thread.sleep(200);
-                if (System.nanoTime() - waitStart > Duration.ofMinutes(5).toNanos()) {
-                    throw new IllegalStateException("the store did not start");
-                }
-            }
+            awaitReady(store);
             Workload workload = new Workload(List.of("bench", "other"), patients);
             long[] loaded = load(workload, bridge.getBean(ClinicRegistry.class), bridge.getBean(FhirMapper.class), store);
             System.out.printf("loaded %,d records as %,d resources in %.1f s: %.0f resources/s%n",
@@ -184,6 +178,17 @@ public final class StoreSearchBench {
             store.transaction(clinic.id(), tx);
         }
         return new long[] {records, resources};
+    }
+
+    /** Waits (five minutes at most) for the auditors' store of a bridge just started. */
+    static void awaitReady(AuditorStore store) throws InterruptedException {
+        long waitStart = System.nanoTime();
+        while (!store.isReady()) {
+            Thread.sleep(200);
+            if (System.nanoTime() - waitStart > Duration.ofMinutes(5).toNanos()) {
+                throw new IllegalStateException("the store did not start");
+            }
+        }
     }
 
     private static List<Long> latencies(HttpClient http, int port, String token, List<String> queries) throws Exception {

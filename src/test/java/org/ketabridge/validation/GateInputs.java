@@ -13,7 +13,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.hl7.fhir.r4.model.Base;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.PrimitiveType;
@@ -169,6 +172,54 @@ final class GateInputs {
     }
 
     /**
+     * Changes of structure, each of which must change the shape key: a code, a display, a coding
+     * added, a reference's kind, a profile claimed, a Quantity's unit, an identifier's system, an
+     * element removed, an extension added. Each does nothing to a record without such an element.
+     */
+    static List<Consumer<MappedRecord>> structuralMutations() {
+        return List.of(
+                record -> first(record, Coding.class).ifPresent(c -> c.setCode(c.getCode() + "-x")),
+                record -> first(record, Coding.class).ifPresent(c -> c.setDisplay(c.getDisplay() + " x")),
+                record -> first(record, CodeableConcept.class).ifPresent(c -> c.addCoding(new Coding("http://snomed.info/sct", "1", null))),
+                record -> references(record).stream().filter(r -> !r.getReference().startsWith("urn:")).findFirst()
+                        .ifPresent(r -> r.setReference(record.resources().get(0).placeholder())),
+                record -> record.primary().resource().getMeta().addProfile("http://example.org/fhir/StructureDefinition/other"),
+                record -> first(record, Quantity.class).ifPresent(q -> q.setUnit(q.getUnit() + "x")),
+                record -> first(record, Identifier.class).ifPresent(i -> i.setSystem(i.getSystem() + "x")),
+                record -> periods(record).stream().filter(Period::hasEnd).findFirst().ifPresent(p -> p.setEndElement(null)),
+                record -> {
+                    if (record.primary().resource() instanceof DomainResource d) {
+                        d.addExtension("http://example.org/fhir/StructureDefinition/x", new StringType("x"));
+                    }
+                });
+    }
+
+    private static <T extends Base> java.util.Optional<T> first(MappedRecord record, Class<T> type) {
+        List<T> found = new ArrayList<>();
+        record.resources().forEach(r -> walk(r.resource(), null, null, (parent, name, v) -> {
+            if (type.isInstance(v)) {
+                found.add(type.cast(v));
+            }
+        }));
+        return found.stream().findFirst();
+    }
+
+    /** Whether two records encode to the same JSON (a mutation that found nothing to change). */
+    static boolean sameJson(MappedRecord a, MappedRecord b) {
+        var parser = ca.uhn.fhir.context.FhirContext.forR4Cached().newJsonParser();
+        if (a.resources().size() != b.resources().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.resources().size(); i++) {
+            if (!parser.encodeResourceToString(a.resources().get(i).resource())
+                    .equals(parser.encodeResourceToString(b.resources().get(i).resource()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * A deep copy to mutate: the mapper may hand out objects it keeps (a clinic's Organization), so a
      * mutation on the mapping itself would leak into the next.
      */
@@ -196,6 +247,15 @@ final class GateInputs {
             {"2026", "2026-01-01"},
             {"2026-10-06", "2026-10-05"},
             {"2026-10-05T10:00:00-06:00", "2026-10-05T09:00:00-06:00"},
+            {"2026-10-05T23:30:00-06:00", "2026-10-06T05:00:00Z"}, // across midnight and zones, start after end
+            {"2026-12-31T23:00:00-02:00", "2027-01-01T00:59:59Z"}, // across the year, start after end by a second
+            {"2026-12-31T23:00:00-02:00", "2027-01-01T01:00:00Z"}, // equal instants across the year
+            {"2028-02-29T23:00:00-05:00", "2028-03-01T04:00:00Z"}, // a leap day, equal instants
+            {"2026-10-05T09:00:00Z", "2026-10-05T09:00:00.000Z"}, // equal, one with a fraction
+            {"2026-10-05T09:00:00+14:00", "2026-10-04T19:00:00Z"}, // the widest offset, equal instants
+            {"2026-10-05T09:00:00-00:00", "2026-10-05T09:00:00+00:00"},
+            {"2026-10-05", "2026-10-05"},
+            {"2026-10", "2026-10-05"},
     };
 
     private static List<String> adversarial(String type) {
@@ -203,13 +263,21 @@ final class GateInputs {
             case "dateTime", "date", "instant" -> List.of("2026-02-29", "2028-02-29", "2026-13-01", "2026-00-10", "2026-04-31",
                     "2026-10-05T09:00:60-06:00", "2026-10-05T09:00:00", "2026-10-05T09:00:00+14:30", "2026-10-05T09:00:00+14:00",
                     "2026-10-05T24:00:00Z", "2026", "2026-10", "1899-12-31", "0001-01-01", "2026-10-05T09:00:00.123456789+05:45",
-                    "2026-10-05T09:00Z", "2028-02-29T23:59:59-12:00", "2026-10-05T09:00:00.5Z", "2026-10-05T09:00:00-06", "10/05/2026");
+                    "2026-10-05T09:00Z", "2028-02-29T23:59:59-12:00", "2026-10-05T09:00:00.5Z", "2026-10-05T09:00:00-06", "10/05/2026",
+                    "2100-02-29", "2000-02-29", "1900-02-29", "1900-01-01T00:00:00Z", "2099-12-31T23:59:59+13:59",
+                    "2026-10-05T09:00:00.1234567890Z", "2026-10-05T09:00:00.Z", "2026-10-05T09:00:00-14:00", "2026-10-05T09:00:00+13:60",
+                    "2026-10-05T09:00:00-00:00", "2026-10-05T9:00:00Z", "2026-10-05 09:00:00Z", "2026-10-05T09:00:00z",
+                    "2026-10-05T09:00:00+0600", "+2026-10-05", "2026-1-05", "2026-10-5", "٢٠٢٦-10-05", "2026-10-05T");
             case "decimal" -> List.of("1e400", "1E+2", "-0", "0.0000000001", "123456789012345678901234567890", "-5", "2147483648",
-                    "00.5", ".5", "5.", "0.1234567890123", "99999.99", "NaN", "1,5");
-            case "integer", "positiveInt", "unsignedInt" -> List.of("2147483648", "2147483647", "-2147483649", "0", "-1", "1", "007", "1.0");
-            case "id" -> List.of("a".repeat(64), "a".repeat(65), "a_b", "kb-" + "0".repeat(32), "A.b-9", "é");
+                    "00.5", ".5", "5.", "0.1234567890123", "99999.99", "NaN", "1,5", "-0.0", "+5", "0x10", " 5", "5 ", "1e-400",
+                    "999999999999999.9999999999", "9999999999999999", "-", "", "Infinity", "٣");
+            case "integer", "positiveInt", "unsignedInt" -> List.of("2147483648", "2147483647", "-2147483649", "-2147483648", "0", "-1",
+                    "1", "007", "1.0", "-0", "+1", "1e3", "", "99999999999", "٣");
+            case "id" -> List.of("a".repeat(64), "a".repeat(65), "a_b", "kb-" + "0".repeat(32), "A.b-9", "é", "", "a b", "a/b", "-", ".");
             default -> List.of("", " ", " lead", "trail ", "x".repeat(10_001), "x".repeat(1 << 20), "a\u0000b", "a\u001Fb", "a\u202Eb",
-                    "a\u200Bb", "Zoë", "line\nbreak", "tab\tx", "a\uD800b", "\uD83D\uDE00", "double  space", "<b>x</b>", "a\u2028b");
+                    "a\u200Bb", "Zoë", "line\nbreak", "tab\tx", "a\uD800b", "\uD83D\uDE00", "double  space", "<b>x</b>", "a\u2028b",
+                    "\uFEFFbom", "\u00A0nbsp", "nbsp\u00A0", "a\u0085b", "a\u007Fb", "a\u061Cb", "a\u2066b", "\uDBFF\uDFFF", "a\uE000b",
+                    "x".repeat(10_000), "\r\n", "a\r\nb", "&lt;", "${x}");
         };
     }
 

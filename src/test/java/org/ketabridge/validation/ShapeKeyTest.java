@@ -71,12 +71,12 @@ class ShapeKeyTest {
     @Test
     void theWalkReadsResourceIdsExtensionsContainedResourcesAndReferenceKinds() throws Exception {
         String encounter = KEYS.walk(GoldenCases.map("encounter-iv-infusion-with-vitals"));
-        assertThat(encounter).contains("extension*2(Extension url=http://ketabridge.org/fhir/StructureDefinition/session-number")
-                .contains("profile*1(canonical=http://ketabridge.org/fhir/StructureDefinition/ketabridge-encounter)")
-                .contains("ref=relative:Patient").contains("ref=bundle:0:Organization").contains("(Provenance id*1(id)")
+        assertThat(encounter).contains("extension:(Extension url:(uri=61:http://ketabridge.org/fhir/StructureDefinition/session-number)")
+                .contains("profile:(canonical=67:http://ketabridge.org/fhir/StructureDefinition/ketabridge-encounter)")
+                .contains("ref=relative:7:Patient").contains("ref=bundle:0:Organization").contains("(Provenance id:(id)")
                 .doesNotContain("E-2001").doesNotContain("2026-10-05");
         assertThat(KEYS.walk(GoldenCases.map("dose-esketamine-84mg-waste-and-witness")))
-                .contains("contained*1(Medication id*1(id)").contains("ref=contained").doesNotContain("SPR-26-1102");
+                .contains("contained:(Medication id:(id)").contains("ref=contained").doesNotContain("SPR-26-1102");
     }
 
     @Test

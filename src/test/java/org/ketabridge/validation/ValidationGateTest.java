@@ -16,9 +16,10 @@ class ValidationGateTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final ShapeKey KEYS = new ShapeKey(FHIR, GoldenCases.TERMS);
+    private static final ProfileSelfCheck SELF_CHECK = new ProfileSelfCheck(new ResourceValidator(FHIR, GoldenCases.TERMS), FHIR);
 
     static ValidationGate gate(int admitAfter, int maxShapes) {
-        return new ValidationGate(true, admitAfter, maxShapes, KEYS, new FastCheck(FhirContext.forR4Cached()), FHIR);
+        return new ValidationGate(true, admitAfter, maxShapes, KEYS, new FastCheck(FhirContext.forR4Cached()), SELF_CHECK, FHIR);
     }
 
     /** The golden encounter with its start moved by some minutes: same shape, other content. */
@@ -72,7 +73,7 @@ class ValidationGateTest {
 
     @Test
     void aDisabledGateLetsNothingPass() throws Exception {
-        ValidationGate gate = new ValidationGate(false, 1, 100, KEYS, new FastCheck(FhirContext.forR4Cached()), FHIR);
+        ValidationGate gate = new ValidationGate(false, 1, 100, KEYS, new FastCheck(FhirContext.forR4Cached()), SELF_CHECK, FHIR);
         pass(gate, encounter(0));
         assertThat(gate.decide(encounter(1)).passes()).isFalse();
     }

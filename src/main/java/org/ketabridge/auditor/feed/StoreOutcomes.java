@@ -29,18 +29,27 @@ public class StoreOutcomes {
         this.clock = clock;
     }
 
-    public void stored(Exchange exchange) {
-        StoreTask task = exchange.getIn().getBody(StoreTask.class);
+    public void stored(StoreTask task) {
         queue.markStored(task.recordVersionId(), task.isDelivered(), clock.instant());
     }
 
-    public void failed(Exchange exchange) {
-        StoreTask task = exchange.getIn().getBody(StoreTask.class);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    public void failed(StoreTask task, Throwable cause) {
         String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         int attempts = task.attempts() + 1;
         queue.scheduleRetry(task.recordVersionId(), attempts, clock.instant().plus(retry.backoff(attempts)), error);
         log.warn("Record version {} of clinic {} not stored for auditors (attempt {}): {}", task.recordVersionId(),
                 task.clinicId(), attempts, cause == null ? "unknown" : cause.getClass().getSimpleName());
+    }
+
+    /**
+     * A batch whose outcomes could not all be recorded (the bridge's database failing, say): its
+     * tasks stay as they are, due again at the next poll; a write already made is not repeated
+     * in effect (each resource is PUT to its own id).
+     */
+    public void unsettled(Exchange exchange) {
+        StoreBatch batch = exchange.getIn().getBody(StoreBatch.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        log.warn("A store batch of {} record versions of clinic {} was not settled: {}", batch.tasks().size(), batch.clinicId(),
+                cause == null ? "unknown" : cause.getClass().getSimpleName());
     }
 }

@@ -2,8 +2,6 @@ package org.ketabridge.auditor.feed;
 
 import java.time.Clock;
 import java.util.List;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Provenance;
 import org.ketabridge.auditor.server.AuditorStore;
@@ -27,15 +25,15 @@ import org.ketabridge.validation.VersionValidation;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts one record version into the auditors' store: the same FHIR the EHR receives (the same
+ * What one record version puts into the auditors' store: the same FHIR the EHR receives (the same
  * mapper; validated once per version, by whichever path maps it first: {@link VersionValidation}),
- * with the store's own ids in place of the EHR's, written as one transaction into the clinic's
- * partition. Each resource goes to the id its identifier
- * determines ({@link StoreIds}), so references need no lookup and a retry changes nothing.
- * Once the version has reached its EHR, a {@link DeliveryProvenance} says when and as what.
+ * with the store's own ids in place of the EHR's, as a transaction for the clinic's partition
+ * (written alone, or with others by {@link StoreBatchWriter}). Each resource goes to the id its
+ * identifier determines ({@link StoreIds}), so references need no lookup and a retry changes
+ * nothing. Once the version has reached its EHR, a {@link DeliveryProvenance} says when and as what.
  */
 @Component("storeRecordWriter")
-public class StoreRecordWriter implements Processor {
+public class StoreRecordWriter {
 
     private final RecordVersions records;
     private final ClinicRegistry clinics;
@@ -58,9 +56,13 @@ public class StoreRecordWriter implements Processor {
         this.clock = clock;
     }
 
-    @Override
-    public void process(Exchange exchange) {
-        StoreTask task = exchange.getIn().getBody(StoreTask.class);
+    /** Writes one record version alone, in a transaction of its own. */
+    public void write(StoreTask task) {
+        store.storeRecord(task.clinicId(), transactionOf(task));
+    }
+
+    /** The transaction that puts one record version (and its delivery, once known) into the store. */
+    public Bundle transactionOf(StoreTask task) {
         StoredVersion v = records.byId(task.recordVersionId());
         Clinic clinic = clinics.find(v.clinicId()).orElseThrow(() ->
                 new IllegalStateException("clinic " + v.clinicId() + " is no longer configured"));
@@ -89,7 +91,7 @@ public class StoreRecordWriter implements Processor {
             transaction.addEntry().setResource(delivery).getRequest().setMethod(Bundle.HTTPVerb.PUT)
                     .setUrl("Provenance/" + delivery.getIdElement().getIdPart());
         }
-        store.storeRecord(clinic.id(), transaction);
+        return transaction;
     }
 
     /**

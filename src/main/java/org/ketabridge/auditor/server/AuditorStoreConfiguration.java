@@ -78,7 +78,14 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
     public JpaStorageSettings jpaStorageSettings() {
         // Practitioners are referenced by NPI only; a dose may be stored before its patient.
         JpaStorageSettings settings = outOfOrderStorageSettings();
-        settings.setDefaultSearchParamsCanBeOverridden(false);
+        // Index only what auditors search by (IndexedSearchParameters, made active by ActiveSearchParameters):
+        // HAPI's defaults index every parameter of base FHIR, most of a write's cost and never searched.
+        settings.setAutoSupportDefaultSearchParams(false);
+        // Without it HAPI's full refresh ignores stored SearchParameters (only the bridge writes any: /fhir is read-only).
+        settings.setDefaultSearchParamsCanBeOverridden(true);
+        // Not a reindex of the whole store per SearchParameter written at start: rows of what is no longer
+        // indexed stay, unused, until their resource is written again.
+        settings.setMarkResourcesForReindexingUponSearchParameterChange(false);
         // An auditor sees what the store holds now: no search answered from a cached earlier result.
         settings.setReuseCachedSearchResultsForMillis(null);
         settings.setHistoryCountMode(HistoryCountModeEnum.COUNT_ACCURATE);

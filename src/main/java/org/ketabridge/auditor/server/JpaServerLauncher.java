@@ -7,6 +7,7 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
 import ca.uhn.fhir.jpa.partition.IPartitionLookupSvc;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
@@ -26,7 +27,8 @@ import org.springframework.stereotype.Component;
  * Starts HAPI's JPA server for the auditors' store in a Spring context of its own
  * ({@link AuditorStoreConfiguration}: a child of no one, so HAPI's hundreds of beans stay out of
  * the bridge's), on the bridge's database, then readies it: a partition for every clinic, the
- * one-time reindex, the batch-job timer. One attempt, all or nothing: what fails is closed and
+ * search parameters it indexes ({@link ActiveSearchParameters}), the one-time reindex, the
+ * batch-job timer. One attempt, all or nothing: what fails is closed and
  * thrown, and {@link StoreLifecycle} decides when to try again.
  */
 @Component
@@ -60,6 +62,8 @@ class JpaServerLauncher implements StoreLifecycle.Launcher {
         ConfigurableApplicationContext context = app.run("--spring.config.name=auditor-store-none");
         try {
             ClinicPartitions.createMissing(context.getBean(IPartitionLookupSvc.class), clinicIds);
+            // Before anything is written: a resource is indexed by the parameters active when it is written.
+            ActiveSearchParameters.install(context.getBean(DaoRegistry.class), context.getBean(SearchParamRegistryImpl.class));
             @SuppressWarnings("unchecked")
             IFhirSystemDao<Bundle, ?> system = context.getBean(IFhirSystemDao.class);
             LateReferenceBackfill.startIfDue(context.getBean(IJobCoordinator.class), lateReferences);
