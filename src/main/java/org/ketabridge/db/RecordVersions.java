@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -71,6 +72,38 @@ public class RecordVersions {
                     .query(STORED_VERSION)
                     .list()
                     .forEach(v -> latest.put(v.recordId(), v));
+        }
+        return latest;
+    }
+
+    /**
+     * The latest version of each record of one kind of a clinic whose first version came at or after
+     * {@code since}: a record cannot be sent before it happens (intake refuses times more than minutes
+     * ahead), so the records of a period are among those received since its start.
+     */
+    public List<StoredVersion> latestReceivedSince(String clinicId, String kind, Instant since) {
+        return jdbc.sql("select " + COLUMNS + " from record_version v where clinic_id = ? and kind = ?"
+                        + " and version = (select max(version) from record_version w where w.clinic_id = v.clinic_id"
+                        + " and w.kind = v.kind and w.record_id = v.record_id)"
+                        + " and exists (select 1 from record_version f where f.clinic_id = v.clinic_id and f.kind = v.kind"
+                        + " and f.record_id = v.record_id and f.version = 1 and f.received_at >= ?)")
+                .params(clinicId, kind, OffsetDateTime.ofInstant(since, ZoneOffset.UTC))
+                .query(STORED_VERSION)
+                .list();
+    }
+
+    /** The latest version of each record of one kind that belongs (in that version) to one of these encounters. */
+    public List<StoredVersion> latestOfEncounters(String clinicId, String kind, Collection<String> encounterIds) {
+        List<StoredVersion> latest = new ArrayList<>();
+        List<String> ids = List.copyOf(new LinkedHashSet<>(encounterIds));
+        for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
+            latest.addAll(jdbc.sql("select " + COLUMNS + " from record_version v where clinic_id = :clinic and kind = :kind"
+                            + " and encounter_id in (:ids) and version = (select max(version) from record_version w"
+                            + " where w.clinic_id = v.clinic_id and w.kind = v.kind and w.record_id = v.record_id)")
+                    .param("clinic", clinicId).param("kind", kind)
+                    .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST_SIZE)))
+                    .query(STORED_VERSION)
+                    .list());
         }
         return latest;
     }

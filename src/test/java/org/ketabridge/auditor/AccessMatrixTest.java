@@ -92,6 +92,7 @@ class AccessMatrixTest extends BridgeTestSupport {
                 new Call("dead letters", "GET", "/api/v1/clinics/gamma/dead-letters", null),
                 new Call("replay", "POST", "/api/v1/clinics/gamma/dead-letters/replay", ""),
                 new Call("EHR check", "POST", "/api/v1/clinics/gamma/ehr/check", ""),
+                new Call("REMS forms", "GET", "/api/v1/clinics/gamma/rems-forms?start=2026-10-05&end=2026-10-05", null),
                 new Call("API document", "GET", "/api/v1/openapi.json", null),
                 new Call("API document in YAML", "GET", "/api/v1/openapi.yaml", null),
                 new Call("API page", "GET", "/api/docs", null),
@@ -101,6 +102,8 @@ class AccessMatrixTest extends BridgeTestSupport {
                 new Call("_revinclude", "GET", patientSearch + "&_revinclude=Encounter:subject", null),
                 new Call("_history", "GET", "/fhir/Patient/" + patientId + "/_history", null),
                 new Call("operation", "GET", "/fhir/MedicationAdministration/$controlled-substance-log?clinic=gamma"
+                        + "&start=2026-10-05&end=2026-10-05", null),
+                new Call("REMS operation", "GET", "/fhir/QuestionnaireResponse/$rems-forms?clinic=gamma"
                         + "&start=2026-10-05&end=2026-10-05", null));
 
         List<Cell> cells = new ArrayList<>();
@@ -177,7 +180,7 @@ class AccessMatrixTest extends BridgeTestSupport {
         return switch (caller) {
             case "admin", "auditor of gamma" -> Expect.OK_SEES_GAMMA;
             // A clinic named in a parameter only narrows the caller's scope: another clinic is 404 (issue 11, item 10).
-            case "auditor of alpha" -> call.name().equals("read") || call.name().equals("_history") || call.name().equals("operation")
+            case "auditor of alpha" -> call.name().equals("read") || call.name().equals("_history") || call.name().endsWith("operation")
                     ? Expect.NOT_FOUND : Expect.OK_SEES_NOTHING;
             default -> Expect.FORBIDDEN;
         };
@@ -200,7 +203,7 @@ class AccessMatrixTest extends BridgeTestSupport {
                     soft.assertThat(types(r.body())).as(cell + ": what it shows").containsAll(switch (call.name()) {
                         case "_include" -> List.of("MedicationAdministration", "Patient");
                         case "_revinclude" -> List.of("Patient", "Encounter");
-                        case "operation" -> List.of("Parameters");
+                        case "operation", "REMS operation" -> List.of("Parameters");
                         default -> List.of("Patient");
                     });
                     if (call.name().equals("operation")) {

@@ -124,7 +124,7 @@ class OpenApiDocumentTest extends BridgeTestSupport {
         Set<String> codes = new TreeSet<>();
         intake.path("responses").fieldNames().forEachRemaining(codes::add);
         assertThat(codes).contains("202", "422", "400", "401", "403", "404", "413", "415");
-        assertThat(tagsUsed(document())).containsExactlyInAnyOrder("intake", "receipts", "sync", "dead letters", "EHR");
+        assertThat(tagsUsed(document())).containsExactlyInAnyOrder("intake", "receipts", "sync", "dead letters", "EHR", "REMS forms");
     }
 
     @Test

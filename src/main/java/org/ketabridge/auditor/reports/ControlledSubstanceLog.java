@@ -96,16 +96,16 @@ public record ControlledSubstanceLog(String clinic, LocalDate start, LocalDate e
      */
     public String toCsv() {
         StringBuilder csv = new StringBuilder();
-        line(csv, "clinic", "effective", "dose_id", "patient_mrn", "patient_reference", "medication", "status", "status_reason",
+        CsvLines.line(csv, "clinic", "effective", "dose_id", "patient_mrn", "patient_reference", "medication", "status", "status_reason",
                 "amount_mg", "lot", "administered_by_npi", "wasted_mg", "waste_witness_npi");
         for (AdministrationRow r : rows) {
-            line(csv, clinic, r.effective(), r.doseId(), r.patientMrn(), r.patientReference(), r.medication(), r.status(),
+            CsvLines.line(csv, clinic, r.effective(), r.doseId(), r.patientMrn(), r.patientReference(), r.medication(), r.status(),
                     r.statusReason(), plain(r.amountMg()), r.lot(), r.administeredByNpi(), plain(r.wastedMg()), r.witnessNpi());
         }
         csv.append("\r\n");
-        line(csv, "clinic", "medication", "lot", "administrations", "administered_mg", "wasted_mg");
+        CsvLines.line(csv, "clinic", "medication", "lot", "administrations", "administered_mg", "wasted_mg");
         for (LotTotal t : lotTotals()) {
-            line(csv, clinic, t.medication(), t.lot(), String.valueOf(t.administrations()), plain(t.administeredMg()),
+            CsvLines.line(csv, clinic, t.medication(), t.lot(), String.valueOf(t.administrations()), plain(t.administeredMg()),
                     plain(t.wastedMg()));
         }
         return csv.toString();
@@ -117,22 +117,6 @@ public record ControlledSubstanceLog(String clinic, LocalDate start, LocalDate e
 
     private static String plain(BigDecimal value) {
         return value == null ? null : value.stripTrailingZeros().toPlainString();
-    }
-
-    private static void line(StringBuilder csv, String... cells) {
-        for (int i = 0; i < cells.length; i++) {
-            if (i > 0) {
-                csv.append(',');
-            }
-            String cell = cells[i] == null ? "" : cells[i];
-            // Quoted when needed; a leading = + - @ is neutralised so a spreadsheet never runs it as a formula.
-            if (!cell.isEmpty() && "=+-@".indexOf(cell.charAt(0)) >= 0) {
-                cell = "'" + cell;
-            }
-            boolean quote = cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r");
-            csv.append(quote ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell);
-        }
-        csv.append("\r\n");
     }
 
     /** What was administered and wasted of one lot of one medication. */

@@ -78,10 +78,7 @@ public class ControlledSubstanceLogProvider {
                 .toList();
         ControlledSubstanceLog log = new ControlledSubstanceLog(clinic.getValue(), from, to, rows);
         if (output != null && "csv".equalsIgnoreCase(output.getValue())) {
-            Binary csv = new Binary();
-            csv.setContentType("text/csv");
-            csv.setContent(log.toCsv().getBytes(StandardCharsets.UTF_8));
-            return csv;
+            return csv(log.toCsv());
         }
         return log.toParameters();
     }
@@ -113,7 +110,15 @@ public class ControlledSubstanceLogProvider {
         }
     }
 
-    private static LocalDate date(String name, StringType value) {
+    /** A report as CSV for a spreadsheet: HAPI answers a Binary with its content type and its bytes as they are. */
+    static Binary csv(String text) {
+        Binary csv = new Binary();
+        csv.setContentType("text/csv");
+        csv.setContent(text.getBytes(StandardCharsets.UTF_8));
+        return csv;
+    }
+
+    static LocalDate date(String name, StringType value) {
         try {
             return LocalDate.parse(value.getValue());
         } catch (DateTimeParseException | NullPointerException e) {

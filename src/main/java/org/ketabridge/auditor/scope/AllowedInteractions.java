@@ -20,7 +20,7 @@ import org.ketabridge.security.Caller;
  *   <li>Reading: the CapabilityStatement, read, vread, search (GET, or POST to {@code _search},
  *       FHIR's search with a form body), history and paging. Each of these HAPI limits to the
  *       caller's partitions ({@link ClinicScopeInterceptor}).</li>
- *   <li>Three operations, by GET: {@code $controlled-substance-log}, {@code $export} and
+ *   <li>Four operations, by GET: {@code $controlled-substance-log}, {@code $rems-forms}, {@code $export} and
  *       {@code $export-poll-status}, each of one clinic within the caller's scope.</li>
  * </ul>
  * Anything else that changes the store (create, update, patch, delete, transaction,
@@ -42,7 +42,7 @@ public class AllowedInteractions {
             RestOperationTypeEnum.SEARCH_SYSTEM);
     private static final Set<RestOperationTypeEnum> OPERATIONS = EnumSet.of(RestOperationTypeEnum.EXTENDED_OPERATION_SERVER,
             RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE);
-    static final Set<String> OFFERED_OPERATIONS = Set.of("$controlled-substance-log", "$export", "$export-poll-status");
+    static final Set<String> OFFERED_OPERATIONS = Set.of("$controlled-substance-log", "$rems-forms", "$export", "$export-poll-status");
 
     private final Set<String> clinics;
 

@@ -14,7 +14,7 @@ import org.ketabridge.security.Role;
 /**
  * The clinics a request to /fhir may see: those its caller's token covers (an admin: every
  * partition, the default one included), narrowed by the request's {@code clinic} parameter when
- * it has one ($export, $export-poll-status, $controlled-substance-log). The one rule for every
+ * it has one ($export, $export-poll-status, $controlled-substance-log, $rems-forms). The one rule for every
  * use of {@code clinic}: it can only narrow. A clinic the token does not cover, or one the bridge
  * does not have, is answered 404 as for a clinic that does not exist (a token never tells which
  * other clinics there are), never as an empty answer that could pass for "nothing happened there".

@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import javax.sql.DataSource;
 import org.ketabridge.auditor.reports.ControlledSubstanceLogProvider;
+import org.ketabridge.auditor.reports.RemsFormsProvider;
 import org.ketabridge.auditor.scope.AllowedInteractions;
 import org.ketabridge.auditor.scope.ClinicExportInterceptor;
 import org.ketabridge.auditor.scope.ClinicScopeInterceptor;
@@ -36,7 +37,7 @@ import org.springframework.context.annotation.Lazy;
  * bridge's {@link FhirEndpointServlet} hands it the /fhir requests. What it adds to HAPI: the
  * clinic scope ({@link ClinicScopeInterceptor}, {@link ClinicExportInterceptor},
  * {@link ExportPollScope}, {@link PageLinkScope}), what may be asked at all
- * ({@link AllowedInteractions}) and the controlled-substance record.
+ * ({@link AllowedInteractions}), the controlled-substance record and the REMS forms.
  */
 public class AuditorStoreConfiguration extends HapiJpaServerSupport {
 
@@ -118,9 +119,14 @@ public class AuditorStoreConfiguration extends HapiJpaServerSupport {
     @Lazy
     private JpaStorageSettings storageSettings;
 
+    /** Handed in by {@link JpaServerLauncher}: the forms are filled from the bridge's records, not the store's. */
+    @Autowired
+    private RemsFormsProvider remsForms;
+
     @Override
     protected void customize(RestfulServer server) {
         server.registerProvider(new ControlledSubstanceLogProvider(daoRegistry, partitions));
+        server.registerProvider(remsForms);
         server.registerProvider(bulkExport);
         server.registerInterceptor(new PagingParameters());
         server.registerInterceptor(new ExportPollScope());

@@ -11,6 +11,8 @@ import ca.uhn.fhir.jpa.searchparam.registry.SearchParamRegistryImpl;
 import java.util.List;
 import java.util.Map;
 import org.hl7.fhir.r4.model.Bundle;
+import org.ketabridge.auditor.reports.RemsForms;
+import org.ketabridge.auditor.reports.RemsFormsProvider;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.LateReferences;
@@ -35,11 +37,13 @@ class JpaServerLauncher implements StoreLifecycle.Launcher {
     private final ClinicRegistry clinics;
     private final Environment environment;
     private final LateReferences lateReferences;
+    private final RemsForms remsForms;
 
-    JpaServerLauncher(ClinicRegistry clinics, Environment environment, LateReferences lateReferences) {
+    JpaServerLauncher(ClinicRegistry clinics, Environment environment, LateReferences lateReferences, RemsForms remsForms) {
         this.clinics = clinics;
         this.environment = environment;
         this.lateReferences = lateReferences;
+        this.remsForms = remsForms;
     }
 
     @Override
@@ -52,6 +56,9 @@ class JpaServerLauncher implements StoreLifecycle.Launcher {
                         "auditor-store.datasource.password", environment.getProperty("spring.datasource.password", ""),
                         "auditor-store.clinics", String.join(",", clinicIds)));
         app.setRegisterShutdownHook(false);
+        // The one bridge object the store's context is handed: $rems-forms fills forms from the bridge's records.
+        RemsFormsProvider rems = new RemsFormsProvider(remsForms, clinics);
+        app.addInitializers(store -> store.getBeanFactory().registerSingleton("remsFormsProvider", rems));
         ConfigurableApplicationContext context = app.run("--spring.config.name=auditor-store-none");
         try {
             ClinicPartitions.createMissing(context.getBean(IPartitionLookupSvc.class), clinicIds);

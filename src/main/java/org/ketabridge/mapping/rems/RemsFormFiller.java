@@ -52,6 +52,11 @@ public final class RemsFormFiller {
         this.answers = new SessionAnswers(terms);
     }
 
+    /** The Questionnaire the responses answer (its items in the form's order). */
+    public Questionnaire form() {
+        return form;
+    }
+
     public QuestionnaireResponse fill(Clinic clinic, RemsSession session) {
         Map<String, ItemFill> fills = answers.of(session);
         QuestionnaireResponse response = new QuestionnaireResponse();
