@@ -131,7 +131,7 @@ class RestrictedEhrEndToEndTest {
                 jdbc.sql("select status || ' ' || coalesce(last_error, '') from sync_task where status <> 'SENT'")
                         .query(String.class).list()).isEmpty());
         assertThat(jdbc.sql("select count(*) from sync_task").query(Integer.class).single())
-                .as("2 patients + 2 encounters + 2 doses + 3 scores + 2 corrections").isEqualTo(11);
+                .as("2 patients + 3 encounters + 2 doses + 3 scores + 3 corrections").isEqualTo(13);
 
         IGenericClient ehr = frontDesk;
         // The patients: found by the EHR's MRN, never created or changed (the correction of MRN-1 included).
@@ -166,7 +166,7 @@ class RestrictedEhrEndToEndTest {
         EpisodeOfCare series = only(ehr, EpisodeOfCare.class, BASE + "/series", "S-MRN-1");
         assertThat(e10.getEpisodeOfCareFirstRep().getReference()).isEqualTo(id(series));
         assertThat(ehr.search().forResource(Provenance.class).returnBundle(Bundle.class).count(100).execute().getEntry())
-                .as("one Provenance of origin per version written: 9 records, 11 versions, less the unchanged resends")
+                .as("one Provenance of origin per version written: 10 records, 13 versions, less the unchanged resends")
                 .isNotEmpty();
 
         // What the bridge sent: reads of patients, plain creates and versioned updates; nothing the EHR refuses.

@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.FakeEhr;
 import org.ketabridge.support.TestTokens;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -82,7 +86,9 @@ class MetricsTest extends BridgeTestSupport {
                 .isGreaterThanOrEqualTo(4);
         assertThat(after.sum("ketabridge_ehr_requests_seconds_bucket", "clinic", "alpha", "status_class", "4xx", "le", "+Inf"))
                 .isEqualTo(after.sum("ketabridge_ehr_requests_seconds_count", "clinic", "alpha", "status_class", "4xx"));
-        assertThat(delta(before, after, "ketabridge_validation_seconds_count", "outcome", "valid")).isGreaterThanOrEqualTo(3);
+        // Each accepted patient was judged valid: by the full validator, or by the gate on a shape it admitted.
+        assertThat(delta(before, after, "ketabridge_validation_seconds_count", "outcome", "valid")
+                + delta(before, after, "ketabridge_validation_gate_passes_total")).isGreaterThanOrEqualTo(3);
         assertThat(after.sum("ketabridge_ehr_circuit_state", "clinic", "alpha", "state", "closed")).isEqualTo(1);
         assertThat(after.sum("ketabridge_ehr_credentials_held", "clinic", "alpha")).isZero();
 
@@ -125,10 +131,22 @@ class MetricsTest extends BridgeTestSupport {
         }
     }
 
+    @Autowired
+    private ApplicationContext context;
+
     @Test
     void probesAnswerAndAnUnreachableEhrIsShownToAdminsOnly() throws Exception {
         assertThat(status(httpGet("/actuator/health/liveness", null).body())).isEqualTo("UP");
         assertThat(status(httpGet("/actuator/health/readiness", null).body())).isEqualTo("UP");
+        // Not ready (starting, or stopping): 503, so a load balancer sends nothing to routes not there yet.
+        AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+        try {
+            assertThat(httpGet("/actuator/health/readiness", null).statusCode()).isEqualTo(503);
+            assertThat(httpGet("/actuator/health", null).statusCode()).isEqualTo(503);
+        } finally {
+            AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+        }
+        assertThat(httpGet("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
 
         // The EHR cuts every connection: no answer to anything (retried, then the circuit opens).
         String mrn = prefix() + "-CUT";
