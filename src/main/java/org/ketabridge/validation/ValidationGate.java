@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -48,7 +49,7 @@ public class ValidationGate {
      * rules must not trust shapes admitted under more, so they are not loaded.
      */
     static final String REMEMBERED_UNDER = ResourceValidator.SETTINGS + "; fast check "
-            + new java.util.TreeSet<>(FastCheck.IMPLEMENTED_CONSTRAINTS);
+            + new TreeSet<>(FastCheck.IMPLEMENTED_CONSTRAINTS);
 
     /** What the gate decided for one record: pass it, or ask the full validator (with the key to report back under). */
     public record Decision(boolean passes, String shape) {
