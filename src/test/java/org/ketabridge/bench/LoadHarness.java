@@ -38,8 +38,13 @@ import org.ketabridge.support.TransactionResponder;
  * Reports start-up, accept rate, end-to-end rate, accept-to-EHR latency, the bridge's RSS, and
  * checks that every record arrived exactly once (a run that loses or doubles anything fails).
  *
+ * <p>{@code --ehr direct} is mode (c), the EHR's own ingest ({@link DirectIngest}); {@code --ehr
+ * ratio} runs (c), then (b) (the bridge with the instant EHR), in one run, and prints (b)/(c);
+ * {@code --rate half} offers the bridge half of (c)'s rate, (c) measured first in the same run,
+ * in batches of {@code --paced-batch} (after (b) with {@code --ehr ratio}).
+ *
  * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.LoadHarness \
- *     -Dbench.args="--ehr instant --clinics 2 --patients 50 --clients 4"</pre>
+ *     -Dbench.args="--ehr ratio --rate half --clinics 2 --patients 50 --clients 4 --paced-batch 4"</pre>
  */
 public final class LoadHarness {
 
@@ -290,7 +295,7 @@ public final class LoadHarness {
      * Posts every batch; each 202's receipt is added to {@code answers}. At a {@code rate}
      * (records/s), each batch leaves when the records before it have had their time.
      */
-    private void push(int port, List<Workload.Batch> batches, int clients, double rate, ConcurrentLinkedQueue<JsonNode> answers)
+    void push(int port, List<Workload.Batch> batches, int clients, double rate, ConcurrentLinkedQueue<JsonNode> answers)
             throws Exception {
         // Kinds go in order (patients, encounters, doses, scores), each kind's batches in parallel.
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -326,7 +331,7 @@ public final class LoadHarness {
         }
     }
 
-    private void awaitSynced(int port, List<String> clinicIds, Duration limit) throws Exception {
+    void awaitSynced(int port, List<String> clinicIds, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             boolean done = true;
@@ -426,7 +431,7 @@ public final class LoadHarness {
         return -1;
     }
 
-    private static Path writeClinics(Path work, List<String> clinicIds, String ehrBase) throws IOException {
+    static Path writeClinics(Path work, List<String> clinicIds, String ehrBase) throws IOException {
         StringBuilder yaml = new StringBuilder("bridge:\n  sync:\n    poll-interval: 100ms\n  clinics:\n");
         for (String id : clinicIds) {
             yaml.append("    - id: ").append(id).append("\n      time-zone: America/Denver\n      ehr:\n");
@@ -458,14 +463,14 @@ public final class LoadHarness {
         throw new IllegalStateException("bridge not healthy within 120 s");
     }
 
-    private HttpResponse<String> post(int port, String path, String body) throws Exception {
+    HttpResponse<String> post(int port, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/x-ndjson").timeout(Duration.ofMinutes(2))
                 .header("Authorization", "Bearer " + TestTokens.admin())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> get(int port, String path) throws Exception {
+    HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + TestTokens.admin()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
