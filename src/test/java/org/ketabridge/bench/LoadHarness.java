@@ -38,8 +38,13 @@ import org.ketabridge.support.TransactionResponder;
  * Reports start-up, accept rate, end-to-end rate, accept-to-EHR latency, the bridge's RSS, and
  * checks that every record arrived exactly once (a run that loses or doubles anything fails).
  *
+ * <p>{@code --ehr direct} is mode (c), the EHR's own ingest ({@link DirectIngest}); {@code --ehr
+ * ratio} runs (c), then (b) (the bridge with the instant EHR), in one run, and prints (b)/(c);
+ * {@code --rate half} offers the bridge half of (c)'s rate, (c) measured first in the same run,
+ * in batches of {@code --paced-batch} (after (b) with {@code --ehr ratio}).
+ *
  * <pre>./mvnw -Pbench test-compile exec:exec -Dbench.main=org.ketabridge.bench.LoadHarness \
- *     -Dbench.args="--ehr instant --clinics 2 --patients 50 --clients 4"</pre>
+ *     -Dbench.args="--ehr ratio --rate half --clinics 2 --patients 50 --clients 4 --paced-batch 4"</pre>
  */
 public final class LoadHarness {
 
@@ -47,6 +52,23 @@ public final class LoadHarness {
 
     /** {@code rate}: records per second offered (0: as fast as the clients can post). */
     public record Options(String ehr, int clinics, int patients, int clients, int batch, double rate, Path work) {
+
+        Options on(String otherEhr) {
+            return new Options(otherEhr, clinics, patients, clients, batch, rate, work);
+        }
+
+        Options paced(double recordsPerSecond, int batchSize) {
+            return new Options(ehr, clinics, patients, clients, batchSize, recordsPerSecond, work);
+        }
+
+        /** A run of its own: the bridge's H2 file and clinics file in a directory of their own. */
+        Options in(Path directory) throws IOException {
+            return new Options(ehr, clinics, patients, clients, batch, rate, Files.createDirectories(directory));
+        }
+
+        String label() {
+            return rate > 0 ? String.format("%s, offered at %.1f records/s", ehr, rate) : ehr;
+        }
     }
 
     public record Report(String ehr, int records, double startupToHealthSeconds, double acceptPerSecond,
@@ -67,39 +89,90 @@ public final class LoadHarness {
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
+        // --rate half: offered at half of (c), the EHR's direct ingest, measured first in the same run.
+        boolean halfOfDirect = "half".equals(a.get("rate"));
         Options options = new Options(a.getOrDefault("ehr", "instant"), Integer.parseInt(a.getOrDefault("clinics", "2")),
                 Integer.parseInt(a.getOrDefault("patients", "50")), Integer.parseInt(a.getOrDefault("clients", "4")),
-                Integer.parseInt(a.getOrDefault("batch", "200")), Double.parseDouble(a.getOrDefault("rate", "0")),
+                Integer.parseInt(a.getOrDefault("batch", "200")), halfOfDirect ? 0 : Double.parseDouble(a.getOrDefault("rate", "0")),
                 Files.createTempDirectory("ketabridge-load"));
-        if ("direct".equals(options.ehr())) {
-            runDirect(options);
-            return;
+        int pacedBatch = Integer.parseInt(a.getOrDefault("paced-batch", String.valueOf(options.batch())));
+        LoadHarness harness = new LoadHarness();
+        boolean exact = switch (options.ehr()) {
+            case "direct" -> harness.printDirect(options).exactlyOnce();
+            case "none" -> harness.runAcceptOnly(options);
+            case "ratio" -> harness.runRatio(options, halfOfDirect, pacedBatch);
+            default -> halfOfDirect ? harness.runAtHalfOfDirect(options, pacedBatch) : printReports(List.of(harness.run(options)));
+        };
+        System.exit(exact ? 0 : 1);
+    }
+
+    /** Mode (c), then (b) on a fresh bridge with the instant EHR, in one run: (b)/(c), and, if asked, (b) at half of (c). */
+    private boolean runRatio(Options o, boolean halfOfDirect, int pacedBatch) throws Exception {
+        Direct c = printDirect(o.in(o.work().resolve("c")));
+        Report b = run(o.on("instant").in(o.work().resolve("b")));
+        List<Report> reports = new ArrayList<>(List.of(b));
+        if (halfOfDirect) {
+            reports.add(run(o.on("instant").paced(c.recordsPerSecond() / 2, pacedBatch).in(o.work().resolve("half"))));
         }
-        if ("none".equals(options.ehr())) {
-            System.exit(new LoadHarness().runAcceptOnly(options) ? 0 : 1);
+        boolean exact = printReports(reports) && c.exactlyOnce();
+        System.out.printf("(b) / (c) = %.1f / %.1f records/s = %.2f (goal ≥ 2)%n", b.endToEndRecordsPerSecond(),
+                c.recordsPerSecond(), b.endToEndRecordsPerSecond() / c.recordsPerSecond());
+        if (halfOfDirect) {
+            printHalf(c, reports.get(1));
         }
-        Report report = new LoadHarness().run(options);
+        return exact;
+    }
+
+    /** Mode (c), then the bridge on {@code o}'s EHR offered half of (c)'s rate. */
+    private boolean runAtHalfOfDirect(Options o, int pacedBatch) throws Exception {
+        Direct c = printDirect(o.in(o.work().resolve("c")));
+        Report half = run(o.paced(c.recordsPerSecond() / 2, pacedBatch).in(o.work().resolve("half")));
+        boolean exact = printReports(List.of(half)) && c.exactlyOnce();
+        printHalf(c, half);
+        return exact;
+    }
+
+    private static void printHalf(Direct c, Report half) {
+        System.out.printf("offered at half of (c): %.1f records/s; accept → EHR p99 %d ms (goal ≤ 1,000 ms)%n",
+                c.recordsPerSecond() / 2, half.p99Millis());
+    }
+
+    private static boolean printReports(List<Report> reports) {
         System.out.println("| EHR | records | start to health | accepted/s | end to end records/s | accept → EHR p50 / p95 / p99 | bridge peak RSS | bridge CPU, accept to synced | exactly once |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        System.out.println(report.markdownRow());
-        System.out.println("held per identifier system (each clinic): " + report.heldPerSystem());
-        System.exit(report.exactlyOnce() ? 0 : 1);
+        boolean exact = true;
+        for (Report report : reports) {
+            System.out.println(report.markdownRow());
+            System.out.println("held per identifier system (each clinic): " + report.heldPerSystem());
+            exact &= report.exactlyOnce();
+        }
+        return exact;
+    }
+
+    /** Mode (c)'s outcome: its rate, and what HAPI holds afterwards (each resource exactly once). */
+    record Direct(DirectIngest.Result result, Map<String, Integer> heldPerSystem, boolean exactlyOnce) {
+
+        double recordsPerSecond() {
+            return result.records() / result.seconds();
+        }
     }
 
     /** Mode (c): the same writes straight into a fresh HAPI server, no bridge. */
-    private static void runDirect(Options o) throws Exception {
-        List<String> clinicIds = new ArrayList<>();
-        for (int i = 1; i <= o.clinics(); i++) {
-            clinicIds.add("load" + i);
-        }
+    Direct printDirect(Options o) throws Exception {
+        List<String> clinicIds = clinicIds(o);
         Workload workload = new Workload(clinicIds, o.patients());
         try (DemoEhrServer hapi = DemoEhrServer.start(0)) {
             DirectIngest.Result r = new DirectIngest().run(hapi.baseUrl(), clinicIds, workload, o.clients(), o.batch());
-            System.out.printf("| direct into HAPI (no bridge) | %d records, %d resources | %.1f s | %.0f records/s | %.0f resources/s | %d 409s retried |%n",
+            Map<String, Integer> held = new LinkedHashMap<>();
+            boolean exactlyOnce = countEach(workload, clinicIds, held, (kind, system) -> countInHapi(hapi.baseUrl(), kind, system));
+            System.out.println("| EHR | records | time | records/s | resources/s | 409s retried | exactly once |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.printf("| direct into HAPI (c), no bridge | %d records, %d resources | %.1f s | %.1f records/s | %.0f resources/s | %d | %s |%n",
                     r.records(), r.resources(), r.seconds(), r.records() / r.seconds(), r.resources() / r.seconds(),
-                    r.conflictsRetried());
+                    r.conflictsRetried(), exactlyOnce ? "yes" : "NO");
+            System.out.println("held per identifier system (each clinic): " + held);
+            return new Direct(r, held, exactlyOnce);
         }
-        System.exit(0);
     }
 
     /**
@@ -110,10 +183,7 @@ public final class LoadHarness {
      * per pass shows whether the bridge or the clients (same machine) set the pace.
      */
     public boolean runAcceptOnly(Options o) throws Exception {
-        List<String> clinicIds = new ArrayList<>();
-        for (int i = 1; i <= o.clinics(); i++) {
-            clinicIds.add("load" + i);
-        }
+        List<String> clinicIds = clinicIds(o);
         List<String> configured = new ArrayList<>(clinicIds);
         configured.add("warmup");
         Workload workload = new Workload(clinicIds, o.patients());
@@ -157,10 +227,7 @@ public final class LoadHarness {
     }
 
     public Report run(Options o) throws Exception {
-        List<String> clinicIds = new ArrayList<>();
-        for (int i = 1; i <= o.clinics(); i++) {
-            clinicIds.add("load" + i);
-        }
+        List<String> clinicIds = clinicIds(o);
         Workload workload = new Workload(clinicIds, o.patients());
         WireMockServer instant = null;
         DemoEhrServer hapi = null;
@@ -203,17 +270,12 @@ public final class LoadHarness {
             List<Long> latencies = latencies(port, answers);
             long peakRss = peakRssMb(bridge.pid());
             Map<String, Integer> held = new LinkedHashMap<>();
-            boolean exactlyOnce = true;
-            for (String clinic : clinicIds) {
-                for (Map.Entry<String, Integer> e : workload.expectedIdentifiers().entrySet()) {
-                    String system = "urn:ketabridge:" + clinic + "/" + e.getKey();
-                    int count = hapi != null ? countInHapi(hapi.baseUrl(), e.getKey(), system) : countInStandIn(instant, system);
-                    held.merge(e.getKey(), count, Integer::sum);
-                    exactlyOnce &= count == e.getValue();
-                }
-            }
+            DemoEhrServer realEhr = hapi;
+            WireMockServer standIn = instant;
+            boolean exactlyOnce = countEach(workload, clinicIds, held, (kind, system) -> realEhr != null
+                    ? countInHapi(realEhr.baseUrl(), kind, system) : countInStandIn(standIn, system));
             int records = workload.recordCount();
-            return new Report(o.ehr(), records, startup, records / acceptSeconds, records / endToEndSeconds,
+            return new Report(o.label(), records, startup, records / acceptSeconds, records / endToEndSeconds,
                     percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99), peakRss, bridgeCpu, held, exactlyOnce);
         } finally {
             if (bridge != null) {
@@ -233,7 +295,7 @@ public final class LoadHarness {
      * Posts every batch; each 202's receipt is added to {@code answers}. At a {@code rate}
      * (records/s), each batch leaves when the records before it have had their time.
      */
-    private void push(int port, List<Workload.Batch> batches, int clients, double rate, ConcurrentLinkedQueue<JsonNode> answers)
+    void push(int port, List<Workload.Batch> batches, int clients, double rate, ConcurrentLinkedQueue<JsonNode> answers)
             throws Exception {
         // Kinds go in order (patients, encounters, doses, scores), each kind's batches in parallel.
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -269,7 +331,7 @@ public final class LoadHarness {
         }
     }
 
-    private void awaitSynced(int port, List<String> clinicIds, Duration limit) throws Exception {
+    void awaitSynced(int port, List<String> clinicIds, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             boolean done = true;
@@ -303,6 +365,34 @@ public final class LoadHarness {
         }
         Collections.sort(out);
         return out;
+    }
+
+    /** How many resources an identifier system holds in the EHR (kind: the system's last segment). */
+    @FunctionalInterface
+    interface HeldCount {
+        int count(String kind, String system) throws Exception;
+    }
+
+    /** Counts each identifier system of each clinic into {@code held}: true if each holds exactly what was sent. */
+    private static boolean countEach(Workload workload, List<String> clinicIds, Map<String, Integer> held, HeldCount ehr)
+            throws Exception {
+        boolean exactlyOnce = true;
+        for (String clinic : clinicIds) {
+            for (Map.Entry<String, Integer> e : workload.expectedIdentifiers().entrySet()) {
+                int count = ehr.count(e.getKey(), "urn:ketabridge:" + clinic + "/" + e.getKey());
+                held.merge(e.getKey(), count, Integer::sum);
+                exactlyOnce &= count == e.getValue();
+            }
+        }
+        return exactlyOnce;
+    }
+
+    private static List<String> clinicIds(Options o) {
+        List<String> clinicIds = new ArrayList<>();
+        for (int i = 1; i <= o.clinics(); i++) {
+            clinicIds.add("load" + i);
+        }
+        return clinicIds;
     }
 
     private int countInHapi(String base, String kind, String system) throws Exception {
@@ -341,7 +431,7 @@ public final class LoadHarness {
         return -1;
     }
 
-    private static Path writeClinics(Path work, List<String> clinicIds, String ehrBase) throws IOException {
+    static Path writeClinics(Path work, List<String> clinicIds, String ehrBase) throws IOException {
         StringBuilder yaml = new StringBuilder("bridge:\n  sync:\n    poll-interval: 100ms\n  clinics:\n");
         for (String id : clinicIds) {
             yaml.append("    - id: ").append(id).append("\n      time-zone: America/Denver\n      ehr:\n");
@@ -373,14 +463,14 @@ public final class LoadHarness {
         throw new IllegalStateException("bridge not healthy within 120 s");
     }
 
-    private HttpResponse<String> post(int port, String path, String body) throws Exception {
+    HttpResponse<String> post(int port, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/x-ndjson").timeout(Duration.ofMinutes(2))
                 .header("Authorization", "Bearer " + TestTokens.admin())
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> get(int port, String path) throws Exception {
+    HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Authorization", "Bearer " + TestTokens.admin()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -67,9 +67,7 @@ public final class Workload {
         LocalDate first = LocalDate.of(2026, 9, 1);
         for (int p = 0; p < patientsPerClinic; p++) {
             String mrn = "P" + p;
-            patients.add("{\"mrn\":\"" + mrn + "\",\"familyName\":\"Synthetic" + p + "\",\"givenName\":\"Test\","
-                    + "\"birthDate\":\"19" + (50 + p % 50) + "-0" + (1 + p % 9) + "-1" + (p % 9) + "\",\"sex\":\""
-                    + (p % 2 == 0 ? "female" : "male") + "\"}");
+            patients.add(patient(p));
             boolean esketamine = p % 4 == 3;
             int sessions = esketamine ? 4 : 6;
             for (int s = 1; s <= sessions; s++) {
@@ -97,6 +95,13 @@ public final class Workload {
         out.put("doses", doses);
         out.put("scores", scores);
         return out;
+    }
+
+    /** Patient {@code p}'s record (MRN {@code P{p}}): even ones female, odd ones male, two shapes for the gate. */
+    public static String patient(int p) {
+        return "{\"mrn\":\"P" + p + "\",\"familyName\":\"Synthetic" + p + "\",\"givenName\":\"Test\","
+                + "\"birthDate\":\"19" + (50 + p % 50) + "-0" + (1 + p % 9) + "-1" + (p % 9) + "\",\"sex\":\""
+                + (p % 2 == 0 ? "female" : "male") + "\"}";
     }
 
     private static String infusion(String e, String mrn, String day, int session) {
