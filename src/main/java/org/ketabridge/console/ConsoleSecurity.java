@@ -53,7 +53,13 @@ class ConsoleSecurity {
                 .securityContext(c -> c.securityContextRepository(sessions))
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.IF_REQUIRED))
                 .csrf(c -> c.csrfTokenRepository(csrfTokens))
-                .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(SIGN_IN)))
+                .exceptionHandling(e -> e.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(SIGN_IN))
+                        // A POST without its CSRF token: answered here, not by an error page the API's chain would guard.
+                        .accessDeniedHandler((request, response, denied) -> {
+                            response.setStatus(403);
+                            response.setContentType("text/plain;charset=UTF-8");
+                            response.getWriter().write("Refused: this form is stale or did not come from the console. Reload the page.");
+                        }))
                 .logout(l -> l.logoutUrl("/console/sign-out").logoutSuccessUrl(SIGNED_OUT)
                         .deleteCookies("KB_CONSOLE"))
                 .headers(h -> h
