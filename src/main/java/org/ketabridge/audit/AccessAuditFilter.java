@@ -18,6 +18,7 @@ import org.ketabridge.db.AccessAuditLog;
 import org.ketabridge.db.AccessRecord;
 import org.ketabridge.security.Caller;
 import org.ketabridge.security.ClinicPaths;
+import org.ketabridge.security.IssueTokenCommand;
 import org.ketabridge.security.Role;
 import org.ketabridge.web.RequestIds;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Records every request to the bridge's API and to /fhir in the access audit trail, whatever its
+ * Records every request to the bridge's API, to /fhir and to the web console's pages (not their
+ * style sheet and script) in the access audit trail, whatever its
  * outcome: refused for want of a valid token (401), for its role or scope (403, 404), answered,
  * or failed. It sits inside Spring Security's chain, right after the security context is set up,
  * so that it sees the verified caller (if any) and the final status of every request. Each
@@ -38,6 +40,8 @@ public class AccessAuditFilter extends OncePerRequestFilter {
 
     private static final Pattern WELL_FORMED_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Logger log = LoggerFactory.getLogger(AccessAuditFilter.class);
+    private static final String CONSOLE = "/console";
+    private static final String CONSOLE_ASSETS = "/console/assets/";
 
     private final AccessAuditLog trail;
     private final ClinicRegistry clinics;
@@ -52,7 +56,8 @@ public class AccessAuditFilter extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !(path.startsWith("/api/") || path.equals("/fhir") || path.startsWith("/fhir/"));
+        boolean consolePage = (path.equals(CONSOLE) || path.startsWith(CONSOLE + "/")) && !path.startsWith(CONSOLE_ASSETS);
+        return !(path.startsWith("/api/") || path.equals("/fhir") || path.startsWith("/fhir/") || consolePage);
     }
 
     @Override
@@ -90,16 +95,19 @@ public class AccessAuditFilter extends OncePerRequestFilter {
     }
 
     private AccessRecord describe(HttpServletRequest request, String requestId, Map<String, String[]> parameters) {
-        Optional<Jwt> token = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
-                .filter(a -> a.getPrincipal() instanceof Jwt).map(a -> (Jwt) a.getPrincipal());
+        Object principal = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
+                .map(a -> a.getPrincipal()).orElse(null);
         Optional<Caller> caller = Caller.current();
         String path = request.getRequestURI();
+        // A console sign-in's query is its link's token: spent by now, but a credential all the same.
+        String query = path.equals(IssueTokenCommand.SIGN_IN_PATH) ? null : request.getQueryString();
         return new AccessRecord(0, requestId, clock.instant(),
-                token.map(Jwt::getSubject).orElse(null),
-                token.map(t -> t.getClaimAsString("iss")).orElse(null),
+                principal instanceof Jwt token ? token.getSubject() : caller.map(Caller::subject).orElse(null),
+                principal instanceof Jwt token ? token.getClaimAsString("iss")
+                        : principal instanceof Caller.SignedIn signedIn ? signedIn.issuer() : null,
                 caller.map(c -> c.role().claim()).orElse(null),
                 caller.map(Caller::clinics).orElse(null),
-                request.getRemoteAddr(), request.getMethod(), path, request.getQueryString(), 0,
+                request.getRemoteAddr(), request.getMethod(), path, query, 0,
                 clinicOf(path, parameters.get("clinic"), caller), PatientOfRequest.of(path, parameters));
     }
 

@@ -76,6 +76,22 @@ public class Receipts {
                 .optional();
     }
 
+    /** A receipt at a glance: when it came, by which channel, its counts (its documents are read only when it is opened). */
+    public record Summary(String receiptId, String kind, String channel, OffsetDateTime receivedAt,
+                          int acceptedCount, int unchangedCount, int rejectedCount) {
+    }
+
+    private static final RowMapper<Summary> SUMMARY = Rows.of(Summary.class);
+
+    /** A clinic's latest receipts, newest first, at most {@code limit} (V26's index on clinic and time finds them). */
+    public List<Summary> recent(String clinicId, int limit) {
+        return jdbc.sql("select receipt_id, kind, channel, received_at, accepted_count, unchanged_count, rejected_count"
+                        + " from receipt where clinic_id = ? order by received_at desc, receipt_id fetch first " + limit + " rows only")
+                .param(clinicId)
+                .query(SUMMARY)
+                .list();
+    }
+
     /**
      * A part of a receipt filled in parts (a CSV file, V20): its counts added to the receipt's,
      * its refused rows, warnings and lines kept in a row of their own ({@code firstRow}: the part's

@@ -493,12 +493,12 @@ public class SyncQueue {
      * first); the superseded ones stay dead and are returned.
      */
     public ReplayAll replayAll(String clinicId, Instant now) {
-        int replayed = 0;
+        List<Long> replayed = new ArrayList<>();
         List<Replay.Superseded> superseded = new ArrayList<>();
         for (DeadLetter dead : deadLetters(clinicId)) {
             Replay replay = replay(clinicId, dead.id(), now);
-            if (replay instanceof Replay.Replayed) {
-                replayed++;
+            if (replay instanceof Replay.Replayed r) {
+                replayed.add(r.taskId());
             } else if (replay instanceof Replay.Superseded s) {
                 superseded.add(s);
             }
@@ -507,7 +507,11 @@ public class SyncQueue {
         return new ReplayAll(replayed, superseded);
     }
 
-    public record ReplayAll(int replayed, List<Replay.Superseded> superseded) {
+    /** {@code replayedTaskIds}: the tasks due again (the console follows them until they are sent). */
+    public record ReplayAll(List<Long> replayedTaskIds, List<Replay.Superseded> superseded) {
+        public int replayed() {
+            return replayedTaskIds.size();
+        }
     }
 
     /** How many tasks of a clinic are in each status: pending, waiting, sent, dead, notAccepted. */

@@ -42,11 +42,7 @@ public class DeadLetterApi {
         long id = TaskIds.of(exchange, "dead letter");
         SyncQueue.Replay replay = queue.replay(clinicId, id, clock.instant());
         if (replay instanceof SyncQueue.Replay.Superseded s) {
-            throw new HttpProblem(409, "Conflict", "Dead letter " + id + " (" + s.kind() + " " + s.recordId() + " version "
-                    + s.version() + ") is superseded: version " + s.newerVersion() + " of that record "
-                    + (SyncQueue.SENT.equals(s.newerStatus()) ? "is already in the EHR" : "is on its way to the EHR")
-                    + " (task " + s.newerTaskId() + "). Replaying the older version would put older content over newer;"
-                    + " it stays a dead letter.");
+            throw new HttpProblem(409, "Conflict", whySuperseded(s));
         }
         if (replay instanceof SyncQueue.Replay.NotFound) {
             throw HttpProblem.notFound("No dead letter " + id + " for clinic '" + clinicId + "'");
@@ -64,6 +60,15 @@ public class DeadLetterApi {
                         "status", s.newerStatus().toLowerCase()))).toList();
         responses.write(exchange, 202, Map.of("clinicId", clinicId, "replayed", result.replayed(),
                 "skippedAsSuperseded", skipped));
+    }
+
+    /** Why a dead letter is not replayed: the newer version of its record that is in the EHR or on its way. */
+    public static String whySuperseded(SyncQueue.Replay.Superseded s) {
+        return "Dead letter " + s.taskId() + " (" + s.kind() + " " + s.recordId() + " version "
+                + s.version() + ") is superseded: version " + s.newerVersion() + " of that record "
+                + (SyncQueue.SENT.equals(s.newerStatus()) ? "is already in the EHR" : "is on its way to the EHR")
+                + " (task " + s.newerTaskId() + "). Replaying the older version would put older content over newer;"
+                + " it stays a dead letter.";
     }
 
     private String clinicOf(Exchange exchange) {

@@ -37,9 +37,12 @@ public class EhrCheckApi {
     }
 
     public void check(Exchange exchange) {
-        Clinic clinic = clinics.require(exchange);
-        EhrCheckReport report = clinic.ehr().type() == EhrType.HL7V2 ? hl7v2Check.check(clinic) : fhirCheck.check(clinic);
-        responses.write(exchange, 200, json(report));
+        responses.write(exchange, 200, json(check(clinics.require(exchange))));
+    }
+
+    /** The check of a clinic's EHR, by its kind (the web console runs the same). */
+    public EhrCheckReport check(Clinic clinic) {
+        return clinic.ehr().type() == EhrType.HL7V2 ? hl7v2Check.check(clinic) : fhirCheck.check(clinic);
     }
 
     /** {@code {clinicId, ok, checkedAt, writeMode, steps:[{step, ok, detail, problem, kind, ...facts}], plan:{Type:{...}}, problems}}. */

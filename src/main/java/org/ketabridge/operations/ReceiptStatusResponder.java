@@ -124,7 +124,7 @@ public class ReceiptStatusResponder implements Processor {
      * EHR holds it; failed: dead-lettered, with why; not-accepted: the clinic's EHR does not take
      * it (a type it does not accept, a change it does not take), with why: not sent, not to be retried.
      */
-    static String stage(ReceiptItemStatus item) {
+    public static String stage(ReceiptItemStatus item) {
         if (item.status() == null) {
             return "stored";
         }

@@ -54,7 +54,11 @@ public class SyncStatusApi {
      * patients are reached ({@code patients}: upsert, or matched by which identifier system).
      */
     public void status(Exchange exchange) {
-        String clinicId = clinics.require(exchange).id();
+        responses.write(exchange, 200, statusOf(clinics.require(exchange).id()));
+    }
+
+    /** The answer of {@link #status} for a clinic (the web console shows the same). */
+    public Map<String, Object> statusOf(String clinicId) {
         Map<String, Object> tasks = new LinkedHashMap<>(queue.countsByStatus(clinicId));
         tasks.put("awaitingEhrPatient", queue.awaitingEhrPatient(clinicId));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -64,7 +68,7 @@ public class SyncStatusApi {
         body.put("alarms", alarms(clinicId));
         body.put("credentials", credentialsOf(clinicId));
         plans.of(clinicId).ifPresent(plan -> body.put("patients", patients(plan)));
-        responses.write(exchange, 200, body);
+        return body;
     }
 
     /**

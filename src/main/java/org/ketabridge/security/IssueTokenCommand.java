@@ -6,16 +6,22 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@code issue-token --role=auditor --clinics=demo [--subject=name] [--hours=8] [--audience=a,b] [--key-dir=./data/keys]}:
  * prints a token signed by the local key, for the demo and a first run. Runs instead of the
  * bridge (no Spring context), so it works whether or not a bridge is running. A token lives at
  * most {@link TokenIssuer#MAX_LIFETIME}; a longer {@code --hours} is refused, not shortened.
+ * With {@code --console [--base-url=http://localhost:8080]} it prints a one-time link that signs
+ * its holder in to the web console as that role and those clinics instead, good for
+ * {@link TokenIssuer#SIGN_IN_LIFETIME}.
  */
 public final class IssueTokenCommand {
 
     public static final String NAME = "issue-token";
+    /** Where a console sign-in link leads (the console's sign-in page). */
+    public static final String SIGN_IN_PATH = "/console/sign-in";
 
     private IssueTokenCommand() {
     }
@@ -26,7 +32,9 @@ public final class IssueTokenCommand {
         Optional<Duration> validFor = hours(args);
         if (role.isEmpty() || validFor.isEmpty()) {
             System.err.println("usage: issue-token --role=auditor|clinic-it|metrics|admin --clinics=id1,id2 [--subject=name]"
-                    + " [--hours=8, at most " + TokenIssuer.MAX_LIFETIME.toHours() + "] [--audience=a,b] [--key-dir=./data/keys]");
+                    + " [--hours=8, at most " + TokenIssuer.MAX_LIFETIME.toHours() + "] [--audience=a,b] [--key-dir=./data/keys]"
+                    + " [--console [--base-url=http://localhost:8080]: a console sign-in link, good for "
+                    + TokenIssuer.SIGN_IN_LIFETIME.toMinutes() + " minutes, once]");
             return 2;
         }
         List<String> clinics = option(args, "clinics").map(c -> Arrays.asList(c.split(","))).orElse(List.of());
@@ -34,6 +42,13 @@ public final class IssueTokenCommand {
         List<String> audiences = option(args, "audience").map(a -> Arrays.asList(a.split(","))).orElse(List.of());
         Path keys = Path.of(option(args, "key-dir").orElse("./data/keys"));
         TokenIssuer issuer = new TokenIssuer(LocalSigningKey.loadOrCreate(keys));
+        if (Arrays.asList(args).contains("--console")) {
+            String base = option(args, "base-url").orElse("http://localhost:8080").replaceAll("/+$", "");
+            String token = issuer.issueSignIn(subject, role.get(), clinics, UUID.randomUUID().toString(), Instant.now(),
+                    TokenIssuer.SIGN_IN_LIFETIME);
+            System.out.println(base + SIGN_IN_PATH + "?token=" + token);
+            return 0;
+        }
         System.out.println(issuer.issue(subject, role.get(), clinics, audiences, Instant.now(), validFor.get()));
         return 0;
     }

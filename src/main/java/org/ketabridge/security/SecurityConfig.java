@@ -119,7 +119,7 @@ public class SecurityConfig {
 
     private static AuthorizationManager<RequestAuthorizationContext> clinicIt() {
         return (authentication, context) -> new AuthorizationDecision(caller(authentication)
-                .map(c -> (c.role() == Role.CLINIC_IT || c.role() == Role.ADMIN) && c.covers(context.getVariables().get("clinicId")))
+                .map(c -> c.runs(context.getVariables().get("clinicId")))
                 .orElse(false));
     }
 

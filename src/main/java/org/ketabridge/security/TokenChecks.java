@@ -31,7 +31,9 @@ import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
  *   <li>the audience, when {@code spring.security.oauth2.resourceserver.jwt.audiences} is set: a
  *       token meant for another service of the same issuer is refused;</li>
  *   <li>locally issued tokens: {@code iat} present and a life of at most
- *       {@link TokenIssuer#MAX_LIFETIME}, whatever tool signed them.</li>
+ *       {@link TokenIssuer#MAX_LIFETIME}, whatever tool signed them;</li>
+ *   <li>never a console sign-in link's token ({@link TokenIssuer#USE_CLAIM}): it opens a console
+ *       session once, and is no bearer token.</li>
  * </ul>
  */
 @Configuration
@@ -57,7 +59,20 @@ public class TokenChecks {
         if (!outsideIssuer) {
             rules.add(TokenChecks::livesNoLongerThanTheCap);
         }
+        rules.add(TokenChecks::notASignInLink);
         return new DelegatingOAuth2TokenValidator<>(rules);
+    }
+
+    /**
+     * A console sign-in link's token opens a session once; as a bearer token it would be a
+     * second, unspent way in for as long as it lives, from wherever the link was seen.
+     */
+    private static OAuth2TokenValidatorResult notASignInLink(Jwt token) {
+        if (!TokenIssuer.SIGN_IN_USE.equals(token.getClaimAsString(TokenIssuer.USE_CLAIM))) {
+            return OAuth2TokenValidatorResult.success();
+        }
+        return OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token",
+                "A console sign-in link's token is not a bearer token", null));
     }
 
     private static OAuth2TokenValidatorResult livesNoLongerThanTheCap(Jwt token) {

@@ -22,6 +22,16 @@ public final class TokenIssuer {
 
     public static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
+    /**
+     * A console sign-in link's token lives this long at most: it travels in a URL (a terminal, a
+     * chat, a browser's history), so it must be spent or dead soon. Spent once, it is refused.
+     */
+    public static final Duration SIGN_IN_LIFETIME = Duration.ofMinutes(10);
+
+    /** The claim that makes a token a console sign-in link's (value {@link #SIGN_IN_USE}): never a bearer token. */
+    public static final String USE_CLAIM = "kb_use";
+    public static final String SIGN_IN_USE = "console-sign-in";
+
     private final RSAKey key;
 
     public TokenIssuer(RSAKey key) {
@@ -47,7 +57,32 @@ public final class TokenIssuer {
         if (!audiences.isEmpty()) {
             claims.audience(audiences);
         }
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims.build());
+        return sign(claims.build());
+    }
+
+    /**
+     * A console sign-in link's token: the same role and clinics as a bearer token, a {@code jti}
+     * the console accepts once, {@link #SIGN_IN_LIFETIME} at most, and {@link #USE_CLAIM} so that
+     * neither kind of token is taken for the other.
+     */
+    public String issueSignIn(String subject, Role role, List<String> clinics, String jti, Instant now, Duration validFor) {
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(SIGN_IN_LIFETIME) > 0) {
+            throw new IllegalArgumentException("a sign-in link lives more than 0 and at most " + SIGN_IN_LIFETIME.toMinutes() + " minutes");
+        }
+        return sign(new JWTClaimsSet.Builder()
+                .issuer(LocalSigningKey.ISSUER)
+                .subject(subject)
+                .jwtID(jti)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(validFor)))
+                .claim(Caller.ROLE_CLAIM, role.claim())
+                .claim(Caller.CLINICS_CLAIM, clinics)
+                .claim(USE_CLAIM, SIGN_IN_USE)
+                .build());
+    }
+
+    private String sign(JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
         try {
             jwt.sign(new RSASSASigner(key));
         } catch (JOSEException e) {

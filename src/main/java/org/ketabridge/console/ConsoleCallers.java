@@ -1,0 +1,31 @@
+package org.ketabridge.console;
+
+import java.util.List;
+import java.util.Optional;
+import org.ketabridge.security.Caller;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.stereotype.Component;
+
+/**
+ * The seam between how a console user signed in and who they are to the bridge: a {@link Caller}
+ * (role and clinics, as the API knows them), kept in their session as a {@link Caller.SignedIn}.
+ * Today a sign-in link's token makes one; OpenID Connect (a later step) will map its provider's
+ * claims to a role and clinics here and hand back the same principal, so that no page and no
+ * scope check knows how its user came in.
+ */
+@Component
+public class ConsoleCallers {
+
+    /** The session's authentication for a caller vouched for by {@code issuer}. */
+    public Authentication signedIn(Caller caller, String issuer) {
+        return UsernamePasswordAuthenticationToken.authenticated(new Caller.SignedIn(caller, issuer), null,
+                List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().claim())));
+    }
+
+    /** Who the console's user is, if they signed in. */
+    public Optional<Caller> of(Authentication authentication) {
+        return Caller.of(authentication);
+    }
+}

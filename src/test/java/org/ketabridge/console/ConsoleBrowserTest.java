@@ -1,0 +1,263 @@
+package org.ketabridge.console;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.ketabridge.support.TestRecords.patient;
+import static org.ketabridge.support.TestRecords.prefix;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ketabridge.security.Role;
+import org.ketabridge.support.BridgeTestSupport;
+import org.ketabridge.support.FakeEhr;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web console in a real headless browser (Debian's Chromium through its chromedriver), against
+ * the whole bridge on a random port with its H2 database; the EHRs are BridgeTestSupport's
+ * WireMock ones, scripted to fail only where a dead letter is needed. One browser for the class
+ * (CPU is scarce); each test signs in afresh. Without Chromium these tests fail: CI installs it.
+ */
+class ConsoleBrowserTest extends BridgeTestSupport {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration SYNCED = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static WebDriver browser;
+    private static Path profile;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        assertThat(CHROMIUM).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isExecutable();
+        assertThat(CHROMEDRIVER).as("chromedriver (apt-get install chromium-driver)").isExecutable();
+        profile = Files.createTempDirectory("console-browser");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,900", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void signedOut() {
+        browser.get(url("/console/sign-in"));
+        browser.manage().deleteAllCookies();
+    }
+
+    @Test
+    void signsInByLinkAndSeesTheClinicsStateAfterRecordsWereSent() {
+        String mrn = prefix() + "-M";
+        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", patient(mrn)).statusCode()).isEqualTo(202);
+        await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("alpha", "PATIENT", mrn)));
+
+        signIn("clinic-it", "alpha");
+        assertThat(browser.getCurrentUrl()).as("the token has left the address bar").isEqualTo(url("/console"));
+        assertThat(text("clinics")).contains("Alpha Clinic").doesNotContain("Beta Clinic");
+
+        browser.findElement(By.linkText("Alpha Clinic")).click();
+        int sent = Integer.parseInt(browser.findElement(By.cssSelector("#counts tr[data-state=sent] td")).getText());
+        assertThat(sent).isGreaterThanOrEqualTo(1);
+        assertThat(text("last-sent")).isNotEqualTo("none yet");
+        assertThat(text("ehr-state")).isEqualTo("up");
+        assertThat(text("credentials")).isEqualTo("accepted");
+        screenshotForTheReadme();
+
+        browser.findElement(By.id("ehr-check")).click();
+        assertThat(text("check-steps")).as("the connection check ran and lists its steps").isNotBlank();
+    }
+
+    @Test
+    void findsARefusedRecordsReasonInItsReceipt() throws Exception {
+        String good = prefix() + "-M";
+        String bad = prefix() + "-M";
+        String batch = patient(good) + "\n" + patient(bad).replace("\"female\"", "\"sometimes\"") + "\n";
+        HttpResponse<String> sent = httpPost("/api/v1/clinics/alpha/patients", "application/x-ndjson", batch);
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(202);
+        String receiptId = JSON.readTree(sent.body()).path("receiptId").asText();
+
+        signIn("clinic-it", "alpha");
+        browser.get(url("/console/clinics/alpha/receipts"));
+        browser.findElement(By.linkText(receiptId)).click();
+        List<WebElement> cells = browser.findElements(By.cssSelector("#rejections tbody tr td"));
+        assertThat(cells).extracting(WebElement::getText).as("line, record, field, reason")
+                .hasSize(4).element(1).isEqualTo(bad);
+        assertThat(cells.get(2).getText()).isEqualTo("sex");
+        assertThat(cells.get(3).getText()).as("the reason").isNotBlank();
+        assertThat(text("records")).contains(good);
+    }
+
+    @Test
+    void replaysADeadLetterAndWatchesItBecomeSent() {
+        String mrn = prefix() + "-M";
+        ALPHA_EHR.stubFor(put(urlPathEqualTo("/fhir/Patient")).atPriority(1).withRequestBody(containing(mrn))
+                .willReturn(aResponse().withStatus(422)));
+        assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", patient(mrn)).statusCode()).isEqualTo(202);
+        await().atMost(SYNCED).until(() -> "DEAD".equals(taskStatus("alpha", "PATIENT", mrn)));
+        long task = jdbc.sql("select max(id) from sync_task where clinic_id = 'alpha' and record_id = ?").param(mrn)
+                .query(Long.class).single();
+        ALPHA_EHR.resetAll();
+        FakeEhr.acceptEverything(ALPHA_EHR);
+
+        signIn("clinic-it", "alpha");
+        browser.get(url("/console/clinics/alpha/dead-letters"));
+        WebElement row = browser.findElement(By.cssSelector("#dead-letters tr[data-task='" + task + "']"));
+        assertThat(row.getText()).contains(mrn).contains("422");
+        row.findElement(By.className("replay")).click();
+        assertThat(text("confirm-text")).contains(String.valueOf(task)).contains(mrn);
+        browser.findElement(By.id("confirm-replay")).click();
+
+        assertThat(browser.getCurrentUrl()).contains("/console/clinics/alpha/replays/");
+        new WebDriverWait(browser, SYNCED).until(b -> b.findElement(By.id("replay-done")).isDisplayed());
+        assertThat(text("replay-sent")).isEqualTo("1");
+        assertThat(text("replay-total")).isEqualTo("1");
+        assertThat(taskStatus("alpha", "PATIENT", mrn)).isEqualTo("SENT");
+    }
+
+    @Test
+    void clinicItOfOneClinicSeesNothingOfAnotherAnywhere() throws Exception {
+        String betaMrn = prefix() + "-M";
+        HttpResponse<String> beta = httpPost("/api/v1/clinics/beta/patients", "application/json", patient(betaMrn));
+        String betaReceipt = JSON.readTree(beta.body()).path("receiptId").asText();
+
+        signIn("clinic-it", "alpha");
+        assertThat(browser.getPageSource()).doesNotContain("Beta Clinic").doesNotContain("/console/clinics/beta");
+        for (String page : List.of("/console/clinics/beta", "/console/clinics/beta/receipts",
+                "/console/clinics/beta/receipts/" + betaReceipt, "/console/clinics/beta/dead-letters",
+                "/console/clinics/beta/dead-letters/replay", "/console/clinics/beta/waiting",
+                "/console/clinics/no-such-clinic")) {
+            browser.get(url(page));
+            assertThat(browser.findElements(By.id("not-found"))).as(page).hasSize(1);
+            assertThat(browser.getPageSource()).as(page).doesNotContain("Beta Clinic").doesNotContain(betaMrn)
+                    .doesNotContain(betaReceipt);
+        }
+        // Alpha's own pages link nowhere near beta.
+        for (String page : List.of("/console/clinics/alpha", "/console/clinics/alpha/receipts",
+                "/console/clinics/alpha/dead-letters", "/console/clinics/alpha/waiting")) {
+            browser.get(url(page));
+            assertThat(browser.getPageSource()).as(page).doesNotContain("/console/clinics/beta").doesNotContain(betaMrn)
+                    .doesNotContain(betaReceipt);
+        }
+    }
+
+    @Test
+    void aUsedOrExpiredLinkIsRefusedAndALinkIsNoBearerToken() {
+        String link = ConsoleLinks.issue(port, "clinic-it", "alpha");
+        browser.get(link);
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/console"));
+        browser.findElement(By.id("sign-out")).click();
+        assertThat(browser.findElements(By.id("signed-out"))).hasSize(1);
+        browser.get(url("/console/clinics/alpha"));
+        assertThat(browser.getCurrentUrl()).as("signed out: the console asks for a link").startsWith(url("/console/sign-in"));
+
+        browser.get(link);
+        assertThat(browser.findElements(By.id("refused"))).as("the same link again").hasSize(1);
+        browser.get(ConsoleLinks.expired(port, Role.CLINIC_IT, "alpha"));
+        assertThat(browser.findElements(By.id("refused"))).as("an expired link").hasSize(1);
+        browser.get(url("/console/clinics/alpha"));
+        assertThat(browser.getCurrentUrl()).startsWith(url("/console/sign-in"));
+
+        String unspent = ConsoleLinks.issue(port, "clinic-it", "alpha");
+        assertThat(httpGet("/api/v1/clinics/alpha/sync", ConsoleLinks.tokenOf(unspent)).statusCode())
+                .as("a sign-in link's token is no bearer token").isEqualTo(401);
+    }
+
+    @Test
+    void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
+        signIn("clinic-it", "alpha");
+        Cookie session = browser.manage().getCookieNamed("KB_CONSOLE");
+        assertThat(session).isNotNull();
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualToIgnoringCase("Lax");
+        HttpResponse<String> posted = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(
+                        "/console/clinics/alpha/dead-letters/replay")))
+                .header("Cookie", "KB_CONSOLE=" + session.getValue())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(posted.statusCode()).isEqualTo(403);
+        // The same session's GET works: the refusal was the missing token, not the session.
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(
+                        "/console/clinics/alpha/dead-letters"))).header("Cookie", "KB_CONSOLE=" + session.getValue()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void pageViewsAreInTheAuditTrail() {
+        signIn("clinic-it", "alpha");
+        browser.get(url("/console/clinics/alpha/waiting"));
+        browser.get(url("/console/clinics/beta/waiting"));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertAudited());
+    }
+
+    private void assertAudited() {
+        List<Map<String, Object>> rows = jdbc.sql("select subject, role, clinic_id, path, status, method, query from access_audit"
+                        + " where path in ('/console/clinics/alpha/waiting', '/console/clinics/beta/waiting', '/console/sign-in')"
+                        + " and subject = 'clinic-it-demo' order by id desc fetch first 3 rows only")
+                .query().listOfRows();
+        assertThat(rows).extracting(r -> r.get("PATH") + " " + r.get("STATUS") + " " + r.get("CLINIC_ID") + " " + r.get("ROLE"))
+                .containsExactly("/console/clinics/beta/waiting 404 beta clinic-it",
+                        "/console/clinics/alpha/waiting 200 alpha clinic-it",
+                        "/console/sign-in 302 null clinic-it");
+        assertThat(rows.get(2).get("QUERY")).as("the sign-in link's token is not kept").isNull();
+    }
+
+    private void signIn(String role, String... clinics) {
+        browser.get(ConsoleLinks.issue(port, role, clinics));
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/console"));
+    }
+
+    private String text(String id) {
+        return browser.findElement(By.id(id)).getText();
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    /** The README's picture of the console (a clinic's sync state), written where the bridge serves it too. */
+    private static void screenshotForTheReadme() {
+        try {
+            Path file = Path.of("target/console-screenshot.png");
+            Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
