@@ -2,9 +2,6 @@ package org.ketabridge.validation;
 
 import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import ca.uhn.fhir.context.BaseRuntimeDeclaredChildDefinition;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +24,6 @@ final class ElementLayout {
     /** HAPI's plain accessors of a declared field: its value, or its list, as the field holds it. */
     private static final String PLAIN_ACCESSOR = BaseRuntimeDeclaredChildDefinition.class.getName() + "$FieldPlainAccessor";
     private static final String LIST_ACCESSOR = BaseRuntimeDeclaredChildDefinition.class.getName() + "$FieldListAccessor";
-    private static final MethodType READ = MethodType.methodType(Object.class, Base.class);
 
     /** A primitive's extensions, which HAPI's definitions do not list as a child of the primitive. */
     static final Child PRIMITIVE_EXTENSION = new Child("extension", false, null, null);
@@ -74,7 +70,7 @@ final class ElementLayout {
     }
 
     /** A direct read of the child's field when HAPI would read it plainly; null to go through HAPI's accessor. */
-    private static MethodHandle fieldReader(BaseRuntimeChildDefinition definition) {
+    private static Field fieldReader(BaseRuntimeChildDefinition definition) {
         if (!(definition instanceof BaseRuntimeDeclaredChildDefinition declared) || declared.getField() == null) {
             return null;
         }
@@ -83,12 +79,7 @@ final class ElementLayout {
             return null;
         }
         Field field = declared.getField();
-        try {
-            field.trySetAccessible();
-            return MethodHandles.lookup().unreflectGetter(field).asType(READ);
-        } catch (IllegalAccessException | RuntimeException e) {
-            return null; // not readable directly: HAPI's accessor reads it
-        }
+        return field.trySetAccessible() ? field : null; // HAPI's accessor reads it otherwise
     }
 
     /** A type's name as the key writes it: an opening parenthesis and the name. */
@@ -107,6 +98,10 @@ final class ElementLayout {
         }
     }
 
+    /** A class of element and its layout. */
+    private record Found(Class<?> type, ElementLayout layout) {
+    }
+
     /** One child of an element: its name as the key writes it, and how to read its value. */
     static final class Child {
         final String name;
@@ -114,16 +109,31 @@ final class ElementLayout {
         final byte[] written;
         /** A Coding's display or a Quantity's unit: a primitive here has its value in the shape. */
         final boolean keyedHere;
-        private final MethodHandle field;
+        private final Field field;
         private final BaseRuntimeChildDefinition.IAccessor accessor;
+        private Found found;
 
-        private Child(String name, boolean keyedHere, MethodHandle field, BaseRuntimeChildDefinition.IAccessor accessor) {
+        private Child(String name, boolean keyedHere, Field field, BaseRuntimeChildDefinition.IAccessor accessor) {
             this.name = name;
             this.text = " " + name + ":";
             this.written = ShapeDigest.bytesOf(text);
             this.keyedHere = keyedHere;
             this.field = field;
             this.accessor = accessor;
+        }
+
+        /**
+         * The layout of a value of this child: a child's values are nearly always of one class, so
+         * the last one found is tried first (a racy but harmless write of an immutable pair).
+         */
+        ElementLayout layout(Base value, ElementChildren definitions) {
+            Found last = found;
+            if (last != null && last.type == value.getClass()) {
+                return last.layout;
+            }
+            ElementLayout layout = definitions.layout(value);
+            found = new Found(value.getClass(), layout);
+            return layout;
         }
 
         /** The child's value in the element: one element, a list of them, or null. */
@@ -133,8 +143,8 @@ final class ElementLayout {
                 return values.isEmpty() ? null : values;
             }
             try {
-                return (Object) field.invokeExact(element);
-            } catch (Throwable e) {
+                return field.get(element);
+            } catch (IllegalAccessException e) {
                 throw new IllegalStateException("cannot read " + name + " of " + element.fhirType(), e);
             }
         }

@@ -101,7 +101,7 @@ final class GateWalk {
     private boolean element(Base element, ElementLayout.Child place, Scratch s) {
         ShapeDigest d = s.digest;
         int mark = d.mark();
-        ElementLayout layout = children.layout(element);
+        ElementLayout layout = place != null ? place.layout(element, children) : children.layout(element);
         ElementLayout.TypeName type = layout.type(element.fhirType());
         d.add(type.written, type.text);
         boolean present = false;

@@ -64,9 +64,17 @@ final class ShapeDigest {
             return this;
         }
         room(3 * (to - from));
+        byte[] into = bytes; // locals, so the loop keeps them in registers
+        int at = length;
         for (int i = from; i < to; i++) {
-            put(text.charAt(i));
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                into[at++] = (byte) c;
+            } else {
+                at = put(c, into, at);
+            }
         }
+        length = at;
         return this;
     }
 
