@@ -79,7 +79,9 @@ final class ElementLayout {
             return null;
         }
         Field field = declared.getField();
-        return field.trySetAccessible() ? field : null; // HAPI's accessor reads it otherwise
+        boolean holdsValues = accessor.equals(PLAIN_ACCESSOR) ? Base.class.isAssignableFrom(field.getType())
+                : List.class.isAssignableFrom(field.getType());
+        return holdsValues && field.trySetAccessible() ? field : null; // HAPI's accessor reads it otherwise
     }
 
     /** A type's name as the key writes it: an opening parenthesis and the name. */
@@ -109,6 +111,11 @@ final class ElementLayout {
         final byte[] written;
         /** A Coding's display or a Quantity's unit: a primitive here has its value in the shape. */
         final boolean keyedHere;
+        /**
+         * Whether {@link #read} answers a list (else one element or null): known here, so the walk
+         * asks no {@code instanceof List} of each value (an interface test, slow when it fails).
+         */
+        final boolean many;
         private final Field field;
         private final BaseRuntimeChildDefinition.IAccessor accessor;
         private Found found;
@@ -120,6 +127,7 @@ final class ElementLayout {
             this.keyedHere = keyedHere;
             this.field = field;
             this.accessor = accessor;
+            this.many = field == null || List.class.isAssignableFrom(field.getType());
         }
 
         /**
@@ -136,7 +144,7 @@ final class ElementLayout {
             return layout;
         }
 
-        /** The child's value in the element: one element, a list of them, or null. */
+        /** The child's value in the element: a list of elements when {@link #many}, else one element; or null. */
         Object read(Base element) {
             if (field == null) {
                 List<IBase> values = accessor.getValues(element);

@@ -120,16 +120,14 @@ final class GateWalk {
                 present |= children(ElementLayout.PRIMITIVE_EXTENSION, primitive.getExtension(), s);
             }
         }
-        if (element instanceof Reference ref && ref.hasReference()) {
+        if (element instanceof Reference ref && hasReference(ref)) {
             present = true;
             reference(ref.getReference(), s); // the layout of a Reference leaves its reference out
         }
         for (ElementLayout.Child child : layout.children()) {
             Object value = child.read(element);
-            if (value instanceof List<?> list) {
-                present |= children(child, list, s);
-            } else if (value != null) {
-                present |= child(child, (Base) value, s);
+            if (value != null) {
+                present |= child.many ? children(child, (List<?>) value, s) : child(child, (Base) value, s);
             }
         }
         if (s.checking && !values.composite(element)) {
@@ -141,6 +139,18 @@ final class GateWalk {
         }
         d.add(')');
         return true;
+    }
+
+    /**
+     * {@link Reference#hasReference()}, without its emptiness test (a list built and walked per
+     * call) when the value alone answers: a reference that does not start blank is not empty.
+     */
+    private static boolean hasReference(Reference ref) {
+        String reference = ref.getReference();
+        if (reference != null && !reference.isEmpty() && !Character.isWhitespace(reference.charAt(0))) {
+            return true;
+        }
+        return ref.hasReference();
     }
 
     /** One child's values, each in its own parentheses; nothing written when none is present. */
