@@ -1,10 +1,8 @@
 package org.ketabridge.validation;
 
-import ca.uhn.fhir.context.BaseRuntimeChildDefinition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.PrimitiveType;
@@ -84,7 +82,7 @@ final class GateWalk {
             }
             s.referred(s.contained.size());
         }
-        element(resource, null, null, s);
+        element(resource, null, s);
         if (s.checking) {
             // dom-3: every contained resource is referred to from elsewhere in its resource
             for (int i = 0; i < s.contained.size(); i++) {
@@ -96,38 +94,41 @@ final class GateWalk {
         }
     }
 
-    /** Writes the element and checks its values; false (and nothing written) when it is empty, as the JSON encoder leaves it out. */
-    private boolean element(Base element, Base parent, String name, Scratch s) {
+    /**
+     * Writes the element and checks its values; false (and nothing written) when it is empty, as
+     * the JSON encoder leaves it out. {@code place}: the child of its parent it is (null for a resource).
+     */
+    private boolean element(Base element, ElementLayout.Child place, Scratch s) {
         ShapeDigest d = s.digest;
         int mark = d.mark();
-        String type = element.fhirType();
-        d.add('(').add(type);
+        ElementLayout layout = place != null ? place.layout(element, children) : children.layout(element);
+        ElementLayout.TypeName type = layout.type(element.fhirType());
+        d.add(type.written, type.text);
         boolean present = false;
         if (element instanceof PrimitiveType<?> primitive) {
             String value = primitive.getValueAsString();
             if (value != null) {
                 present = true;
-                if (shape != null && ShapeKey.keyed(element, parent, name)) {
+                if (shape != null && (type.keyed || (place != null && place.keyedHere))) {
                     d.add('=').value(value);
                 }
             }
-            if (s.checking && !values.primitive(primitive, type, value)) {
+            if (s.checking && !values.primitive(primitive, type.name, value)) {
                 s.checking = false;
             }
             if (primitive.hasExtension()) {
-                present |= children("extension", primitive.getExtension(), element, s);
+                present |= children(ElementLayout.PRIMITIVE_EXTENSION, primitive.getExtension(), s);
             }
         }
-        if (element instanceof Reference ref && ref.hasReference()) {
+        if (element instanceof Reference ref && hasReference(ref)) {
             present = true;
-            reference(ref.getReference(), s);
+            reference(ref.getReference(), s); // the layout of a Reference leaves its reference out
         }
-        for (BaseRuntimeChildDefinition child : children.of(element)) {
-            String childName = child.getElementName();
-            if (element instanceof Reference && childName.equals("reference")) {
-                continue; // its kind is written above; the id it names is a value
+        for (ElementLayout.Child child : layout.children()) {
+            Object value = child.read(element);
+            if (value != null) {
+                present |= child.many ? children(child, (List<?>) value, s) : child(child, (Base) value, s);
             }
-            present |= children(childName, child.getAccessor().getValues(element), element, s);
         }
         if (s.checking && !values.composite(element)) {
             s.checking = false;
@@ -140,23 +141,47 @@ final class GateWalk {
         return true;
     }
 
+    /**
+     * {@link Reference#hasReference()}, without its emptiness test (a list built and walked per
+     * call) when the value alone answers: a reference that does not start blank is not empty.
+     */
+    private static boolean hasReference(Reference ref) {
+        String reference = ref.getReference();
+        if (reference != null && !reference.isEmpty() && !Character.isWhitespace(reference.charAt(0))) {
+            return true;
+        }
+        return ref.hasReference();
+    }
+
     /** One child's values, each in its own parentheses; nothing written when none is present. */
-    private boolean children(String name, List<? extends IBase> list, Base parent, Scratch s) {
+    private boolean children(ElementLayout.Child child, List<?> list, Scratch s) {
         if (list.isEmpty()) {
             return false;
         }
         int mark = s.digest.mark();
-        s.digest.add(' ').add(name).add(':');
+        s.digest.add(child.written, child.text);
         boolean any = false;
-        for (IBase v : list) {
+        for (int i = 0, n = list.size(); i < n; i++) {
+            Object v = list.get(i);
             if (v != null) {
-                any |= element((Base) v, parent, name, s);
+                any |= element((Base) v, child, s);
             }
         }
         if (!any) {
             s.digest.rollBack(mark);
         }
         return any;
+    }
+
+    /** A child of one value, written as a list of one. */
+    private boolean child(ElementLayout.Child child, Base value, Scratch s) {
+        int mark = s.digest.mark();
+        s.digest.add(child.written, child.text);
+        if (!element(value, child, s)) {
+            s.digest.rollBack(mark);
+            return false;
+        }
+        return true;
     }
 
     private void reference(String reference, Scratch s) {

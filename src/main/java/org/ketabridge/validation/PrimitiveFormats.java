@@ -242,7 +242,8 @@ final class PrimitiveFormats {
             return false;
         }
         for (int i = 0; i < v.length(); i++) {
-            if (isSpace(v.charAt(i))) {
+            char c = v.charAt(i);
+            if (c <= ' ' && isSpace(c)) {
                 return false;
             }
         }

@@ -64,21 +64,45 @@ final class ShapeDigest {
             return this;
         }
         room(3 * (to - from));
+        byte[] into = bytes; // locals, so the loop keeps them in registers
+        int at = length;
         for (int i = from; i < to; i++) {
-            put(text.charAt(i));
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                into[at++] = (byte) c;
+            } else {
+                at = put(c, into, at);
+            }
         }
+        length = at;
         return this;
     }
 
     /** One char, with room for it already made. */
     private void put(char c) {
+        length = put(c, bytes, length);
+    }
+
+    /** One char's bytes into {@code into} at {@code at}: where the next goes. */
+    private static int put(char c, byte[] into, int at) {
         if (c < 0x80) {
-            bytes[length++] = (byte) c;
+            into[at++] = (byte) c;
         } else {
-            bytes[length++] = WIDE_CHAR;
-            bytes[length++] = (byte) (c >> 8);
-            bytes[length++] = (byte) c;
+            into[at++] = WIDE_CHAR;
+            into[at++] = (byte) (c >> 8);
+            into[at++] = (byte) c;
         }
+        return at;
+    }
+
+    /** The bytes {@link #add(String)} writes for this text, to be written later with {@link #add(byte[], String)}. */
+    static byte[] bytesOf(String text) {
+        byte[] into = new byte[3 * text.length()];
+        int at = 0;
+        for (int i = 0; i < text.length(); i++) {
+            at = put(text.charAt(i), into, at);
+        }
+        return Arrays.copyOf(into, at);
     }
 
     /** A value that is part of the shape, with its length first: no value can pass for structure. */
@@ -107,7 +131,7 @@ final class ShapeDigest {
         return add((char) ('0' + n % 10));
     }
 
-    /** Raw bytes (a digest of what every key shares), echoed as the text they stand for. */
+    /** Raw bytes (a digest of what every key shares, or text's {@link #bytesOf bytes}), echoed as the text they stand for. */
     ShapeDigest add(byte[] raw, String text) {
         if (echo != null) {
             echo.append(text);
