@@ -72,6 +72,20 @@ class ValidationGateTest {
     }
 
     @Test
+    void aReferenceWithOnlyAnExtensionIsLeftToTheValidator() throws Exception {
+        ValidationGate gate = gate(1, 100);
+        pass(gate, encounter(0));
+        assertThat(gate.decide(encounter(1)).passes()).isTrue();
+        MappedRecord odd = encounter(2);
+        odd.resources().stream().map(r -> r.resource()).filter(Encounter.class::isInstance).map(Encounter.class::cast)
+                .forEach(e -> {
+                    e.getSubject().setReference(null);
+                    e.getSubject().getReferenceElement_().addExtension("http://example.org/absent", new org.hl7.fhir.r4.model.CodeType("x"));
+                });
+        assertThat(gate.decide(odd).passes()).as("no value to check: the full validator decides").isFalse();
+    }
+
+    @Test
     void aDisabledGateLetsNothingPass() throws Exception {
         ValidationGate gate = new ValidationGate(false, 1, 100, KEYS, new FastCheck(FhirContext.forR4Cached()), SELF_CHECK, FHIR);
         pass(gate, encounter(0));
