@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
-import org.ketabridge.mapping.rems.RemsFormMapper;
 import org.ketabridge.record.RecordKind;
 import org.springframework.stereotype.Component;
 

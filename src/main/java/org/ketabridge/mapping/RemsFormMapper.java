@@ -1,4 +1,4 @@
-package org.ketabridge.mapping.rems;
+package org.ketabridge.mapping;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -9,11 +9,6 @@ import java.util.List;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
-import org.ketabridge.mapping.Identity;
-import org.ketabridge.mapping.MappedRecord;
-import org.ketabridge.mapping.MappedResource;
-import org.ketabridge.mapping.MappingException;
-import org.ketabridge.mapping.TargetReferences;
 
 /**
  * A stored REMS form version (record kind REMS_FORM) ↔ its QuestionnaireResponse. The stored content
