@@ -140,7 +140,7 @@ class WritePlanTest {
         assertThat(plan.notAccepted("Observation")).isEmpty();
         assertThat(plan.summary()).isEqualTo("Patient=match(no conditional update) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"
-                + " Organization=none EpisodeOfCare=none Flag=none");
+                + " Organization=none EpisodeOfCare=none Flag=none QuestionnaireResponse=none");
     }
 
     @Test
