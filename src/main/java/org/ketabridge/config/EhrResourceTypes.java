@@ -13,7 +13,16 @@ public final class EhrResourceTypes {
 
     public static final List<String> WRITTEN = List.of(
             "Patient", "Encounter", "Observation", "MedicationAdministration", "Provenance",
-            "Organization", "EpisodeOfCare", "Flag");
+            "Organization", "EpisodeOfCare", "Flag", "QuestionnaireResponse");
+
+    /**
+     * The REMS monitoring form (issue 18): sent only where the EHR is a full FHIR server (a configured
+     * write mode, or a statement that makes it {@code conditional-update}), or where clinic IT names a
+     * strategy for it; otherwise {@code none} (WritePlan). A commercial EHR that takes QuestionnaireResponse
+     * at all takes it for its own forms (a patient portal's questionnaires): a form of the bridge's there
+     * is clinic IT's decision, not a default.
+     */
+    public static final String OPT_IN = "QuestionnaireResponse";
 
     private EhrResourceTypes() {
     }

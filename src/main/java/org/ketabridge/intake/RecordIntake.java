@@ -19,6 +19,7 @@ import java.util.UUID;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.db.Receipts;
 import org.ketabridge.db.RecordVersions;
+import org.ketabridge.db.SessionChanges;
 import org.ketabridge.db.StoreQueue;
 import org.ketabridge.db.StoredVersion;
 import org.ketabridge.db.SyncQueue;
@@ -46,18 +47,21 @@ public class RecordIntake {
     private final Receipts receipts;
     private final SyncQueue syncQueue;
     private final StoreQueue storeQueue;
+    private final SessionChanges sessionChanges;
     private final ObjectMapper json;
     private final Clock clock;
     private final IntakeMeters meters;
 
     public RecordIntake(RecordValidators validators, List<KindRules> kindRules, RecordVersions records, Receipts receipts,
-                        SyncQueue syncQueue, StoreQueue storeQueue, ObjectMapper json, Clock clock, IntakeMeters meters) {
+                        SyncQueue syncQueue, StoreQueue storeQueue, SessionChanges sessionChanges, ObjectMapper json,
+                        Clock clock, IntakeMeters meters) {
         this.validators = validators;
         kindRules.forEach(r -> this.kindRules.put(r.kind(), r));
         this.records = records;
         this.receipts = receipts;
         this.syncQueue = syncQueue;
         this.storeQueue = storeQueue;
+        this.sessionChanges = sessionChanges;
         this.json = json;
         this.clock = clock;
         this.meters = meters;
@@ -218,8 +222,23 @@ public class RecordIntake {
             }
             syncQueue.enqueueAll(tasks, clinic.id(), now);
         }
+        noteSessionChanges(clinic, kind, versions, now);
         return items.stream().map(i -> new Receipts.Line(i.accepted().line(), i.outcome(),
                 i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList();
+    }
+
+    /**
+     * A new encounter or dose version changes its session: noted in this transaction, so the session's
+     * derived records (its REMS form) are refilled from what this commits, and the note is never lost.
+     * Whether the session is an esketamine one is the refill's question, not intake's.
+     */
+    private void noteSessionChanges(Clinic clinic, RecordKind kind, List<RecordVersions.NewVersion> versions, Instant now) {
+        if (kind != RecordKind.ENCOUNTER && kind != RecordKind.DOSE) {
+            return;
+        }
+        // an encounter's encounterId is its own id; a dose's, its session's
+        sessionChanges.noteAll(clinic.id(), versions.stream().filter(v -> v.encounterId() != null)
+                .map(v -> new SessionChanges.Noted(v.encounterId(), v.receiptId())).distinct().toList(), now);
     }
 
     private static String recordIdOf(RecordKind kind, InboundLine line) {
@@ -230,7 +249,8 @@ public class RecordIntake {
         return id != null && id.isTextual() && RecordIds.isValid(id.asText()) ? id.asText() : null;
     }
 
-    static String hash(String content) {
+    /** The content hash of a stored version (SHA-256, hex): what "unchanged" compares. */
+    public static String hash(String content) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha.digest(content.getBytes(StandardCharsets.UTF_8)));

@@ -18,7 +18,7 @@ public class RecordValidators {
     RecordValidators(List<RecordValidator> validators) {
         validators.forEach(v -> byKind.put(v.kind(), v));
         for (RecordKind kind : RecordKind.values()) {
-            if (!byKind.containsKey(kind)) {
+            if (kind.received() && !byKind.containsKey(kind)) {
                 throw new IllegalStateException("No validator for " + kind);
             }
         }

@@ -20,6 +20,7 @@ public class FhirMapper {
     private final EncounterMapper encounters;
     private final DoseMapper doses;
     private final ScoreMapper scores;
+    private final RemsFormMapper remsForms = new RemsFormMapper();
     private final ProvenanceMapper provenance = new ProvenanceMapper();
 
     public FhirMapper(ObjectMapper json, Terminology terms) {
@@ -30,6 +31,10 @@ public class FhirMapper {
     }
 
     public MappedRecord map(MappingInput in) {
+        if (in.kind() == RecordKind.REMS_FORM) {
+            // Derived by the bridge: its content is the filled form itself, not a contract record.
+            return withProvenance(in, remsForms.map(in.content(), in.references(), in.receivedAt()));
+        }
         JsonNode record = read(in.content());
         JsonNode warnings = in.warnings() == null ? json.createArrayNode() : read(in.warnings());
         TargetReferences refs = in.references();
@@ -38,7 +43,12 @@ public class FhirMapper {
             case ENCOUNTER -> encounters.map(in.clinic(), record, refs);
             case DOSE -> doses.map(in.clinic(), record, refs, warnings);
             case SCORE -> scores.map(in.clinic(), record, refs, in.outcome());
+            case REMS_FORM -> throw new IllegalStateException("mapped above");
         };
+        return withProvenance(in, mapped);
+    }
+
+    private MappedRecord withProvenance(MappingInput in, MappedRecord mapped) {
         List<MappedResource> withProvenance = new ArrayList<>(mapped.resources());
         withProvenance.add(provenance.map(in, mapped.resources()));
         return new MappedRecord(withProvenance, mapped.primary());

@@ -30,8 +30,11 @@ public class EhrAcceptance {
      */
     public Optional<String> refusal(String clinicId, String resourceType) {
         if (plans.of(clinicId).isEmpty()) {
-            // An HL7 v2 EHR (issue 14) has no write plan: it takes every record kind, each as its message.
-            return Optional.empty();
+            // An HL7 v2 EHR (issue 14) has no write plan: it takes every record kind the contract has, each as
+            // its message; the REMS form the bridge derives has none.
+            return RecordKind.REMS_FORM.resourceType().equals(resourceType)
+                    ? Optional.of("an HL7 v2 EHR takes no " + resourceType + ": the REMS form is not sent over HL7 v2")
+                    : Optional.empty();
         }
         return plans.forWriting(clinicId).notAccepted(resourceType);
     }

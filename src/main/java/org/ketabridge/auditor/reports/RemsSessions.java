@@ -8,6 +8,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,26 @@ public class RemsSessions {
                 encounters.put(v.recordId(), e);
             }
         }
+        return sessions(clinic, encounters);
+    }
+
+    /**
+     * The esketamine sessions among these encounters, from their latest versions (what the REMS form is
+     * refilled from when one of a session's records changes); an encounter not stored, or not an
+     * esketamine session, is left out.
+     */
+    public List<RemsSession> ofEncounters(Clinic clinic, Collection<String> encounterIds) {
+        Map<String, JsonNode> encounters = new LinkedHashMap<>();
+        versions.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(), encounterIds).forEach((id, v) -> {
+            JsonNode e = read(v);
+            if (INTRANASAL.equals(e.path("modality").asText())) {
+                encounters.put(id, e);
+            }
+        });
+        return sessions(clinic, encounters);
+    }
+
+    private List<RemsSession> sessions(Clinic clinic, Map<String, JsonNode> encounters) {
         if (encounters.isEmpty()) {
             return List.of();
         }

@@ -40,6 +40,8 @@ public final class IndexedSearchParameters {
         m.put("MedicationAdministration", Set.of("identifier", "patient", "subject", "context", "effective-time"));
         m.put("Observation", Set.of("identifier", "patient", "subject", "encounter", "code", "date"));
         m.put("Flag", Set.of("identifier", "patient", "subject", "date"));
+        // The REMS monitoring form of each esketamine session (issue 18): by patient, session, period.
+        m.put("QuestionnaireResponse", Set.of("identifier", "patient", "subject", "encounter", "authored"));
         m.put("EpisodeOfCare", Set.of("identifier", "patient"));
         m.put("Organization", Set.of("identifier"));
         // Where a record came from and where it went: by what it is about (_revinclude=Provenance:target).

@@ -139,6 +139,10 @@ public record WritePlan(
                 source = Source.ASSUMED;
             } else {
                 strategy = declared.map(r -> fromStatement(type, r)).orElse(WriteStrategy.NONE);
+                if (EhrResourceTypes.OPT_IN.equals(type) && strategy != WriteStrategy.CONDITIONAL_UPDATE) {
+                    // Not a full FHIR server's: the REMS form goes there only when configured (EhrResourceTypes.OPT_IN).
+                    strategy = WriteStrategy.NONE;
+                }
                 boolean searchable = declared.map(r -> r.getInteraction().stream()
                         .anyMatch(i -> i.getCode() == TypeRestfulInteraction.SEARCHTYPE)).orElse(false);
                 if (PATIENT.equals(type) && strategy != WriteStrategy.CONDITIONAL_UPDATE
@@ -151,20 +155,27 @@ public record WritePlan(
             }
             byType.put(type, new TypePlan(strategy, source, ifMatch, searchParams));
         }
+        // The opt-in type left out (none) decides no write mode: such a record is never sent.
         if (ehr.writeMode() == WriteMode.AUTO && server.isPresent() && declaresTransaction(server.get())
-                && byType.values().stream().allMatch(p -> p.strategy() == WriteStrategy.CONDITIONAL_UPDATE
-                        || p.strategy() == WriteStrategy.TRANSACTION)) {
-            byType.replaceAll((type, p) -> p.source() == Source.STATEMENT
+                && byType.entrySet().stream().filter(e -> !optedOut(e.getKey(), e.getValue()))
+                        .allMatch(e -> e.getValue().strategy() == WriteStrategy.CONDITIONAL_UPDATE
+                                || e.getValue().strategy() == WriteStrategy.TRANSACTION)) {
+            byType.replaceAll((type, p) -> p.source() == Source.STATEMENT && !optedOut(type, p)
                     ? new TypePlan(WriteStrategy.TRANSACTION, p.source(), p.ifMatch(), p.searchParams()) : p);
         }
         WriteMode writeMode = ehr.writeMode() == WriteMode.TRANSACTION
-                || ehr.writeMode() == WriteMode.AUTO && byType.values().stream().allMatch(p -> p.strategy() == WriteStrategy.TRANSACTION)
+                || ehr.writeMode() == WriteMode.AUTO && byType.entrySet().stream().filter(e -> !optedOut(e.getKey(), e.getValue()))
+                        .allMatch(e -> e.getValue().strategy() == WriteStrategy.TRANSACTION)
                 ? WriteMode.TRANSACTION : WriteMode.PER_RESOURCE;
         Optional<String> software = statement == null || !statement.hasSoftware() ? Optional.empty()
                 : Optional.of(printable(String.join(" ", Stream.of(
                         statement.getSoftware().getName(), statement.getSoftware().getVersion())
                         .filter(part -> part != null && !part.isBlank()).toList()))).filter(name -> !name.isEmpty());
         return new WritePlan(ehr.writeMode(), writeMode, byType, statement != null, software, ehr.patientIdentifierSystem());
+    }
+
+    private static boolean optedOut(String type, TypePlan p) {
+        return EhrResourceTypes.OPT_IN.equals(type) && p.strategy() == WriteStrategy.NONE;
     }
 
     /** The strategy the statement allows for one declared type (without transaction: that is decided over all types). */
@@ -270,7 +281,9 @@ public record WritePlan(
             case STATEMENT -> "statement";
             case WRITE_MODE -> "write mode";
             case ASSUMED -> "assumption";
-        } + ")");
+        } + ")" + (EhrResourceTypes.OPT_IN.equals(resourceType) && p.source() == Source.STATEMENT
+                ? ": the REMS form goes only to an EHR that takes conditional updates of it, or where ehr.resources."
+                        + resourceType + " names a strategy" : ""));
     }
 
     /**

@@ -34,6 +34,8 @@ public final class V2Messages {
             case ENCOUNTER -> EncounterMessage.build(in, record, controlId, now);
             case SCORE -> ScoreMessage.build(in, record, controlId, now);
             case DOSE -> DoseMessage.build(in, record, controlId, now);
+            // Not accepted by an HL7 v2 EHR (sync/EhrAcceptance): never sent as a message.
+            case REMS_FORM -> throw new MappingException("a REMS form has no HL7 v2 message");
         };
     }
 

@@ -85,7 +85,7 @@ class EhrPlansAutoModeTest {
 
         assertThat(lines(Level.INFO)).containsExactly("Clinic north EHR plan: Patient=transaction Encounter=transaction"
                 + " Observation=transaction MedicationAdministration=transaction Provenance=transaction"
-                + " Organization=transaction EpisodeOfCare=transaction Flag=transaction;"
+                + " Organization=transaction EpisodeOfCare=transaction Flag=transaction QuestionnaireResponse=transaction;"
                 + " write-mode auto: transaction, from the EHR's CapabilityStatement (HAPI FHIR Server 8.8.0)");
         assertThat(lines(Level.WARN)).isEmpty();
         assertThat(plans.of("north").orElseThrow().writeMode()).isEqualTo(WriteMode.TRANSACTION);
@@ -127,7 +127,7 @@ class EhrPlansAutoModeTest {
         // No conditional update of Patient: the EHR registers its patients, the bridge matches them (issue 13).
         assertThat(lines(Level.INFO)).containsExactly("Clinic north EHR plan: Patient=match(no conditional update)"
                 + " Encounter=create-patch(If-Match) Observation=create-update(If-Match, no identifier search)"
-                + " MedicationAdministration=none(configured) Provenance=none Organization=none EpisodeOfCare=none Flag=none;"
+                + " MedicationAdministration=none(configured) Provenance=none Organization=none EpisodeOfCare=none Flag=none QuestionnaireResponse=none;"
                 + " write-mode auto: per-resource, from the EHR's CapabilityStatement (Oracle-like test EHR 2026.01);"
                 + " patients: matched, but ehr.patient-identifier-system is not set");
         assertThat(lines(Level.WARN)).singleElement().asString().startsWith("Clinic north: Patient: matched, not written (this EHR's"
@@ -153,7 +153,7 @@ class EhrPlansAutoModeTest {
         assertThat(lines(Level.INFO)).isEmpty();
         assertThat(lines(Level.WARN)).containsExactly("Clinic north EHR plan: Patient=conditional-update Encounter=conditional-update"
                 + " Observation=conditional-update MedicationAdministration=conditional-update Provenance=conditional-update"
-                + " Organization=conditional-update EpisodeOfCare=conditional-update Flag=conditional-update;"
+                + " Organization=conditional-update EpisodeOfCare=conditional-update Flag=conditional-update QuestionnaireResponse=conditional-update;"
                 + " write-mode auto: per-resource until the EHR's CapabilityStatement is read (EHR unreachable: ConnectException;"
                 + " read again on a write after 30 s)");
         assertThat(plans.writeMode("north")).isEqualTo(WriteMode.PER_RESOURCE);
@@ -205,7 +205,7 @@ class EhrPlansAutoModeTest {
 
         assertThat(lines(Level.INFO)).containsExactly("Clinic north EHR plan: Patient=transaction Encounter=transaction"
                 + " Observation=transaction MedicationAdministration=none(configured) Provenance=transaction"
-                + " Organization=transaction EpisodeOfCare=transaction Flag=transaction; write-mode transaction, as configured");
+                + " Organization=transaction EpisodeOfCare=transaction Flag=transaction QuestionnaireResponse=transaction; write-mode transaction, as configured");
         assertThat(lines(Level.WARN)).as("none is written (by sending nothing): nothing to warn of").isEmpty();
         new FhirEhrClient(clinics.find("north").orElseThrow(), FHIR, plans).write(patient("KB-T-6"));
         assertThat(requests()).containsExactly("POST /fhir");

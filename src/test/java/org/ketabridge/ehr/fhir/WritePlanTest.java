@@ -103,7 +103,7 @@ class WritePlanTest {
         assertThat(plan.of("Provenance").identifierSearch()).as("Provenance has no identifier in R4").isFalse();
         assertThat(plan.summary()).isEqualTo("Patient=transaction Encounter=transaction Observation=transaction"
                 + " MedicationAdministration=transaction Provenance=transaction Organization=transaction"
-                + " EpisodeOfCare=transaction Flag=transaction");
+                + " EpisodeOfCare=transaction Flag=transaction QuestionnaireResponse=transaction");
     }
 
     @Test
@@ -124,7 +124,7 @@ class WritePlanTest {
         assertThat(strategies(plan)).containsExactly(
                 Map.entry("Patient", MATCH), Map.entry("Encounter", CREATE_PATCH), Map.entry("Observation", CREATE_UPDATE),
                 Map.entry("MedicationAdministration", NONE), Map.entry("Provenance", NONE), Map.entry("Organization", NONE),
-                Map.entry("EpisodeOfCare", NONE), Map.entry("Flag", NONE));
+                Map.entry("EpisodeOfCare", NONE), Map.entry("Flag", NONE), Map.entry("QuestionnaireResponse", NONE));
         assertThat(plan.of("Patient")).as("no conditional update of Patient: the EHR's own patients are matched")
                 .extracting(TypePlan::strategy, TypePlan::source, TypePlan::ifMatch, TypePlan::identifierSearch)
                 .containsExactly(MATCH, Source.STATEMENT, true, true);
@@ -140,7 +140,7 @@ class WritePlanTest {
         assertThat(plan.notAccepted("Observation")).isEmpty();
         assertThat(plan.summary()).isEqualTo("Patient=match(no conditional update) Encounter=create-patch(If-Match)"
                 + " Observation=create-update(If-Match, no identifier search) MedicationAdministration=none Provenance=none"
-                + " Organization=none EpisodeOfCare=none Flag=none");
+                + " Organization=none EpisodeOfCare=none Flag=none QuestionnaireResponse=none");
     }
 
     @Test
@@ -181,6 +181,32 @@ class WritePlanTest {
         assertThat(hapi.writeMode()).isEqualTo(WriteMode.PER_RESOURCE);
         assertThat(hapi.notAccepted("MedicationAdministration"))
                 .contains("this EHR does not accept MedicationAdministration (plan: none, from configuration)");
+    }
+
+    /**
+     * Issue 18: the REMS form (QuestionnaireResponse) goes to a full FHIR server as everything else, but
+     * to an EHR without conditional writes of it only when clinic IT names a strategy; left out, it does
+     * not keep the other types from their transaction.
+     */
+    @Test
+    void theRemsFormGoesWhereTheEhrIsAFullFhirServerOrWhereConfigured() throws Exception {
+        assertThat(WritePlan.of(ehr("per-resource")).of("QuestionnaireResponse").strategy()).isEqualTo(CONDITIONAL_UPDATE);
+        assertThat(WritePlan.of(ehr("auto"), statement("hapi-8.8.0.json")).of("QuestionnaireResponse").strategy())
+                .isEqualTo(TRANSACTION);
+
+        CapabilityStatement createOnly = statement("hapi-8.8.0.json");
+        createOnly.getRestFirstRep().getResource().stream().filter(r -> r.getType().equals("QuestionnaireResponse"))
+                .forEach(r -> r.setConditionalUpdate(false).setConditionalCreate(false));
+        WritePlan commercial = WritePlan.of(ehr("auto"), createOnly);
+        assertThat(commercial.of("QuestionnaireResponse").strategy()).as("declared create and update, not conditional").isEqualTo(NONE);
+        assertThat(commercial.writeMode()).as("the others still by transaction").isEqualTo(WriteMode.TRANSACTION);
+        assertThat(commercial.notAccepted("QuestionnaireResponse")).hasValueSatisfying(why -> assertThat(why)
+                .contains("plan: none, from statement").contains("ehr.resources.QuestionnaireResponse"));
+        assertThat(WritePlan.of(ehr("auto"), statement("oracle-like.json")).of("QuestionnaireResponse").strategy()).isEqualTo(NONE);
+
+        WritePlan optedIn = WritePlan.of(ehr("auto", "QuestionnaireResponse", "create-update"), createOnly);
+        assertThat(optedIn.of("QuestionnaireResponse")).extracting(TypePlan::strategy, TypePlan::source)
+                .containsExactly(CREATE_UPDATE, Source.CONFIGURATION);
     }
 
     // ---- The EHR's patient (issue 13, match) ----
