@@ -79,11 +79,7 @@ class ConsoleOidcSignInTest extends ConsoleWithProviderSupport {
                 Map.of("ketabridge_role", List.of("clinic-it", "admin"), "ketabridge_clinics", List.of("alpha")),
                 Map.of("ketabridge_role", "clinic-it"));
         for (Map<String, Object> claims : refused) {
-            HttpClient browser = client();
-            SignIn signIn = signInAtProvider(browser, claims);
-            assertThat(signIn.landed().statusCode()).as("refused: %s", claims.keySet()).isEqualTo(403);
-            assertThat(signIn.landed().body()).contains("id=\"provider-refused-claims\"");
-            assertNotSignedIn(browser);
+            assertRefused(claims, 403, "provider-refused-claims");
         }
     }
 
@@ -94,11 +90,7 @@ class ConsoleOidcSignInTest extends ConsoleWithProviderSupport {
                 Map.<String, Object>of("nonce", "not-the-nonce-the-console-sent"))) {
             Map<String, Object> claims = new HashMap<>(forged);
             claims.put("ketabridge_role", "admin");
-            HttpClient browser = client();
-            SignIn signIn = signInAtProvider(browser, claims);
-            assertThat(signIn.landed().statusCode()).as("refused: %s", forged.keySet()).isEqualTo(401);
-            assertThat(signIn.landed().body()).contains("id=\"provider-refused\"");
-            assertNotSignedIn(browser);
+            assertRefused(claims, 401, "provider-refused");
         }
     }
 
@@ -113,6 +105,15 @@ class ConsoleOidcSignInTest extends ConsoleWithProviderSupport {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1))).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(out.statusCode()).isEqualTo(302);
+        assertNotSignedIn(browser);
+    }
+
+    /** Signing in with these claims ends on the sign-in page with this status and reason, and signs no one in. */
+    private void assertRefused(Map<String, Object> claims, int status, String reasonId) throws Exception {
+        HttpClient browser = client();
+        SignIn signIn = signInAtProvider(browser, claims);
+        assertThat(signIn.landed().statusCode()).as("refused: %s", claims.keySet()).isEqualTo(status);
+        assertThat(signIn.landed().body()).contains("id=\"" + reasonId + "\"");
         assertNotSignedIn(browser);
     }
 
