@@ -66,6 +66,7 @@ public class AccessAuditFilter extends OncePerRequestFilter {
         String sent = request.getHeader(RequestIds.HEADER);
         String requestId = sent != null && WELL_FORMED_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
         response.setHeader(RequestIds.HEADER, requestId);
+        request.setAttribute(RequestIds.ATTRIBUTE, requestId);
         // The query (and form) parameters, read now, on the request's thread: Camel's HTTP routes go
         // on on a thread of their own once the chain returns, and the servlet container parses the
         // parameters on first use, not thread-safely. First read below, after the chain, they raced

@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * The seam between how a console user signed in and who they are to the bridge: a {@link Caller}
  * (role and clinics, as the API knows them), kept in their session as a {@link Caller.SignedIn}.
- * Today a sign-in link's token makes one; OpenID Connect (a later step) will map its provider's
- * claims to a role and clinics here and hand back the same principal, so that no page and no
- * scope check knows how its user came in.
+ * A sign-in link's token makes one, and so does the organisation's OpenID Connect provider (its
+ * claims mapped to a role and clinics by {@link ProviderClaims}, {@link ConsoleOidcLogin}): the
+ * same principal either way, so that no page and no scope check knows how its user came in.
  */
 @Component
 public class ConsoleCallers {

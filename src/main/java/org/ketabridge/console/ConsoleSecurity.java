@@ -1,7 +1,9 @@
 package org.ketabridge.console;
 
+import jakarta.servlet.DispatcherType;
 import java.util.List;
 import org.ketabridge.security.SecurityChainAddition;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -17,11 +19,13 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  * The web console's own security chain, for {@code /console/**} only and ordered before the API's
  * stateless bearer-token chain (security.SecurityConfig), which it leaves as it is. A console user
  * has a session (its cookie: application.yaml, {@code server.servlet.session}) holding a
- * {@link org.ketabridge.security.Caller.SignedIn}, made by a one-time sign-in link today
- * ({@link SignInController}); every POST carries Spring Security's CSRF token (Thymeleaf adds the
+ * {@link org.ketabridge.security.Caller.SignedIn}, made by a one-time sign-in link
+ * ({@link SignInController}) or, when configured, by the organisation's OpenID Connect provider
+ * ({@link ConsoleOidcLogin}: {@code oauth2Login}, its user turned into the same principal by
+ * {@link ConsoleCallers}); every POST carries Spring Security's CSRF token (Thymeleaf adds the
  * hidden field to each form). Which clinic a page may show is {@link ConsoleScope}'s, by the same
- * rule as the API's. A later OpenID Connect login adds {@code oauth2Login} here, its user turned
- * into the same principal by {@link ConsoleCallers}.
+ * rule as the API's. A console page that fails is answered by the console's error page
+ * ({@link ConsoleErrorPages}), its error dispatch kept on this chain.
  */
 @Configuration
 class ConsoleSecurity {
@@ -43,11 +47,15 @@ class ConsoleSecurity {
     @Order(1)
     SecurityFilterChain consoleFilterChain(HttpSecurity http, List<SecurityChainAddition> additions,
                                            HttpSessionSecurityContextRepository sessions,
-                                           HttpSessionCsrfTokenRepository csrfTokens) throws Exception {
-        http.securityMatcher("/console", "/console/**");
+                                           HttpSessionCsrfTokenRepository csrfTokens,
+                                           ObjectProvider<ConsoleOidcLogin> oidcLogin) throws Exception {
+        // A console page's failure too (its error dispatch to /error), so that it gets the console's
+        // error page (ConsoleErrorPages), not the API's chain and a 401.
+        http.securityMatchers(m -> m.requestMatchers("/console", "/console/**").requestMatchers(ConsoleErrorPages.CONSOLE_ERROR));
         // The access audit (audit.AccessAuditChain): every page view, like every API call.
         additions.forEach(a -> a.addTo(http));
         http.authorizeHttpRequests(a -> a
+                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(SIGN_IN, SIGNED_OUT, "/console/assets/**").permitAll()
                         .anyRequest().authenticated())
                 .securityContext(c -> c.securityContextRepository(sessions))
@@ -68,6 +76,11 @@ class ConsoleSecurity {
                                 "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
                         // A page's address (a sign-in link's token, a clinic id) never leaves in a Referer.
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        // The organisation's OpenID Connect provider, when one is configured (bridge.console.oidc.*).
+        ConsoleOidcLogin oidc = oidcLogin.getIfAvailable();
+        if (oidc != null) {
+            oidc.addTo(http);
+        }
         return http.build();
     }
 }

@@ -20,19 +20,23 @@ import org.springframework.web.bind.annotation.RequestParam;
  * Signing in with a link ({@code issue-token --console}): a good, unspent link opens a session as
  * its caller and redirects to the console, so the token leaves the address bar (and the page
  * never shows it again); any other link is refused with the same page, which says how to get
- * one. Signing out is Spring Security's ({@code POST /console/sign-out}, ConsoleSecurity).
+ * one. The same page offers the organisation's OpenID Connect provider when one is configured
+ * ({@link ConsoleOidcLogin}) and tells a user it refused why. Signing out is Spring Security's
+ * ({@code POST /console/sign-out}, ConsoleSecurity).
  */
 @Controller
 class SignInController {
 
     private final ObjectProvider<SignInLinks> links;
+    private final ObjectProvider<ConsoleOidcLogin> provider;
     private final ConsoleCallers callers;
     private final HttpSessionSecurityContextRepository sessions;
     private final HttpSessionCsrfTokenRepository csrfTokens;
 
-    SignInController(ObjectProvider<SignInLinks> links, ConsoleCallers callers,
+    SignInController(ObjectProvider<SignInLinks> links, ObjectProvider<ConsoleOidcLogin> provider, ConsoleCallers callers,
                      HttpSessionSecurityContextRepository sessions, HttpSessionCsrfTokenRepository csrfTokens) {
         this.links = links;
+        this.provider = provider;
         this.callers = callers;
         this.sessions = sessions;
         this.csrfTokens = csrfTokens;
@@ -42,6 +46,17 @@ class SignInController {
     String signIn(@RequestParam Optional<String> token, HttpServletRequest request, HttpServletResponse response, Model model) {
         SignInLinks signInLinks = links.getIfAvailable();
         model.addAttribute("linksWork", signInLinks != null);
+        ConsoleOidcLogin oidc = provider.getIfAvailable();
+        if (oidc != null) {
+            model.addAttribute("providerName", oidc.providerName());
+            model.addAttribute("providerStart", oidc.startPath());
+        }
+        // Forwarded here by ConsoleOidcLogin: the provider's user was not let in.
+        if (request.getAttribute(ConsoleOidcLogin.REFUSAL) instanceof String why) {
+            response.setStatus(why.equals("claims") ? HttpStatus.FORBIDDEN.value() : HttpStatus.UNAUTHORIZED.value());
+            model.addAttribute("providerRefused", why);
+            return "console/sign-in";
+        }
         if (token.isEmpty() || signInLinks == null) {
             return "console/sign-in";
         }

@@ -9,6 +9,8 @@ package org.ketabridge.web;
 public final class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
+    /** The request's id as a request attribute too, for what answers it without its response at hand (an error page). */
+    public static final String ATTRIBUTE = RequestIds.class.getName();
 
     private RequestIds() {
     }

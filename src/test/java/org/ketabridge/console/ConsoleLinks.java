@@ -37,7 +37,9 @@ final class ConsoleLinks {
         } finally {
             System.setOut(out);
         }
-        return printed.toString(StandardCharsets.UTF_8).strip();
+        // The link is the line issue-token printed; the bridge's own threads may log to the same stream meanwhile.
+        return printed.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("http://")).reduce((a, b) -> b)
+                .orElseThrow(() -> new IllegalStateException("issue-token --console printed no link"));
     }
 
     /** A link whose token expired a minute ago. */

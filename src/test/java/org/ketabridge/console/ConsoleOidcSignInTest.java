@@ -1,0 +1,135 @@
+package org.ketabridge.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Signing in to the console at the organisation's OpenID Connect provider, the whole flow over
+ * HTTP as a browser follows it: the console sends the user to the provider (authorization code,
+ * PKCE, a nonce), the provider sends them back with a code, the bridge exchanges it and checks the
+ * ID token, and the user lands on the console as the role and clinics their claims give, the
+ * same scopes as the API. Claims that give no role or no clinic, and ID tokens that do not check
+ * out (another issuer, another nonce), are refused and sign no one in.
+ */
+class ConsoleOidcSignInTest extends ConsoleWithProviderSupport {
+
+    @Test
+    void theSignInPageOffersTheProviderBesideTheLocalLink() throws Exception {
+        String page = get(client(), "/console/sign-in").body();
+        assertThat(page).contains("id=\"sign-in-provider\"").contains("Sign in with <span>" + PROVIDER_NAME + "</span>")
+                .contains("issue-token --console");
+    }
+
+    @Test
+    void clinicItOfAlphaLandsOnTheConsoleAndSeesAlphaButNeverBeta() throws Exception {
+        HttpClient browser = client();
+        String user = "it-" + UUID.randomUUID();
+        SignIn signIn = signInAtProvider(browser, Map.of("preferred_username", user,
+                "ketabridge_role", "clinic-it", "ketabridge_clinics", List.of("alpha")));
+
+        Map<String, String> authorization = query(signIn.visited().get(1));
+        assertThat(authorization).as("the authorization request: code flow, openid, PKCE S256, a nonce")
+                .containsEntry("response_type", "code").containsEntry("client_id", CLIENT_ID)
+                .containsEntry("code_challenge_method", "S256").containsKeys("code_challenge", "nonce", "state");
+        assertThat(authorization.get("scope")).contains("openid");
+
+        assertThat(signIn.landed().statusCode()).isEqualTo(200);
+        assertThat(signIn.landed().uri().getPath()).isEqualTo("/console");
+        assertThat(signIn.landed().body()).contains(user).contains("Alpha Clinic").doesNotContain("Beta Clinic");
+        assertThat(get(browser, "/console/clinics/alpha").statusCode()).isEqualTo(200);
+        assertThat(get(browser, "/console/clinics/beta").statusCode()).isEqualTo(404);
+        assertThat(get(browser, "/console/clinics/beta/dead-letters").statusCode()).isEqualTo(404);
+
+        assertThat(jdbc.sql("select issuer from access_audit where subject = ? and path = '/console/clinics/alpha'")
+                .param(user).query(String.class).list())
+                .as("page views audited as the provider's user").containsExactly(PROVIDER.issuerUrl(ISSUER_ID));
+        assertThat(get(browser, "/api/v1/clinics/alpha/sync").statusCode()).as("the console's session opens no API call").isEqualTo(401);
+    }
+
+    @Test
+    void anAuditorLandsOnTheAuditorsPagesAndNoClinicPage() throws Exception {
+        HttpClient browser = client();
+        SignIn signIn = signInAtProvider(browser, Map.of("ketabridge_role", "auditor", "ketabridge_clinics", List.of("alpha")));
+        assertThat(signIn.landed().statusCode()).isEqualTo(200);
+        assertThat(signIn.landed().body()).contains("<span class=\"role\">auditor</span>");
+        assertThat(get(browser, "/console/clinics/alpha").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aUserWhoseClaimsGiveNoRoleOrNoClinicIsRefusedAndNotSignedIn() throws Exception {
+        List<Map<String, Object>> refused = List.of(
+                Map.of("ketabridge_clinics", List.of("alpha")),
+                Map.of("ketabridge_role", "superuser", "ketabridge_clinics", List.of("alpha")),
+                Map.of("ketabridge_role", List.of("clinic-it", "admin"), "ketabridge_clinics", List.of("alpha")),
+                Map.of("ketabridge_role", "clinic-it"));
+        for (Map<String, Object> claims : refused) {
+            assertRefused(claims, 403, "provider-refused-claims");
+        }
+    }
+
+    @Test
+    void anIdTokenFromAnotherIssuerOrForAnotherNonceIsRefused() throws Exception {
+        for (Map<String, Object> forged : List.of(
+                Map.<String, Object>of("iss", "http://elsewhere.example/" + ISSUER_ID),
+                Map.<String, Object>of("nonce", "not-the-nonce-the-console-sent"))) {
+            Map<String, Object> claims = new HashMap<>(forged);
+            claims.put("ketabridge_role", "admin");
+            assertRefused(claims, 401, "provider-refused");
+        }
+    }
+
+    @Test
+    void signingOutEndsTheConsoleSession() throws Exception {
+        HttpClient browser = client();
+        SignIn signIn = signInAtProvider(browser, Map.of("ketabridge_role", "admin"));
+        assertThat(signIn.landed().statusCode()).isEqualTo(200);
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(signIn.landed().body());
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<String> out = browser.send(HttpRequest.newBuilder(uri("/console/sign-out"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertNotSignedIn(browser);
+    }
+
+    /** Signing in with these claims ends on the sign-in page with this status and reason, and signs no one in. */
+    private void assertRefused(Map<String, Object> claims, int status, String reasonId) throws Exception {
+        HttpClient browser = client();
+        SignIn signIn = signInAtProvider(browser, claims);
+        assertThat(signIn.landed().statusCode()).as("refused: %s", claims.keySet()).isEqualTo(status);
+        assertThat(signIn.landed().body()).contains("id=\"" + reasonId + "\"");
+        assertNotSignedIn(browser);
+    }
+
+    private void assertNotSignedIn(HttpClient browser) throws Exception {
+        HttpResponse<String> home = get(browser, "/console");
+        assertThat(home.statusCode()).as("not signed in: sent to the sign-in page").isEqualTo(302);
+        assertThat(home.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/console/sign-in"));
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> parameters = new HashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            parameters.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return parameters;
+    }
+}
