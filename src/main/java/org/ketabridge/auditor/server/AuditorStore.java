@@ -2,6 +2,7 @@ package org.ketabridge.auditor.server;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
@@ -57,8 +58,12 @@ public class AuditorStore {
      * scoped to that clinic (the reports' reading: {@link StoreSearch}); empty until the store is ready.
      */
     public Optional<StoreSearch> searchWithin(String clinicId) {
-        return lifecycle.running().map(r -> new DaoStoreSearch(r.context().getBean(DaoRegistry.class),
-                SystemRequestDetails.forRequestPartitionId(ClinicPartitions.of(clinicId))));
+        return lifecycle.running().map(r -> {
+            // A search needs the partition's id, not only its name (the transactions of a write resolve it themselves).
+            RequestPartitionId partition = r.context().getBean(IRequestPartitionHelperSvc.class)
+                    .validateAndNormalizePartitionNames(ClinicPartitions.of(clinicId));
+            return new DaoStoreSearch(r.context().getBean(DaoRegistry.class), SystemRequestDetails.forRequestPartitionId(partition));
+        });
     }
 
     /** Writes a transaction Bundle into one clinic's partition, as the bridge (not as any caller). */
