@@ -18,8 +18,9 @@ import org.springframework.web.server.ResponseStatusException;
  * A clinic's Spravato REMS monitoring forms of a period (the last 30 days until asked, as the
  * metric counts them), for clinic IT and auditors of the clinic: complete, incomplete and overdue
  * counts, each form not complete with its due date and what it lacks and why (what the API's
- * {@code /rems-forms} answers), and the CSV of every form ({@code $rems-forms?output=csv}'s).
- * Record ids and item names only: nothing of the patient.
+ * {@code /rems-forms} answers: record ids and item names, nothing of the patient). The CSV of every
+ * form ({@code $rems-forms?output=csv}'s) holds the forms' answers, so it is the auditors' (and
+ * admins'), as {@code $rems-forms} is: clinic IT has no link to it and is refused it (403).
  */
 @Controller
 class RemsFormsController {
@@ -50,7 +51,7 @@ class RemsFormsController {
     @GetMapping("/console/clinics/{clinicId}/rems-forms.csv")
     ResponseEntity<byte[]> csv(@PathVariable String clinicId, @RequestParam(required = false) String start,
                                @RequestParam(required = false) String end, Authentication authentication) {
-        Clinic clinic = scope.remsForms(authentication, clinicId);
+        Clinic clinic = scope.audited(authentication, clinicId);
         ReportPeriod period = ReportPeriod.of(start, end, clinic, clock, DEFAULT_DAYS);
         return CsvDownloads.of("rems-forms-" + clinic.id() + "-" + period.start() + "-" + period.end() + ".csv",
                 report(clinic, period).toCsv());

@@ -265,6 +265,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         assertThat(browser.findElements(By.id("forbidden"))).as("clinic IT has no auditor's page").hasSize(1);
         browser.get(url("/console/clinics/gamma/rems-forms"));
         assertThat(browser.findElements(By.id("rems-counts"))).as("but the REMS forms of their clinic").hasSize(1);
+        assertThat(browser.findElements(By.id("csv"))).as("without the forms' answers (the auditors' CSV)").isEmpty();
         assertThat(browser.getPageSource()).doesNotContain("/console/clinics/gamma/patients");
         browser.get(url("/console/clinics/lakeview.infusion/rems-forms" + period));
         assertThat(browser.findElements(By.id("not-found"))).hasSize(1);

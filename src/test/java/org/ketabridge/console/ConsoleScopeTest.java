@@ -56,7 +56,7 @@ class ConsoleScopeTest extends BridgeTestSupport {
     }
 
     @Test
-    void auditorsPagesAreForAuditorsAndAdminsAndTheRemsFormsAlsoForClinicIt() throws Exception {
+    void auditorsPagesAreForAuditorsAndAdminsAndTheRemsCountsAlsoForClinicIt() throws Exception {
         HttpClient it = signedIn("clinic-it", "alpha");
         for (String page : List.of("/console/clinics/alpha/patients", "/console/clinics/alpha/patients/ANY",
                 "/console/clinics/alpha/controlled-substances", "/console/clinics/alpha/controlled-substances.csv")) {
@@ -64,14 +64,19 @@ class ConsoleScopeTest extends BridgeTestSupport {
         }
         HttpResponse<String> rems = get(it, "/console/clinics/alpha/rems-forms");
         assertThat(rems.statusCode()).isEqualTo(200);
-        assertThat(rems.body()).contains("id=\"rems-counts\"").contains("/console/clinics/alpha/rems-forms.csv")
-                .as("no auditor's tab for clinic IT").doesNotContain("/console/clinics/alpha/patients");
-        HttpResponse<String> csv = get(it, "/console/clinics/alpha/rems-forms.csv?start=2020-01-01&end=2020-01-31");
+        assertThat(rems.body()).contains("id=\"rems-counts\"")
+                .as("no auditor's tab for clinic IT").doesNotContain("/console/clinics/alpha/patients")
+                .as("nor the forms' answers, the auditors' CSV").doesNotContain("/console/clinics/alpha/rems-forms.csv");
+        assertThat(get(it, "/console/clinics/alpha/rems-forms.csv").statusCode()).isEqualTo(403);
+
+        HttpClient auditor = signedIn("auditor", "alpha");
+        assertThat(get(auditor, "/console/clinics/alpha/rems-forms").body()).contains("/console/clinics/alpha/rems-forms.csv");
+        HttpResponse<String> csv = get(auditor, "/console/clinics/alpha/rems-forms.csv?start=2020-01-01&end=2020-01-31");
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d)
                 .startsWith("attachment").contains("rems-forms-alpha-2020-01-01-2020-01-31.csv"));
         assertThat(csv.body().lines().toList()).last().isEqualTo("alpha,2020-01-01,2020-01-31,0,0,0");
-        assertThat(get(it, "/console/clinics/beta/rems-forms.csv").statusCode()).isEqualTo(404);
+        assertThat(get(auditor, "/console/clinics/beta/rems-forms.csv").statusCode()).isEqualTo(404);
 
         HttpClient admin = signedIn("admin");
         assertThat(get(admin, "/console/clinics/beta/rems-forms").body()).as("an admin's clinic has every tab")
