@@ -11,7 +11,8 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * What every console page shares: who is signed in (the header), and the refusals as pages: 404
- * "no such clinic" (also for a clinic the caller may not see), 403 for a role without these pages.
+ * "no such clinic" (also for a clinic the caller may not see), 403 for a role without these pages,
+ * 400 for a report's period that is not one, 503 while the auditors' store starts.
  * A refusal never names the clinic or shows anything of it.
  */
 @ControllerAdvice(basePackageClasses = ConsolePages.class)
@@ -32,6 +33,8 @@ class ConsolePages {
     String refused(ResponseStatusException e, HttpServletResponse response, Model model) {
         response.setStatus(e.getStatusCode().value());
         model.addAttribute("status", e.getStatusCode().value());
+        // Only the reasons the console itself wrote (a bad period, the store starting); a refusal's has none.
+        model.addAttribute("reason", e.getReason());
         return "console/refused";
     }
 }

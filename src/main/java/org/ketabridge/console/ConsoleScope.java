@@ -1,5 +1,7 @@
 package org.ketabridge.console;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.security.Caller;
@@ -32,11 +34,29 @@ class ConsoleScope {
 
     /** The clinic the page names, if this caller may see and run it; otherwise the 404 (or 403) page. */
     Clinic clinic(Authentication authentication, String clinicId) {
-        Caller caller = caller(authentication);
-        if (caller.role() != Role.CLINIC_IT && caller.role() != Role.ADMIN) {
+        return covered(caller(authentication), clinicId, EnumSet.of(Role.CLINIC_IT, Role.ADMIN));
+    }
+
+    /** The clinic an auditor's page names (outcomes, the controlled-substance record), by /fhir's rule: auditor or admin covering it. */
+    Clinic audited(Authentication authentication, String clinicId) {
+        return covered(caller(authentication), clinicId, EnumSet.of(Role.AUDITOR, Role.ADMIN));
+    }
+
+    /** The clinic whose REMS forms the page shows: clinic IT, auditors and admins covering it. */
+    Clinic remsForms(Authentication authentication, String clinicId) {
+        return covered(caller(authentication), clinicId, EnumSet.of(Role.CLINIC_IT, Role.AUDITOR, Role.ADMIN));
+    }
+
+    /** Whether this caller may read the REMS forms of this clinic (for the links a page shows). */
+    static boolean readsRemsForms(Caller caller, String clinicId) {
+        return EnumSet.of(Role.CLINIC_IT, Role.AUDITOR, Role.ADMIN).contains(caller.role()) && caller.covers(clinicId);
+    }
+
+    private Clinic covered(Caller caller, String clinicId, Set<Role> roles) {
+        if (!roles.contains(caller.role())) {
             throw new ResponseStatusException(HttpStatus.FORBIDDEN);
         }
-        if (!caller.runs(clinicId)) {
+        if (!caller.covers(clinicId)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND);
         }
         return clinics.find(clinicId).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND));

@@ -14,8 +14,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 
 /**
  * The console's first page: for clinic IT and admins, the clinics they may see (only those, with
- * their EHR's state in a word); for auditors, a placeholder until their pages come; for the
- * metrics role, nothing to see.
+ * their EHR's state in a word); for auditors, the clinics their token covers, each with its
+ * patients' outcomes, controlled-substance record and REMS forms; for the metrics role, nothing to see.
  */
 @Controller
 class HomeController {
@@ -38,6 +38,8 @@ class HomeController {
     String home(Authentication authentication, Model model) {
         Caller caller = scope.caller(authentication);
         if (caller.role() == Role.AUDITOR) {
+            model.addAttribute("clinics", clinics.all().stream().filter(c -> caller.covers(c.id()))
+                    .sorted(Comparator.comparing(Clinic::id)).toList());
             return "console/auditor";
         }
         List<ClinicRow> rows = clinics.all().stream()

@@ -56,6 +56,16 @@ public class OutcomeRules {
         return new Outcome(inResponse ? Outcome.Status.RESPONSE : Outcome.Status.NO_RESPONSE, baseline.scoreId(), change);
     }
 
+    /** The highest total counted as remission for this instrument, if it has one. */
+    public Optional<Integer> remissionAtMost(String instrument) {
+        return Optional.ofNullable(settings.getRemissionAtMost().get(instrument));
+    }
+
+    /** The highest total still counted as response against this baseline total (none for a baseline of 0). */
+    public Optional<Double> responseAtMost(int baselineTotal) {
+        return baselineTotal > 0 ? Optional.of(baselineTotal * (1 - settings.getResponseFraction())) : Optional.empty();
+    }
+
     private boolean responds(int baseline, int total) {
         return baseline > 0 && (baseline - total) >= settings.getResponseFraction() * baseline;
     }

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -177,6 +178,100 @@ class ConsoleBrowserTest extends BridgeTestSupport {
     }
 
     @Test
+    void anAuditorSeesAPatientsTrajectoryTheControlledSubstanceRecordWithItsCsvAndTheRemsCounts() throws Exception {
+        awaitAuditorsStore();
+        AuditorRecords records = AuditorRecords.of(LocalDate.parse("2025-02-10"), "-05:00");
+        records.sendTo("gamma", this::httpPost, jdbc);
+
+        signIn("auditor", "gamma");
+        assertThat(text("audit-clinics")).contains("Gamma Clinic").doesNotContain("Alpha Clinic");
+        browser.findElement(By.cssSelector("#audit-clinics a[href='/console/clinics/gamma/patients']")).click();
+        browser.findElement(By.linkText(records.mrn())).click();
+        WebElement chart = browser.findElement(By.cssSelector("section.trajectory[data-instrument='PHQ-9'] svg.chart"));
+        assertThat(chart.findElements(By.cssSelector(".marks .mark"))).extracting(m -> m.getAttribute("data-status"))
+                .containsExactly("baseline", "no-response", "response", "remission");
+        assertThat(chart.findElement(By.cssSelector(".threshold-remission text")).getAttribute("textContent")).isEqualTo("remission ≤ 4");
+        assertThat(chart.findElement(By.cssSelector(".threshold-response text")).getAttribute("textContent")).isEqualTo("response ≤ 10");
+        assertThat(browser.findElements(By.cssSelector("section.trajectory[data-instrument='PHQ-9'] table.scores tbody tr")))
+                .extracting(row -> row.findElements(By.tagName("td")).get(2).getText() + " " + row.findElements(By.tagName("td")).get(3).getText())
+                .containsExactly("20 baseline", "12 no-response", "9 response", "3 remission");
+        assertThat(browser.getPageSource()).as("no name on an auditor's page").doesNotContain("Testperson");
+        screenshot("console-trajectory.png");
+
+        browser.get(url("/console/clinics/gamma/controlled-substances?start=2025-02-10&end=2025-02-12"));
+        assertThat(browser.findElements(By.cssSelector("#administrations tbody tr[data-dose]")))
+                .extracting(r -> r.getAttribute("data-dose"))
+                .containsExactly(records.completeSession() + "-D", records.sessionWithout40Minutes() + "-D");
+        HttpResponse<String> csv = asSignedIn(browser.findElement(By.id("csv")).getAttribute("href"));
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines.get(0)).startsWith("clinic,effective,dose_id,patient_mrn,");
+        assertThat(lines.get(1)).startsWith("gamma,2025-02-10T09:05:00-05:00," + records.completeSession() + "-D," + records.mrn() + ",")
+                .as("a lot a spreadsheet would run, neutralised").contains(",'" + records.formulaLot() + ",");
+        assertThat(lines.get(2)).startsWith("gamma,2025-02-11T09:05:00-05:00," + records.sessionWithout40Minutes() + "-D,");
+        assertThat(lines.get(3)).as("then the totals per lot").isEmpty();
+
+        browser.get(url("/console/clinics/gamma/rems-forms?start=2025-02-10&end=2025-02-12"));
+        assertThat(text("rems-counts")).contains("Complete 1").contains("Incomplete 1").contains("Overdue (incomplete, past due) 1");
+        WebElement incomplete = browser.findElement(By.cssSelector("#incomplete-forms tr[data-encounter='"
+                + records.sessionWithout40Minutes() + "']"));
+        assertThat(incomplete.getText()).contains("2025-02-18").contains("overdue").contains("no-blood-pressure-near-40-minutes");
+        HttpResponse<String> remsCsv = asSignedIn(browser.findElement(By.id("csv")).getAttribute("href"));
+        assertThat(remsCsv.statusCode()).isEqualTo(200);
+        assertThat(remsCsv.body().lines().toList()).last().isEqualTo("gamma,2025-02-10,2025-02-12,1,1,1");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.sql("select path, status, role, clinic_id"
+                        + " from access_audit where path in (?, ?) order by id")
+                .params("/console/clinics/gamma/patients/" + records.mrn(), "/console/clinics/gamma/controlled-substances.csv")
+                .query((rs, n) -> rs.getString(1) + " " + rs.getInt(2) + " " + rs.getString(3) + " " + rs.getString(4)).list())
+                .as("the page view and the download, audited").containsExactly(
+                        "/console/clinics/gamma/patients/" + records.mrn() + " 200 auditor gamma",
+                        "/console/clinics/gamma/controlled-substances.csv 200 auditor gamma"));
+    }
+
+    @Test
+    void anAuditorOfOneClinicSeesNothingOfAnotherAndClinicItNoAuditorsPage() throws Exception {
+        awaitAuditorsStore();
+        AuditorRecords other = AuditorRecords.of(LocalDate.parse("2025-03-03"), "-06:00");
+        other.sendTo("lakeview.infusion", this::httpPost, jdbc);
+        String period = "?start=2025-03-01&end=2025-03-31";
+
+        signIn("auditor", "gamma");
+        assertThat(browser.getPageSource()).doesNotContain("lakeview");
+        for (String page : List.of("/console/clinics/lakeview.infusion/patients",
+                "/console/clinics/lakeview.infusion/patients/" + other.mrn(),
+                "/console/clinics/gamma/patients/" + other.mrn(),
+                "/console/clinics/lakeview.infusion/controlled-substances" + period,
+                "/console/clinics/lakeview.infusion/rems-forms" + period)) {
+            browser.get(url(page));
+            assertThat(browser.findElements(By.id("not-found"))).as(page).hasSize(1);
+            assertThat(browser.getPageSource()).as(page).doesNotContain(other.mrn()).doesNotContain(other.completeSession());
+        }
+        browser.get(url("/console/clinics/gamma/patients"));
+        assertThat(browser.getPageSource()).doesNotContain(other.mrn()).doesNotContain("lakeview");
+        browser.get(url("/console/clinics/gamma/controlled-substances" + period));
+        assertThat(browser.getPageSource()).doesNotContain(other.mrn()).doesNotContain(other.formulaLot());
+        for (String download : List.of("/console/clinics/lakeview.infusion/controlled-substances.csv" + period,
+                "/console/clinics/lakeview.infusion/rems-forms.csv" + period)) {
+            HttpResponse<String> tampered = asSignedIn(url(download));
+            assertThat(tampered.statusCode()).as(download).isEqualTo(404);
+            assertThat(tampered.body()).as(download).doesNotContain(other.mrn()).doesNotContain(other.completeSession());
+        }
+
+        browser.manage().deleteAllCookies();
+        signIn("clinic-it", "gamma");
+        browser.get(url("/console/clinics/gamma/patients"));
+        assertThat(browser.findElements(By.id("forbidden"))).as("clinic IT has no auditor's page").hasSize(1);
+        browser.get(url("/console/clinics/gamma/rems-forms"));
+        assertThat(browser.findElements(By.id("rems-counts"))).as("but the REMS forms of their clinic").hasSize(1);
+        assertThat(browser.findElements(By.id("csv"))).as("without the forms' answers (the auditors' CSV)").isEmpty();
+        assertThat(browser.getPageSource()).doesNotContain("/console/clinics/gamma/patients");
+        browser.get(url("/console/clinics/lakeview.infusion/rems-forms" + period));
+        assertThat(browser.findElements(By.id("not-found"))).hasSize(1);
+    }
+
+    @Test
     void aUsedOrExpiredLinkIsRefusedAndALinkIsNoBearerToken() {
         String link = ConsoleLinks.issue(port, "clinic-it", "alpha");
         browser.get(link);
@@ -243,6 +338,18 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console"));
     }
 
+    private void awaitAuditorsStore() {
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> httpGet("/fhir/metadata", null).statusCode() == 200);
+    }
+
+    /** A GET with the browser's console session: what a download by the browser would fetch. */
+    private HttpResponse<String> asSignedIn(String address) throws Exception {
+        Cookie session = browser.manage().getCookieNamed("KB_CONSOLE");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(address))
+                .header("Cookie", "KB_CONSOLE=" + session.getValue()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String text(String id) {
         return browser.findElement(By.id(id)).getText();
     }
@@ -253,8 +360,13 @@ class ConsoleBrowserTest extends BridgeTestSupport {
 
     /** The README's picture of the console (a clinic's sync state), written where the bridge serves it too. */
     private static void screenshotForTheReadme() {
+        screenshot("console-screenshot.png");
+    }
+
+    /** A picture of the page for the README, in target/ (copied to static/console/assets by hand when the look changes). */
+    private static void screenshot(String name) {
         try {
-            Path file = Path.of("target/console-screenshot.png");
+            Path file = Path.of("target", name);
             Files.write(file, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } catch (Exception e) {
             throw new IllegalStateException(e);

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.support.BridgeTestSupport;
 
@@ -40,13 +41,60 @@ class ConsoleScopeTest extends BridgeTestSupport {
     }
 
     @Test
-    void auditorsGetTheirPlaceholderAndNoClinicPage() throws Exception {
+    void auditorsGetTheirClinicsReportsAndNoClinicPage() throws Exception {
         HttpClient auditor = signedIn("auditor", "alpha");
-        assertThat(get(auditor, "/console").body()).contains("id=\"auditor-placeholder\"").doesNotContain("Alpha Clinic");
+        assertThat(get(auditor, "/console").body()).contains("id=\"audit-clinics\"").contains("Alpha Clinic")
+                .contains("/console/clinics/alpha/patients").doesNotContain("Beta Clinic");
         assertThat(get(auditor, "/console/clinics/alpha").statusCode()).isEqualTo(403);
+        assertThat(get(auditor, "/console/clinics/alpha/rems-forms").statusCode()).isEqualTo(200);
+        assertThat(get(auditor, "/console/clinics/beta/rems-forms").statusCode()).isEqualTo(404);
         HttpClient metrics = signedIn("metrics");
         assertThat(get(metrics, "/console").body()).contains("Your role has no console pages");
         assertThat(get(metrics, "/console/clinics/alpha").statusCode()).isEqualTo(403);
+        assertThat(get(metrics, "/console/clinics/alpha/rems-forms").statusCode()).isEqualTo(403);
+        assertThat(get(metrics, "/console/clinics/alpha/controlled-substances.csv").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void auditorsPagesAreForAuditorsAndAdminsAndTheRemsCountsAlsoForClinicIt() throws Exception {
+        HttpClient it = signedIn("clinic-it", "alpha");
+        for (String page : List.of("/console/clinics/alpha/patients", "/console/clinics/alpha/patients/ANY",
+                "/console/clinics/alpha/controlled-substances", "/console/clinics/alpha/controlled-substances.csv")) {
+            assertThat(get(it, page).statusCode()).as(page).isEqualTo(403);
+        }
+        HttpResponse<String> rems = get(it, "/console/clinics/alpha/rems-forms");
+        assertThat(rems.statusCode()).isEqualTo(200);
+        assertThat(rems.body()).contains("id=\"rems-counts\"")
+                .as("no auditor's tab for clinic IT").doesNotContain("/console/clinics/alpha/patients")
+                .as("nor the forms' answers, the auditors' CSV").doesNotContain("/console/clinics/alpha/rems-forms.csv");
+        assertThat(get(it, "/console/clinics/alpha/rems-forms.csv").statusCode()).isEqualTo(403);
+
+        HttpClient auditor = signedIn("auditor", "alpha");
+        assertThat(get(auditor, "/console/clinics/alpha/rems-forms").body()).contains("/console/clinics/alpha/rems-forms.csv");
+        HttpResponse<String> csv = get(auditor, "/console/clinics/alpha/rems-forms.csv?start=2020-01-01&end=2020-01-31");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Disposition")).hasValueSatisfying(d -> assertThat(d)
+                .startsWith("attachment").contains("rems-forms-alpha-2020-01-01-2020-01-31.csv"));
+        assertThat(csv.body().lines().toList()).last().isEqualTo("alpha,2020-01-01,2020-01-31,0,0,0");
+        assertThat(get(auditor, "/console/clinics/beta/rems-forms.csv").statusCode()).isEqualTo(404);
+
+        HttpClient admin = signedIn("admin");
+        assertThat(get(admin, "/console/clinics/beta/rems-forms").body()).as("an admin's clinic has every tab")
+                .contains("/console/clinics/beta/patients").contains("/console/clinics/beta/receipts");
+    }
+
+    @Test
+    void aPeriodThatIsNoneIsABadRequest() throws Exception {
+        HttpClient it = signedIn("clinic-it", "alpha");
+        HttpResponse<String> reversed = get(it, "/console/clinics/alpha/rems-forms?start=2025-02-10&end=2025-02-01");
+        assertThat(reversed.statusCode()).isEqualTo(400);
+        assertThat(reversed.body()).contains("id=\"bad-request\"").contains("The end is before the start.");
+        assertThat(get(it, "/console/clinics/alpha/rems-forms?start=February").statusCode()).isEqualTo(400);
+        assertThat(get(it, "/console/clinics/alpha/rems-forms?start=2020-01-01&end=2025-01-01").statusCode())
+                .as("longer than the forms are filled at once").isEqualTo(400);
+        HttpClient auditor = signedIn("auditor", "alpha");
+        assertThat(get(auditor, "/console/clinics/alpha/controlled-substances.csv?start=2025-02-10&end=2025-02-01").statusCode())
+                .isEqualTo(400);
     }
 
     @Test

@@ -2,29 +2,17 @@ package org.ketabridge.auditor.reports;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
-import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
-import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.param.DateParam;
-import ca.uhn.fhir.rest.param.DateRangeParam;
-import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
-import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Binary;
-import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.MedicationAdministration;
-import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.StringType;
 import org.ketabridge.auditor.scope.ClinicScope;
 
@@ -36,8 +24,6 @@ import org.ketabridge.auditor.scope.ClinicScope;
  * log that would read as "nothing administered there" ({@link ClinicScope}).
  */
 public class ControlledSubstanceLogProvider {
-
-    static final int MAX_ROWS = 50_000;
 
     private final DaoRegistry daos;
     private final IRequestPartitionHelperSvc scope;
@@ -60,54 +46,20 @@ public class ControlledSubstanceLogProvider {
             throw new InvalidRequestException("end (" + to + ") is before start (" + from + ")");
         }
         // The clinic parameter narrows the caller's scope to that clinic (a clinic out of scope: 404, ClinicScope).
-        // Read as the bridge, within exactly the partitions this caller may see of that clinic
-        // (HAPI would otherwise hand the caller's search out in pages of its paging provider).
-        SystemRequestDetails within = SystemRequestDetails.forRequestPartitionId(
-                scope.determineReadPartitionForRequestForSearchType(request, "MedicationAdministration"));
-
-        SearchParameterMap search = SearchParameterMap.newSynchronous();
-        search.add(MedicationAdministration.SP_EFFECTIVE_TIME, new DateRangeParam(
-                new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, from.toString()),
-                new DateParam(ParamPrefixEnum.LESSTHAN, to.plusDays(1).toString())));
-        List<IBaseResource> found = all(daos.getResourceDao(MedicationAdministration.class).search(search, within));
-
-        Map<String, Patient> patients = new HashMap<>();
-        List<AdministrationRow> rows = found.stream()
-                .map(MedicationAdministration.class::cast)
-                .map(ma -> AdministrationRow.from(ma, patients.computeIfAbsent(ma.getSubject().getReference(), ref -> patient(ref, within))))
-                .toList();
-        ControlledSubstanceLog log = new ControlledSubstanceLog(clinic.getValue(), from, to, rows);
+        // Read as the bridge, within exactly the partitions this caller may see of that clinic.
+        StoreSearch within = new DaoStoreSearch(daos, SystemRequestDetails.forRequestPartitionId(
+                scope.determineReadPartitionForRequestForSearchType(request, "MedicationAdministration")));
+        ControlledSubstanceLog log;
+        try {
+            log = ControlledSubstanceLogs.read(within, clinic.getValue(), from, to);
+        } catch (StoreSearch.TooManyResults tooMany) {
+            throw new InvalidRequestException("More than " + ControlledSubstanceLogs.MAX_ROWS
+                    + " administrations in this period: ask for a shorter one");
+        }
         if (output != null && "csv".equalsIgnoreCase(output.getValue())) {
             return csv(log.toCsv());
         }
         return log.toParameters();
-    }
-
-    /**
-     * Every resource of a search result, page by page: HAPI hands a result out in pages whatever
-     * was asked. One clinic's month is thousands of administrations at most; a period beyond the
-     * limit is refused, never cut short.
-     */
-    private static List<IBaseResource> all(IBundleProvider result) {
-        List<IBaseResource> all = new ArrayList<>();
-        while (true) {
-            List<IBaseResource> page = result.getResources(all.size(), all.size() + 500);
-            if (page.isEmpty()) {
-                return all;
-            }
-            all.addAll(page);
-            if (all.size() > MAX_ROWS) {
-                throw new InvalidRequestException("More than " + MAX_ROWS + " administrations in this period: ask for a shorter one");
-            }
-        }
-    }
-
-    private Patient patient(String reference, SystemRequestDetails request) {
-        try {
-            return daos.getResourceDao(Patient.class).read(new IdType(reference), request);
-        } catch (ResourceNotFoundException notStoredYet) {
-            return null;
-        }
     }
 
     /** A report as CSV for a spreadsheet: HAPI answers a Binary with its content type and its bytes as they are. */

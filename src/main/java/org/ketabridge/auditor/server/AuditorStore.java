@@ -1,6 +1,8 @@
 package org.ketabridge.auditor.server;
 
 import ca.uhn.fhir.interceptor.model.RequestPartitionId;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.partition.IRequestPartitionHelperSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import java.time.Clock;
@@ -9,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Bundle;
+import org.ketabridge.auditor.reports.DaoStoreSearch;
+import org.ketabridge.auditor.reports.StoreSearch;
 import org.ketabridge.db.LateReferences;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +20,8 @@ import org.springframework.stereotype.Component;
  * The auditors' FHIR store, as the rest of the bridge sees it: whether it is ready, and the few
  * writes the bridge makes into it, always as the bridge (never as a caller): a record into its
  * clinic's partition (the store route, auditor/feed), the access audit trail (audit), and the
- * RestfulServer that answers /fhir ({@link FhirEndpointServlet}). Narrow on purpose: how the
+ * RestfulServer that answers /fhir ({@link FhirEndpointServlet}); and one clinic's reads for the
+ * console's auditor pages ({@link #searchWithin}). Narrow on purpose: how the
  * store starts and stops ({@link StoreLifecycle}, {@link JpaServerLauncher}), its partitions
  * ({@link ClinicPartitions}) and its health ({@link AuditorStoreHealth}) are no business of its
  * callers. Until it is ready, a write throws and /fhir answers 503.
@@ -46,6 +51,19 @@ public class AuditorStore {
     /** One of the store's own beans, once it is ready (for this package's tests: HAPI's caches, say). */
     <T> Optional<T> storeBean(Class<T> type) {
         return lifecycle.running().map(r -> r.context().getBean(type));
+    }
+
+    /**
+     * Reads of one clinic's partition, as the bridge, for a caller the console has already
+     * scoped to that clinic (the reports' reading: {@link StoreSearch}); empty until the store is ready.
+     */
+    public Optional<StoreSearch> searchWithin(String clinicId) {
+        return lifecycle.running().map(r -> {
+            // A search needs the partition's id, not only its name (the transactions of a write resolve it themselves).
+            RequestPartitionId partition = r.context().getBean(IRequestPartitionHelperSvc.class)
+                    .validateAndNormalizePartitionNames(ClinicPartitions.of(clinicId));
+            return new DaoStoreSearch(r.context().getBean(DaoRegistry.class), SystemRequestDetails.forRequestPartitionId(partition));
+        });
     }
 
     /** Writes a transaction Bundle into one clinic's partition, as the bridge (not as any caller). */
