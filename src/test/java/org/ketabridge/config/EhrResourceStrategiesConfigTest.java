@@ -72,7 +72,8 @@ class EhrResourceStrategiesConfigTest {
                 .containsExactlyInAnyOrder(
                         "bridge.clinics[0] (id 'north'): ehr.resources.MedicationAdminstration: unknown resource type"
                                 + " 'MedicationAdminstration'; the bridge writes Patient, Encounter, Observation,"
-                                + " MedicationAdministration, Provenance, Organization, EpisodeOfCare, Flag",
+                                + " MedicationAdministration, Provenance, Organization, EpisodeOfCare, Flag,"
+                                + " QuestionnaireResponse",
                         "bridge.clinics[0] (id 'north'): ehr.resources.Observation: unknown write strategy 'upsert';"
                                 + " expected one of transaction, conditional-update, conditional-create, create-update,"
                                 + " create-patch, create-only, match, none",

@@ -55,6 +55,9 @@ class SampleDataValidationTest {
     void theDemoSampleSetIsValidAndMapsToValidFhir() throws Exception {
         int records = 0;
         for (RecordKind kind : RecordKind.values()) {
+            if (!kind.received()) {
+                continue; // a kind the bridge derives (the REMS form) has no sample file
+            }
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(
                     new ClassPathResource("demo/" + kind.collection() + ".ndjson").getInputStream(), StandardCharsets.UTF_8))) {
                 String line;

@@ -256,7 +256,7 @@ class EhrCheckTest {
         assertThat(metadata.path("batch").asBoolean()).as("HAPI declares transaction only").isFalse();
         JsonNode plan = check.path("plan");
         assertThat(fieldNames(plan)).containsExactly("Patient", "Encounter", "Observation", "MedicationAdministration",
-                "Provenance", "Organization", "EpisodeOfCare", "Flag");
+                "Provenance", "Organization", "EpisodeOfCare", "Flag", "QuestionnaireResponse");
         plan.forEach(type -> {
             assertThat(type.path("strategy").asText()).isEqualTo("transaction");
             assertThat(type.path("source").asText()).isEqualTo("statement");

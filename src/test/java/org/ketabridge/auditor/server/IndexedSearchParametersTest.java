@@ -8,6 +8,7 @@ import static org.ketabridge.support.TestRecords.ndjson;
 import static org.ketabridge.support.TestRecords.patient;
 import static org.ketabridge.support.TestRecords.prefix;
 import static org.ketabridge.support.TestRecords.score;
+import static org.ketabridge.support.TestRecords.NPI_NURSE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,6 +48,12 @@ class IndexedSearchParametersTest extends BridgeTestSupport {
         post("encounters", encounter(p + "-E", p + "-P"));
         post("doses", dose(p + "-D", p + "-E", p + "-P"));
         post("scores", score(p + "-S", p + "-E", p + "-P", 2, 2, 2, 2, 2, 2, 2, 2, 2));
+        // An esketamine session, whose REMS form the bridge stores as a QuestionnaireResponse.
+        post("encounters", "{\"encounterId\":\"" + p + "-N\",\"patientMrn\":\"" + p + "-P\",\"status\":\"finished\","
+                + "\"modality\":\"intranasal\",\"start\":\"2026-10-06T09:00:00\",\"end\":\"2026-10-06T11:15:00\"}");
+        post("doses", "{\"doseId\":\"" + p + "-ND\",\"encounterId\":\"" + p + "-N\",\"patientMrn\":\"" + p + "-P\","
+                + "\"medication\":\"esketamine\",\"route\":\"intranasal\",\"status\":\"completed\",\"doseMg\":56,"
+                + "\"lotNumber\":\"SPR-56\",\"start\":\"2026-10-06T09:05:00\",\"administeredByNpi\":\"" + NPI_NURSE + "\"}");
         String byMrn = "/fhir/Patient?identifier=" + enc("urn:ketabridge:gamma/mrn|" + p + "-P");
         await().atMost(Duration.ofSeconds(90)).until(() -> total(auditor, byMrn) == 1
                 && total(auditor, "/fhir/Observation?identifier=" + enc("urn:ketabridge:gamma/score|" + p + "-S")) == 1
@@ -58,6 +65,10 @@ class IndexedSearchParametersTest extends BridgeTestSupport {
         String doseRef = "MedicationAdministration/" + dose.get("id").asText();
         JsonNode episode = first(auditor, "/fhir/EpisodeOfCare?patient=" + patient);
         JsonNode flag = first(auditor, "/fhir/Flag?subject=" + patient);
+        await().atMost(Duration.ofSeconds(90)).until(() -> total(auditor, "/fhir/QuestionnaireResponse?patient=" + patient) == 1);
+        JsonNode remsForm = first(auditor, "/fhir/QuestionnaireResponse?patient=" + patient);
+        String sessionRef = "Encounter/" + first(auditor, "/fhir/Encounter?identifier="
+                + enc("urn:ketabridge:gamma/encounter|" + p + "-N")).get("id").asText();
         JsonNode organization = first(auditor, "/fhir/Organization?_id=" + encounter.get("serviceProvider").get("reference").asText()
                 .replace("Organization/", ""));
         // A read of the patient by the auditor: an AuditEvent about it.
@@ -99,6 +110,11 @@ class IndexedSearchParametersTest extends BridgeTestSupport {
         searches.put("AuditEvent outcome", "/fhir/AuditEvent?patient=" + patient + "&outcome=0");
         searches.put("AuditEvent subtype", "/fhir/AuditEvent?patient=" + patient + "&subtype="
                 + enc("http://hl7.org/fhir/restful-interaction|read"));
+        searches.put("QuestionnaireResponse identifier", "/fhir/QuestionnaireResponse?identifier=" + identifier(remsForm));
+        searches.put("QuestionnaireResponse patient", "/fhir/QuestionnaireResponse?patient=" + patient);
+        searches.put("QuestionnaireResponse subject", "/fhir/QuestionnaireResponse?subject=" + patient);
+        searches.put("QuestionnaireResponse encounter", "/fhir/QuestionnaireResponse?encounter=" + sessionRef);
+        searches.put("QuestionnaireResponse authored", "/fhir/QuestionnaireResponse?patient=" + patient + "&authored=ge2026-01-01");
 
         Set<String> listed = new HashSet<>();
         IndexedSearchParameters.BY_TYPE.forEach((type, codes) -> codes.forEach(code -> listed.add(type + " " + code)));
@@ -157,7 +173,8 @@ class IndexedSearchParametersTest extends BridgeTestSupport {
     }
 
     private static String identifier(JsonNode resource) {
-        JsonNode id = resource.get("identifier").get(0);
+        JsonNode identifier = resource.get("identifier");
+        JsonNode id = identifier.isArray() ? identifier.get(0) : identifier; // QuestionnaireResponse has one
         return enc(id.get("system").asText() + "|" + id.get("value").asText());
     }
 
