@@ -110,6 +110,8 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         screenshotForTheReadme();
 
         browser.findElement(By.id("ehr-check")).click();
+        // the check asks the EHR before its page comes: wait for that page, not for the click
+        new WebDriverWait(browser, SYNCED).until(d -> !d.findElements(By.id("check-steps")).isEmpty());
         assertThat(text("check-steps")).as("the connection check ran and lists its steps").isNotBlank();
     }
 
