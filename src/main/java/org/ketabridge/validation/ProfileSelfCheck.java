@@ -12,6 +12,7 @@ import org.hl7.fhir.instance.model.api.IBase;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r5.context.IWorkerContext;
 import org.hl7.fhir.r5.model.ElementDefinition;
@@ -29,7 +30,8 @@ import org.springframework.stereotype.Component;
  * ({@link ConstraintRules}). The rules: ElementDefinition constraints of severity error (a warning
  * never makes a verdict), slicing discriminators, and the element limits that read values as
  * HAPI's InstanceValidator applies them (maxLength, minValue, maxValue, maxDecimalPlaces, a required
- * binding on a string the shape has a value for, a fixed or pattern value with a value outside the shape).
+ * binding on a string the shape has a value for, a fixed or pattern value with a value outside the shape),
+ * and a QuestionnaireResponse's Questionnaire (its items' rules read answers' values).
  * A shape with any other rule is never admitted; each such rule is logged once.
  */
 @Component
@@ -60,11 +62,11 @@ public class ProfileSelfCheck {
     }
 
     /**
-     * What a shape uses: the canonical urls of its definitions, and the paths of its string
-     * values (as {@code Resource.path} and as {@code Type.element}), against which a binding on
-     * a string applies.
+     * What a shape uses: the canonical urls of its definitions, the paths of its string values (as
+     * {@code Resource.path} and as {@code Type.element}), against which a binding on a string
+     * applies, and the Questionnaires its QuestionnaireResponses answer.
      */
-    public record Usage(Set<String> definitions, Set<String> stringPaths) {
+    public record Usage(Set<String> definitions, Set<String> stringPaths, Set<String> questionnaires) {
     }
 
     /** Whether every rule of every definition this record's shape uses is covered; logs each uncovered rule once. */
@@ -81,10 +83,18 @@ public class ProfileSelfCheck {
 
     /** The rules of a shape's definitions (and of the type profiles they name) that the gate may not skip the validator for. */
     public List<Rule> uncoveredRules(Usage usage) {
-        return rules(usage.definitions()).stream()
+        List<Rule> uncovered = new ArrayList<>(rules(usage.definitions()).stream()
                 .filter(r -> !r.covered())
                 .filter(r -> !r.key().equals(BINDING) || usage.stringPaths().contains(r.path().replace("[x]", "")))
-                .toList();
+                .toList());
+        // HAPI checks a response's answers against its Questionnaire's items: their types, but also
+        // values (minValue, maxLength, enableWhen on an answer, answer options), none of it in a
+        // StructureDefinition and none of it in the fast check. So such a shape is never admitted.
+        for (String questionnaire : usage.questionnaires()) {
+            uncovered.add(new Rule(questionnaire, "QuestionnaireResponse.item", "questionnaire",
+                    "answers checked against the Questionnaire's items, values included", false));
+        }
+        return uncovered;
     }
 
     /** Every rule of these definitions and the type profiles they name. */
@@ -104,7 +114,7 @@ public class ProfileSelfCheck {
 
     /** The definitions a record uses (resource types, datatypes, claimed profiles, extensions) and where its strings are. */
     public Usage usageOf(MappedRecord record) {
-        Usage usage = new Usage(new TreeSet<>(), new TreeSet<>());
+        Usage usage = new Usage(new TreeSet<>(), new TreeSet<>(), new TreeSet<>());
         for (MappedResource r : record.resources()) {
             collect(r.resource(), r.resource().fhirType(), null, usage);
         }
@@ -125,6 +135,9 @@ public class ProfileSelfCheck {
             for (CanonicalType profile : resource.getMeta().getProfile()) {
                 urls.add(profile.getValue());
             }
+        }
+        if (element instanceof QuestionnaireResponse response && response.hasQuestionnaire()) {
+            usage.questionnaires().add(response.getQuestionnaire());
         }
         if (element instanceof Extension e && e.getUrl() != null) {
             urls.add(e.getUrl());

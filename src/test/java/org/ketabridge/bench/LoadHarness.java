@@ -50,20 +50,33 @@ public final class LoadHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** {@code rate}: records per second offered (0: as fast as the clients can post). */
-    public record Options(String ehr, int clinics, int patients, int clients, int batch, double rate, Path work) {
+    /**
+     * {@code rate}: records per second offered (0: as fast as the clients can post).
+     * {@code warmupPatients}: the patients of a warm-up clinic synced first, unmeasured (0: none,
+     * except for a paced run, which always warms up with 4: its latency is the warm bridge's).
+     */
+    public record Options(String ehr, int clinics, int patients, int clients, int batch, double rate, Path work,
+                          int warmupPatients) {
+
+        public Options(String ehr, int clinics, int patients, int clients, int batch, double rate, Path work) {
+            this(ehr, clinics, patients, clients, batch, rate, work, 0);
+        }
 
         Options on(String otherEhr) {
-            return new Options(otherEhr, clinics, patients, clients, batch, rate, work);
+            return new Options(otherEhr, clinics, patients, clients, batch, rate, work, warmupPatients);
         }
 
         Options paced(double recordsPerSecond, int batchSize) {
-            return new Options(ehr, clinics, patients, clients, batchSize, recordsPerSecond, work);
+            return new Options(ehr, clinics, patients, clients, batchSize, recordsPerSecond, work, warmupPatients);
         }
 
         /** A run of its own: the bridge's H2 file and clinics file in a directory of their own. */
         Options in(Path directory) throws IOException {
-            return new Options(ehr, clinics, patients, clients, batch, rate, Files.createDirectories(directory));
+            return new Options(ehr, clinics, patients, clients, batch, rate, Files.createDirectories(directory), warmupPatients);
+        }
+
+        int warmup() {
+            return rate > 0 ? Math.max(4, warmupPatients) : warmupPatients;
         }
 
         String label() {
@@ -94,7 +107,7 @@ public final class LoadHarness {
         Options options = new Options(a.getOrDefault("ehr", "instant"), Integer.parseInt(a.getOrDefault("clinics", "2")),
                 Integer.parseInt(a.getOrDefault("patients", "50")), Integer.parseInt(a.getOrDefault("clients", "4")),
                 Integer.parseInt(a.getOrDefault("batch", "200")), halfOfDirect ? 0 : Double.parseDouble(a.getOrDefault("rate", "0")),
-                Files.createTempDirectory("ketabridge-load"));
+                Files.createTempDirectory("ketabridge-load"), Integer.parseInt(a.getOrDefault("warmup", "0")));
         int pacedBatch = Integer.parseInt(a.getOrDefault("paced-batch", String.valueOf(options.batch())));
         LoadHarness harness = new LoadHarness();
         boolean exact = switch (options.ehr()) {
@@ -162,9 +175,14 @@ public final class LoadHarness {
         List<String> clinicIds = clinicIds(o);
         Workload workload = new Workload(clinicIds, o.patients());
         try (DemoEhrServer hapi = DemoEhrServer.start(0)) {
+            Workload warmUp = workload.warmUp(o.warmupPatients());
+            if (o.warmupPatients() > 0) { // as the bridge's warm-up: the same clinics, other patients, unmeasured
+                new DirectIngest().run(hapi.baseUrl(), clinicIds, warmUp, o.clients(), o.batch());
+            }
             DirectIngest.Result r = new DirectIngest().run(hapi.baseUrl(), clinicIds, workload, o.clients(), o.batch());
             Map<String, Integer> held = new LinkedHashMap<>();
-            boolean exactlyOnce = countEach(workload, clinicIds, held, (kind, system) -> countInHapi(hapi.baseUrl(), kind, system));
+            Map<String, Integer> expected = o.warmupPatients() > 0 ? workload.expectedIdentifiersAfter(warmUp) : workload.expectedIdentifiers();
+            boolean exactlyOnce = countEach(expected, clinicIds, held, (kind, system) -> countInHapi(hapi.baseUrl(), kind, system));
             System.out.println("| EHR | records | time | records/s | resources/s | 409s retried | exactly once |");
             System.out.println("|---|---|---|---|---|---|---|");
             System.out.printf("| direct into HAPI (c), no bridge | %d records, %d resources | %.1f s | %.1f records/s | %.0f resources/s | %d | %s |%n",
@@ -252,14 +270,18 @@ public final class LoadHarness {
             bridge = BridgeProcess.start(o.work(), port, clinics, "--logging.level.org.ketabridge=WARN");
             awaitHealth(port);
             double startup = (System.nanoTime() - started) / 1e9;
-            if (o.rate() > 0) {
-                // A latency at a given load is the warm bridge's: a warm-up clinic's records go first, unmeasured.
-                push(port, new Workload(List.of("warmup"), 4).batches(o.batch()), o.clients(), 0, new ConcurrentLinkedQueue<>());
-                awaitSynced(port, List.of("warmup"), Duration.ofMinutes(10));
+            Workload warmUp = workload.warmUp(o.warmup());
+            if (o.warmup() > 0) {
+                // A rate or a latency at a given load is the warm bridge's: other patients of the same clinics go first, unmeasured.
+                push(port, warmUp.batches(o.batch()), o.clients(), 0, new ConcurrentLinkedQueue<>());
+                awaitSynced(port, clinicIds, Duration.ofMinutes(10));
             }
 
             ConcurrentLinkedQueue<JsonNode> answers = new ConcurrentLinkedQueue<>();
+            ValidationCounts validatedBefore = validationCounts(port);
             double cpuAtStart = cpuSeconds(bridge.pid());
+            // For a profile of the bridge (-Dbridge.jvm-options): the measured part starts here.
+            System.out.println("measured from " + java.time.Instant.now());
             long acceptStart = System.nanoTime();
             push(port, workload.batches(o.batch()), o.clients(), o.rate(), answers);
             double acceptSeconds = (System.nanoTime() - acceptStart) / 1e9;
@@ -268,11 +290,13 @@ public final class LoadHarness {
             double bridgeCpu = cpuSeconds(bridge.pid()) - cpuAtStart;
 
             List<Long> latencies = latencies(port, answers);
+            System.out.println(validationCounts(port).since(validatedBefore));
             long peakRss = peakRssMb(bridge.pid());
             Map<String, Integer> held = new LinkedHashMap<>();
             DemoEhrServer realEhr = hapi;
             WireMockServer standIn = instant;
-            boolean exactlyOnce = countEach(workload, clinicIds, held, (kind, system) -> realEhr != null
+            Map<String, Integer> expected = o.warmup() > 0 ? workload.expectedIdentifiersAfter(warmUp) : workload.expectedIdentifiers();
+            boolean exactlyOnce = countEach(expected, clinicIds, held, (kind, system) -> realEhr != null
                     ? countInHapi(realEhr.baseUrl(), kind, system) : countInStandIn(standIn, system));
             int records = workload.recordCount();
             return new Report(o.label(), records, startup, records / acceptSeconds, records / endToEndSeconds,
@@ -374,11 +398,11 @@ public final class LoadHarness {
     }
 
     /** Counts each identifier system of each clinic into {@code held}: true if each holds exactly what was sent. */
-    private static boolean countEach(Workload workload, List<String> clinicIds, Map<String, Integer> held, HeldCount ehr)
+    private static boolean countEach(Map<String, Integer> expected, List<String> clinicIds, Map<String, Integer> held, HeldCount ehr)
             throws Exception {
         boolean exactlyOnce = true;
         for (String clinic : clinicIds) {
-            for (Map.Entry<String, Integer> e : workload.expectedIdentifiers().entrySet()) {
+            for (Map.Entry<String, Integer> e : expected.entrySet()) {
                 int count = ehr.count(e.getKey(), "urn:ketabridge:" + clinic + "/" + e.getKey());
                 held.merge(e.getKey(), count, Integer::sum);
                 exactlyOnce &= count == e.getValue();
@@ -447,6 +471,30 @@ public final class LoadHarness {
         return file;
     }
 
+
+    /** How many record versions the bridge validated so far: passed by the gate, or by HAPI's full validator (and its time). */
+    record ValidationCounts(double gatePassed, double full, double fullSeconds) {
+
+        String since(ValidationCounts before) {
+            return String.format("validation, measured part: %.0f versions passed by the gate, %.0f by HAPI's full validator"
+                    + " (%.1f s in it, on all threads)", gatePassed - before.gatePassed, full - before.full, fullSeconds - before.fullSeconds);
+        }
+    }
+
+    private ValidationCounts validationCounts(int port) throws Exception {
+        JsonNode passes = JSON.readTree(get(port, "/actuator/metrics/ketabridge.validation.gate.passes").body());
+        JsonNode full = JSON.readTree(get(port, "/actuator/metrics/ketabridge.validation").body());
+        return new ValidationCounts(statistic(passes, "COUNT"), statistic(full, "COUNT"), statistic(full, "TOTAL_TIME"));
+    }
+
+    private static double statistic(JsonNode metric, String name) {
+        for (JsonNode m : metric.path("measurements")) {
+            if (name.equals(m.path("statistic").asText())) {
+                return m.path("value").asDouble();
+            }
+        }
+        return Double.NaN;
+    }
 
     private void awaitHealth(int port) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();

@@ -40,7 +40,9 @@ import org.ketabridge.support.TransactionResponder;
  *
  * {@code --store off} starts the bridges without the auditors' store; {@code --jvm-option X}
  * adds one option to the bridge's JVM (a class-data-sharing archive:
- * {@code -XX:SharedArchiveFile=...}).
+ * {@code -XX:SharedArchiveFile=...}); {@code --class-path build/ketabridge-0.1.0-SNAPSHOT.jar}
+ * starts the packaged bridge, unpacked as the README's "Running it for real" says, instead of the
+ * test class path (which Spring scans with every test class on it: a slower start than a user's).
  */
 public final class WarmRestartHarness {
 
@@ -86,6 +88,9 @@ public final class WarmRestartHarness {
         if (patients < 10) {
             // The gate admits a shape after 5 distinct records: 5 women and 5 men at least.
             throw new IllegalArgumentException("--patients must be 10 or more");
+        }
+        if (a.containsKey("class-path")) { // the packaged bridge, as a user runs it (README, "Running it for real")
+            System.setProperty("bridge.class-path", a.get("class-path"));
         }
         List<String> jvm = a.containsKey("jvm-option") ? List.of(a.get("jvm-option")) : List.of();
         WarmRestartHarness harness = new WarmRestartHarness(Files.createTempDirectory("ketabridge-warm"),

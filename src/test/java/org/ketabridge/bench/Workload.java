@@ -17,12 +17,41 @@ public final class Workload {
     public record Batch(String clinicId, String kind, List<String> lines) {
     }
 
+    /** Where a warm-up's patients start: far from a run's, and a multiple of 12 so each patient's pattern recurs. */
+    private static final int WARM_UP_FIRST_PATIENT = 1200;
+
     private final List<String> clinicIds;
     private final int patientsPerClinic;
+    private final int firstPatient;
 
     public Workload(List<String> clinicIds, int patientsPerClinic) {
+        this(clinicIds, patientsPerClinic, 0);
+    }
+
+    private Workload(List<String> clinicIds, int patientsPerClinic, int firstPatient) {
         this.clinicIds = clinicIds;
         this.patientsPerClinic = patientsPerClinic;
+        this.firstPatient = firstPatient;
+    }
+
+    /**
+     * A warm-up for this workload: the same clinics, other patients of the same shapes. Synced
+     * before a measured run, it leaves the bridge as it is after running for these clinics a while
+     * (the JIT compiled, the clinics' shapes admitted by the validation gate).
+     */
+    public Workload warmUp(int patients) {
+        return new Workload(clinicIds, patients, WARM_UP_FIRST_PATIENT);
+    }
+
+    /** {@link #expectedIdentifiers()} once an earlier workload of the same clinics was synced too. */
+    public Map<String, Integer> expectedIdentifiersAfter(Workload earlier) {
+        Map<String, Integer> counts = expectedIdentifiers();
+        earlier.expectedIdentifiers().forEach((system, n) -> {
+            if (!"clinic".equals(system)) { // one Organization per clinic, however many workloads
+                counts.merge(system, n, Integer::sum);
+            }
+        });
+        return counts;
     }
 
     /** Batches of at most {@code batchSize} lines: all patients first, then encounters, doses, scores. */
@@ -65,7 +94,7 @@ public final class Workload {
         List<String> doses = new ArrayList<>();
         List<String> scores = new ArrayList<>();
         LocalDate first = LocalDate.of(2026, 9, 1);
-        for (int p = 0; p < patientsPerClinic; p++) {
+        for (int p = firstPatient; p < firstPatient + patientsPerClinic; p++) {
             String mrn = "P" + p;
             patients.add(patient(p));
             boolean esketamine = p % 4 == 3;

@@ -33,7 +33,8 @@ public final class BridgeProcess {
         if (!harnessOptions.isBlank()) {
             command.addAll(List.of(harnessOptions.trim().split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        // -Dbridge.class-path=build/ketabridge-0.1.0-SNAPSHOT.jar starts the packaged bridge (unpacked as the README says) instead.
+        command.addAll(List.of("-cp", System.getProperty("bridge.class-path", System.getProperty("java.class.path")),
                 "org.ketabridge.KetaBridgeApplication",
                 "--server.port=" + port,
                 "--spring.config.additional-location=" + clinics,

@@ -1,10 +1,14 @@
 package org.ketabridge.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.Encounter;
@@ -14,6 +18,9 @@ import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ketabridge.mapping.MappedRecord;
+import org.ketabridge.mapping.MappingException;
+import org.ketabridge.mapping.RemsFormMapper;
+import org.ketabridge.mapping.TargetReferences;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.support.GoldenCases;
 
@@ -99,6 +106,40 @@ class ProfileSelfCheckTest {
         }
         assertThat(gate.decide(strictEncounter(9)).passes()).isFalse();
         assertThat(gate.status()).containsEntry("shapesRefusedBySelfCheck", 1L).containsEntry("shapesAdmitted", 0L);
+    }
+
+    /**
+     * The REMS form: HAPI checks its answers against the Questionnaire's items, values included
+     * (monitoring-minutes has a minValue of 120), which no StructureDefinition says and the fast
+     * check does not do. However many forms the validator passes, a form below the minimum is
+     * never passed by the gate, and the self-check names the Questionnaire as the reason.
+     */
+    @Test
+    void aQuestionnaireResponseIsNeverAdmittedForItsQuestionnairesRules() throws Exception {
+        ValidationGate gate = new ValidationGate(true, 2, 100, new ShapeKey(FHIR, GoldenCases.TERMS), new FastCheck(FHIR), selfCheck, FHIR);
+        String form = Files.readString(Path.of("src/test/resources/rems-form/complete-session/expected.json"));
+        for (int minutes = 130; minutes < 134; minutes++) {
+            MappedRecord record = remsForm(form, minutes);
+            ValidationGate.Decision decision = gate.decide(record);
+            assertThat(decision.passes()).isFalse();
+            validator.check(GateInputs.copy(record));
+            gate.validated(decision, record);
+        }
+        MappedRecord tooShort = remsForm(form, 60);
+        assertThat(gate.decide(tooShort).passes()).isFalse();
+        assertThatThrownBy(() -> validator.check(tooShort)).isInstanceOf(MappingException.class)
+                .hasMessageContaining("less than the allowed minimum of 120");
+        assertThat(selfCheck.uncoveredRules(selfCheck.usageOf(tooShort)))
+                .filteredOn(rule -> rule.key().equals("questionnaire"))
+                .extracting(ProfileSelfCheck.Rule::definition).containsExactly("http://ketabridge.org/fhir/Questionnaire/rems-monitoring|1.0.0");
+    }
+
+    /** The golden REMS form as the EHR's route maps it, its monitoring minutes changed. */
+    private static MappedRecord remsForm(String expected, int monitoringMinutes) {
+        String changed = expected.replace("\"valueInteger\": 130", "\"valueInteger\": " + monitoringMinutes);
+        String stored = FHIR.newJsonParser().encodeResourceToString(FHIR.newJsonParser().parseResource(changed));
+        return new RemsFormMapper().map(stored, new TargetReferences("Patient/1", "Encounter/2", null),
+                OffsetDateTime.parse("2026-10-06T20:00:00Z"));
     }
 
     @Test
