@@ -26,19 +26,33 @@ public final class RemsFormMapper {
         return parser().encodeResourceToString(filled);
     }
 
+    /**
+     * The stored form withdrawn: the same answers, status {@code entered-in-error}. For a session
+     * that is no longer an esketamine session (its modality or dose corrected): its form was
+     * stored and sent, and must not stand as a REMS form of the patient.
+     */
+    public String withdrawn(String content) {
+        QuestionnaireResponse response = parse(content);
+        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR);
+        return content(response);
+    }
+
     /** The stored form as one destination's QuestionnaireResponse, the record's only resource. */
     public MappedRecord map(String content, TargetReferences refs, OffsetDateTime versionMadeAt) {
-        QuestionnaireResponse response;
-        try {
-            response = parser().parseResource(QuestionnaireResponse.class, content);
-        } catch (DataFormatException e) {
-            throw new MappingException("stored REMS form is not a QuestionnaireResponse");
-        }
+        QuestionnaireResponse response = parse(content);
         response.setSubject(new Reference(refs.patient()));
         response.setEncounter(refs.encounter() == null ? null : new Reference(refs.encounter()));
         response.setAuthored(Date.from(versionMadeAt.toInstant()));
         Identifier id = response.getIdentifier();
         return new MappedRecord(List.of(new MappedResource(response, id.getSystem(), id.getValue(), Identity.placeholder(id))));
+    }
+
+    private static QuestionnaireResponse parse(String content) {
+        try {
+            return parser().parseResource(QuestionnaireResponse.class, content);
+        } catch (DataFormatException e) {
+            throw new MappingException("stored REMS form is not a QuestionnaireResponse");
+        }
     }
 
     private static IParser parser() {

@@ -3,10 +3,12 @@ package org.ketabridge.rems;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.ketabridge.auditor.reports.RemsSessions;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
@@ -32,6 +34,8 @@ import org.springframework.transaction.annotation.Transactional;
  * differs from the one stored becomes the next version of the session's REMS_FORM record, queued for
  * the auditors' store and, where the clinic has an EHR, for it, exactly as intake queues a record
  * version. The same form again (a change the form does not show, an identical resend) adds nothing.
+ * A session whose form was stored and which is no longer an esketamine session (its modality or its
+ * dose corrected) gets its form's next version withdrawn: the same answers, status entered-in-error.
  * One transaction per call: the versions, their tasks and the removal of the notes read, so a crash
  * loses no change and writes no form twice; a second process refilling the same session at the same
  * moment fails on record_version's unique key and its notes stay for the next call.
@@ -94,23 +98,27 @@ public class RemsFormRefill {
 
     private int refill(Clinic clinic, Map<String, String> receiptBySession, Instant now) {
         List<RemsSession> esketamine = sessions.ofEncounters(clinic, receiptBySession.keySet());
-        if (esketamine.isEmpty()) {
+        // Every noted session's last form: a session may have stopped being an esketamine one.
+        Map<String, StoredVersion> before = records.latestOf(clinic.id(), KIND, receiptBySession.keySet());
+        if (esketamine.isEmpty() && before.isEmpty()) {
             return 0;
         }
         List<String> ids = esketamine.stream().map(RemsSession::encounterId).toList();
+        Set<String> stillEsketamine = new HashSet<>(ids);
         Map<String, StoredVersion> encounters = records.latestOf(clinic.id(), RecordKind.ENCOUNTER.name(), ids);
-        Map<String, StoredVersion> before = records.latestOf(clinic.id(), KIND, ids);
         List<RecordVersions.NewVersion> versions = new ArrayList<>();
         for (RemsSession session : esketamine) {
             String content = forms.content(filler.fill(clinic, session));
-            String hash = RecordIntake.hash(content);
-            StoredVersion last = before.get(session.encounterId());
-            if (last != null && last.contentHash().equals(hash)) {
-                continue;
+            nextVersion(before.get(session.encounterId()), clinic, session.encounterId(),
+                    encounters.get(session.encounterId()).patientMrn(), content, receiptBySession, now).ifPresent(versions::add);
+        }
+        // Its modality or dose corrected, a session with a form is no longer an esketamine session:
+        // its form is withdrawn (entered-in-error) rather than left standing in the store and the EHR.
+        for (StoredVersion last : before.values()) {
+            if (!stillEsketamine.contains(last.recordId())) {
+                nextVersion(last, clinic, last.recordId(), last.patientMrn(), forms.withdrawn(last.content()), receiptBySession, now)
+                        .ifPresent(versions::add);
             }
-            versions.add(new RecordVersions.NewVersion(clinic.id(), KIND, session.encounterId(), last == null ? 1 : last.version() + 1,
-                    encounters.get(session.encounterId()).patientMrn(), session.encounterId(), content, hash,
-                    receiptBySession.get(session.encounterId()), now, null));
         }
         List<Long> rows = records.insertAll(versions);
         storeQueue.enqueueAll(rows, clinic.id(), now);
@@ -122,5 +130,17 @@ public class RemsFormRefill {
             syncQueue.enqueueAll(tasks, clinic.id(), now);
         }
         return rows.size();
+    }
+
+    /** The session's form as its next version, unless it is the form stored last (same content). */
+    private static Optional<RecordVersions.NewVersion> nextVersion(StoredVersion last, Clinic clinic, String encounterId,
+                                                                    String patientMrn, String content,
+                                                                    Map<String, String> receiptBySession, Instant now) {
+        String hash = RecordIntake.hash(content);
+        if (last != null && last.contentHash().equals(hash)) {
+            return Optional.empty();
+        }
+        return Optional.of(new RecordVersions.NewVersion(clinic.id(), KIND, encounterId, last == null ? 1 : last.version() + 1,
+                patientMrn, encounterId, content, hash, receiptBySession.get(encounterId), now, null));
     }
 }

@@ -131,6 +131,44 @@ class RemsFormEndToEndTest {
         assertThat(none.getEntry()).isEmpty();
     }
 
+    /**
+     * A session sent as esketamine and then corrected to an IV infusion: its form, already stored and
+     * in the EHR, is withdrawn there and in the store (its next version, entered-in-error), and
+     * $rems-forms no longer lists it.
+     */
+    @Test
+    void aSessionThatStopsBeingEsketamineHasItsFormWithdrawnInTheStoreAndTheEhr() throws Exception {
+        String p = TestRecords.prefix();
+        String mrn = p + "-M";
+        String session = p + "-W";
+        IGenericClient ehr = EhrSearch.client(EHR.baseUrl(), null);
+        post(TAKES, "patients", TestRecords.patient(mrn));
+        post(TAKES, "encounters", encounter(session, mrn, 132, 72));
+        post(TAKES, "doses", dose(session, mrn, 56));
+        await().atMost(Duration.ofMinutes(4)).until(() -> "SENT".equals(task(TAKES, session, 1)));
+        assertThat(inEhr(ehr, TAKES, session).getStatus()).isNotEqualTo(QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR);
+
+        post(TAKES, "encounters", encounter(session, mrn, 132, 72).replace("\"intranasal\"", "\"iv-infusion\""));
+        await().atMost(Duration.ofMinutes(2)).until(() -> "SENT".equals(task(TAKES, session, 2)));
+        QuestionnaireResponse withdrawn = inEhr(ehr, TAKES, session);
+        assertThat(withdrawn.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(withdrawn.getStatus()).isEqualTo(QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR);
+        assertThat(answer(withdrawn, "dose")).as("the answers kept").isEqualTo("56mg");
+
+        String token = TestTokens.auditor(TAKES);
+        JsonNode history = await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(
+                () -> storeHistory(token, session), h -> h != null && h.path("total").asInt() == 2);
+        assertThat(history.at("/entry/0/resource/status").asText()).isEqualTo("entered-in-error");
+        JsonNode computed = JSON.readTree(get("/fhir/QuestionnaireResponse/$rems-forms?clinic=" + TAKES + "&start=" + DAY
+                + "&end=" + DAY, token).body());
+        assertThat(computed.toString()).doesNotContain(session);
+
+        // The same correction again: the withdrawn form stays as it is.
+        post(TAKES, "encounters", encounter(session, mrn, 132, 72).replace("\"intranasal\"", "\"iv-infusion\""));
+        await().atMost(Duration.ofMinutes(1)).until(() -> pendingChanges() == 0);
+        assertThat(formVersions(TAKES, session)).isEqualTo(2);
+    }
+
     private static QuestionnaireResponse inEhr(IGenericClient ehr, String clinic, String session) {
         return EhrSearch.only(ehr, QuestionnaireResponse.class, "urn:ketabridge:" + clinic + "/rems-form", session);
     }
