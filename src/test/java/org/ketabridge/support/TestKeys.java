@@ -49,6 +49,10 @@ public final class TestKeys {
      */
     public record TlsFiles(Path keyStore, Path trustStore) {
 
+        public String password() {
+            return TLS_PASSWORD;
+        }
+
         /** The server side, for a test EHR to listen with. */
         public SSLContext serverContext() {
             try {
@@ -72,12 +76,18 @@ public final class TestKeys {
     private static final String TLS_PASSWORD = "test-only";
 
     public static TlsFiles tlsServer(Path dir, String name) {
+        return tlsServer(dir, name, "dns:localhost,ip:127.0.0.1");
+    }
+
+    /** {@link #tlsServer(Path, String)} with a certificate for other names ({@code subjectAltNames} as keytool's SAN). */
+    public static TlsFiles tlsServer(Path dir, String name, String subjectAltNames) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        Path keyStore = tlsKeyStore(dir, name + "-tls", TLS_PASSWORD);
+        Path keyStore = keytool(dir, name + "-tls", TLS_PASSWORD,
+                List.of("-keyalg", "RSA", "-keysize", "2048", "-ext", "SAN=" + subjectAltNames));
         return new TlsFiles(keyStore, trustStore(dir, name + "-trust", TLS_PASSWORD, keyStore));
     }
 

@@ -18,12 +18,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class MllpClients {
 
-    /** The TLS setup of {@code ehr.tls}: Camel's defaults, the JVM's trust store and protocols. */
+    /** The TLS setup of {@code ehr.tls}: Camel's defaults, the JVM's trust store and protocols, the host name checked. */
     static final String TLS = "ketabridgeMllpTls";
 
     private final Map<String, MllpEhrClient> byClinic;
     private final CamelContext camel;
-    private final SSLContextParameters tls = new SSLContextParameters();
+    private final SSLContextParameters tls = new HostCheckingTls();
 
     public MllpClients(ClinicRegistry clinics, CamelContext camel) {
         // The component writes messages and ACKs into its exceptions and logs unless told not to.
