@@ -1,6 +1,6 @@
 package org.ketabridge.alerts;
 
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.ketabridge.config.AlertWebhook;
 import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
@@ -49,12 +50,12 @@ public class AlertOutbox {
     }
 
     /** A notification claimed for sending, and where it goes. */
-    public record Notification(AlertStates.Due due, URI url) {
+    public record Notification(AlertStates.Due due, AlertWebhook webhook) {
     }
 
     /** The notifications due now to clinics that have a webhook, each claimed for this process. */
     public List<Notification> due() {
-        Map<String, URI> webhooks = clinics.all().stream().filter(c -> c.alertWebhook().isPresent())
+        Map<String, AlertWebhook> webhooks = clinics.all().stream().filter(c -> c.alertWebhook().isPresent())
                 .collect(Collectors.toMap(Clinic::id, c -> c.alertWebhook().get()));
         List<Notification> claimed = new ArrayList<>();
         try {
@@ -70,15 +71,26 @@ public class AlertOutbox {
         return claimed;
     }
 
-    /** The POST: the stored body as JSON, to the clinic's webhook, with no header of the bridge's own. */
+    /**
+     * The POST: the stored body as JSON, to the clinic's webhook, with no header of the bridge's own
+     * but, where the clinic has a webhook secret, the time of this try and the signature of it and
+     * the body ({@link WebhookSignature}).
+     */
     public void request(Exchange exchange) {
         Notification notification = exchange.getIn().getBody(Notification.class);
         exchange.setProperty(NOTIFICATION, notification);
         exchange.getIn().removeHeaders("*");
-        exchange.getIn().setHeader(Exchange.HTTP_URI, notification.url().toString());
+        exchange.getIn().setHeader(Exchange.HTTP_URI, notification.webhook().url().toString());
         exchange.getIn().setHeader(Exchange.HTTP_METHOD, "POST");
-        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getIn().setBody(notification.due().body());
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
+        String body = notification.due().body();
+        notification.webhook().secret().ifPresent(secret -> {
+            long now = clock.instant().getEpochSecond();
+            exchange.getIn().setHeader(WebhookSignature.TIMESTAMP_HEADER, String.valueOf(now));
+            exchange.getIn().setHeader(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, now, body));
+        });
+        // As bytes: what is signed is exactly what is sent.
+        exchange.getIn().setBody(body.getBytes(StandardCharsets.UTF_8));
     }
 
     public void delivered(Exchange exchange) {

@@ -1,6 +1,5 @@
 package org.ketabridge.config;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -17,8 +16,8 @@ public record Clinic(
         Optional<String> hl7Facility,
         // CSV drops (issue 15): the folder its CSV files are dropped in, if it sends CSV.
         Optional<Path> inbox,
-        // Alerts (issue 17): the URL its alert notifications are POSTed to, if any.
-        Optional<URI> alertWebhook) {
+        // Alerts (issue 17): where its alert notifications are POSTed (and the secret they are signed with), if anywhere.
+        Optional<AlertWebhook> alertWebhook) {
 
     /** The identifier system of one kind of record, e.g. {@code urn:ketabridge:demo/mrn}. */
     public String identifierSystem(String suffix) {

@@ -40,8 +40,18 @@ public class ClinicProperties {
     public static class Alerts {
         /** The receiver of the clinic's alert notifications (an http or https URL, POSTed JSON); never logged. */
         private String webhookUrl;
+        /**
+         * The secret each notification is signed with (alerts/WebhookSignature), from an environment
+         * variable or a file, as every secret of the clinics file; neither: not signed.
+         */
+        private String webhookSecretEnv;
+        private String webhookSecretFile;
 
         public String getWebhookUrl() { return webhookUrl; }
         public void setWebhookUrl(String webhookUrl) { this.webhookUrl = webhookUrl; }
+        public String getWebhookSecretEnv() { return webhookSecretEnv; }
+        public void setWebhookSecretEnv(String webhookSecretEnv) { this.webhookSecretEnv = webhookSecretEnv; }
+        public String getWebhookSecretFile() { return webhookSecretFile; }
+        public void setWebhookSecretFile(String webhookSecretFile) { this.webhookSecretFile = webhookSecretFile; }
     }
 }

@@ -131,6 +131,8 @@ public class ClinicRegistry {
 
     /** Checks one clinic's properties and builds the typed {@link Clinic}, or reports why it cannot. */
     private static final class ClinicChecker {
+        /** The shortest webhook secret taken: 32 characters, 128 bits and more as hex or base64. */
+        private static final int MIN_WEBHOOK_SECRET = 32;
         private final ClinicProperties p;
         private final ProblemList problems;
         private final Secrets secrets;
@@ -182,7 +184,7 @@ public class ClinicRegistry {
             }
             Optional<String> facility = hl7Facility(p.getHl7Facility());
             Optional<Path> inbox = inbox(p.getInbox());
-            Optional<URI> alertWebhook = alertWebhook(p.getAlerts() == null ? null : p.getAlerts().getWebhookUrl());
+            Optional<AlertWebhook> alertWebhook = alertWebhook(p.getAlerts());
             if (!problems.isEmpty()) {
                 return null;
             }
@@ -191,18 +193,30 @@ public class ClinicRegistry {
         }
 
         /**
-         * Alerts (issue 17): an absolute http or https URL. The problem never quotes it: a webhook
-         * URL often carries the receiver's secret in its path.
+         * Alerts (issue 17): an absolute http or https URL, and a secret to sign with of at least 32
+         * characters (an HMAC key guessable from a short word would sign anything). The problems
+         * never quote either: a webhook URL often carries the receiver's secret in its path.
          */
-        private Optional<URI> alertWebhook(String url) {
+        private Optional<AlertWebhook> alertWebhook(ClinicProperties.Alerts alerts) {
+            String url = alerts == null ? null : alerts.getWebhookUrl();
+            boolean signed = alerts != null && (alerts.getWebhookSecretEnv() != null || alerts.getWebhookSecretFile() != null);
+            String secret = signed ? secret(alerts.getWebhookSecretEnv(), alerts.getWebhookSecretFile(),
+                    "alerts.webhook-secret-env", "alerts.webhook-secret-file") : null;
+            if (secret != null && secret.strip().length() < MIN_WEBHOOK_SECRET) {
+                problems.add(alerts.getWebhookSecretEnv() != null ? "alerts.webhook-secret-env" : "alerts.webhook-secret-file",
+                        "the secret must be at least " + MIN_WEBHOOK_SECRET + " characters (e.g. `openssl rand -hex 32`)");
+            }
             if (url == null) {
+                if (signed) {
+                    problems.add("alerts.webhook-secret-env", "a webhook secret is named without alerts.webhook-url: there is nothing to sign");
+                }
                 return Optional.empty();
             }
             try {
                 URI uri = new URI(url.strip());
                 if (uri.isAbsolute() && uri.getHost() != null && uri.getRawUserInfo() == null
                         && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-                    return Optional.of(uri);
+                    return Optional.of(new AlertWebhook(uri, Optional.ofNullable(secret).map(String::strip)));
                 }
             } catch (URISyntaxException e) {
                 // reported below

@@ -14,11 +14,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertWebhookTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "test-only-0123456789abcdef0123456789";
 
     @TempDir
     static Path work;
@@ -42,7 +49,7 @@ class AlertWebhookTest {
     private static AlertBridge bridge;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         RECEIVER.start();
         RECEIVER.stubFor(post(urlPathMatching("/hooks/.*")).willReturn(aResponse().withStatus(204)));
         Map<String, Boolean> clinics = new LinkedHashMap<>();
@@ -51,9 +58,12 @@ class AlertWebhookTest {
         clinics.put("silent", false);
         clinics.put("witness", true);
         clinics.put("witness2", true);
+        clinics.put("signed", true); // clinics[5]: its notifications signed
+        Path secret = Files.writeString(work.resolve("signed-hook-secret"), SECRET + "\n");
         // Records refused within 45 s count: the event resolves by itself that long after the last refusal.
         bridge = AlertBridge.start(work.resolve("bridge"), RECEIVER.baseUrl(), clinics, "--bridge.alerts.intake-within=45s",
-                "--bridge.alerts.links-base-url=https://bridge.example.org/");
+                "--bridge.alerts.links-base-url=https://bridge.example.org/",
+                "--bridge.clinics[5].alerts.webhook-secret-file=" + secret.toAbsolutePath());
         bridge.client.awaitUp(Duration.ofMinutes(4));
     }
 
@@ -85,6 +95,7 @@ class AlertWebhookTest {
         assertThat(fired.at("/links/files").asText()).isEqualTo("https://bridge.example.org/api/v1/clinics/once/files");
         assertThat(fired.at("/links/health").asText()).isEqualTo("https://bridge.example.org/actuator/health");
         assertThat(posts(RECEIVER, "once").get(0).getHeader("Content-Type")).startsWith("application/json");
+        assertThat(posts(RECEIVER, "once").get(0).containsHeader(WebhookSignature.SIGNATURE_HEADER)).as("no secret, no signature").isFalse();
 
         // 45 s after the refusals they no longer count: the event resolves, and is told so once.
         await().atMost(Duration.ofMinutes(3)).until(() -> posts(RECEIVER, "once").size() == 2);
@@ -125,6 +136,36 @@ class AlertWebhookTest {
         assertThat(tries.size()).as("every failed try, then the one answered 200").isGreaterThan(failed);
         assertThat(tries).as("every try is the same notification").allSatisfy(t ->
                 assertThat(body(t).get("id").asText()).isEqualTo("retry/intake-refusing-most/1"));
+    }
+
+    /**
+     * A clinic with a webhook secret: the receiver recomputes the HMAC-SHA256 of the timestamp, a dot
+     * and the body it received, with the secret it shares, and finds the signature sent; a body
+     * changed on the way would not match. The secret itself is never sent.
+     */
+    @Test
+    void aClinicWithAWebhookSecretSignsEachNotificationSoTheReceiverCanCheckIt() throws Exception {
+        bridge.sendRefusedPatients("signed", "SGN", 3);
+        await().atMost(DELIVERED).until(() -> !posts(RECEIVER, "signed").isEmpty());
+        LoggedRequest notification = posts(RECEIVER, "signed").get(0);
+        String timestamp = notification.getHeader(WebhookSignature.TIMESTAMP_HEADER);
+        String signature = notification.getHeader(WebhookSignature.SIGNATURE_HEADER);
+        String body = new String(notification.getBody(), StandardCharsets.UTF_8);
+
+        assertThat(body(notification).get("clinic").asText()).isEqualTo("signed");
+        assertThat(Math.abs(Instant.now().getEpochSecond() - Long.parseLong(timestamp))).as("seconds since the epoch, now")
+                .isLessThan(600);
+        assertThat(signature).isEqualTo("sha256=" + hmacSha256(SECRET, timestamp + "." + body));
+        assertThat(signature).isNotEqualTo("sha256=" + hmacSha256(SECRET, timestamp + "." + body.replace("\"firing\"", "\"resolved\"")));
+        assertThat(notification.getAllHeaderKeys().stream().map(notification::getHeader)).noneMatch(v -> v.contains(SECRET));
+        assertThat(body).doesNotContain(SECRET);
+    }
+
+    /** What a receiver computes: HMAC-SHA256 keyed by the shared secret, as lower-case hex. */
+    private static String hmacSha256(String secret, String text) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -31,8 +31,12 @@ class ClinicRegistryTest {
     }
 
     private static List<String> problems(Map<String, String> properties) {
+        return problems(properties, Map.of());
+    }
+
+    private static List<String> problems(Map<String, String> properties, Map<String, String> env) {
         try {
-            registry(properties, Map.of());
+            registry(properties, env);
         } catch (InvalidClinicConfigurationException e) {
             return e.problems();
         }
@@ -240,12 +244,37 @@ class ClinicRegistryTest {
         assertThat(registry(clinic, Map.of()).find("north").orElseThrow().alertWebhook()).isEmpty();
         clinic.put("bridge.clinics[0].alerts.webhook-url", "https://alerts.example.org/hooks/T0K3N");
         assertThat(registry(clinic, Map.of()).find("north").orElseThrow().alertWebhook())
-                .hasValueSatisfying(url -> assertThat(url).hasToString("https://alerts.example.org/hooks/T0K3N"));
+                .hasValueSatisfying(webhook -> {
+                    assertThat(webhook.url()).hasToString("https://alerts.example.org/hooks/T0K3N");
+                    assertThat(webhook.secret()).isEmpty();
+                    assertThat(webhook.toString()).doesNotContain("T0K3N");
+                });
         for (String wrong : List.of("alerts.example.org/hooks/S3CRET", "ftp://alerts.example.org/S3CRET",
                 "https://user:S3CRET@alerts.example.org/", "https:///S3CRET", "https://alerts example/S3CRET")) {
             clinic.put("bridge.clinics[0].alerts.webhook-url", wrong);
             assertThat(problems(clinic)).as(wrong).containsExactly("bridge.clinics[0] (id 'north'): alerts.webhook-url: must be"
                     + " an absolute http or https URL with a host and without user info (e.g. https://alerts.example.org/hooks/ketabridge)");
         }
+    }
+
+    /** A webhook's signing secret comes from the environment or a file, is at least 32 characters, and needs a webhook. */
+    @Test
+    void anAlertWebhookSecretIsLongEnoughAndNeverQuoted() {
+        Map<String, String> clinic = props("bridge.clinics[0].id", "north", "bridge.clinics[0].time-zone", "UTC",
+                "bridge.clinics[0].ehr.type", "none", "bridge.clinics[0].alerts.webhook-url", "https://alerts.example.org/hooks/north",
+                "bridge.clinics[0].alerts.webhook-secret-env", "NORTH_HOOK");
+        String secret = "0123456789abcdef0123456789abcdef";
+        assertThat(registry(clinic, Map.of("NORTH_HOOK", secret)).find("north").orElseThrow().alertWebhook())
+                .hasValueSatisfying(webhook -> {
+                    assertThat(webhook.secret()).contains(secret);
+                    assertThat(webhook.toString()).doesNotContain(secret).contains("signed");
+                });
+        assertThat(problems(clinic, Map.of("NORTH_HOOK", "short-S3CRET"))).containsExactly("bridge.clinics[0] (id 'north'):"
+                + " alerts.webhook-secret-env: the secret must be at least 32 characters (e.g. `openssl rand -hex 32`)");
+        assertThat(problems(clinic, Map.of())).containsExactly("bridge.clinics[0] (id 'north'): alerts.webhook-secret-env:"
+                + " environment variable 'NORTH_HOOK' is not set");
+        clinic.remove("bridge.clinics[0].alerts.webhook-url");
+        assertThat(problems(clinic, Map.of("NORTH_HOOK", secret))).containsExactly("bridge.clinics[0] (id 'north'):"
+                + " alerts.webhook-secret-env: a webhook secret is named without alerts.webhook-url: there is nothing to sign");
     }
 }
