@@ -17,12 +17,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import org.ketabridge.config.Clinic;
+import org.ketabridge.db.NewRecordVersions;
 import org.ketabridge.db.Receipts;
 import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.SessionChanges;
-import org.ketabridge.db.StoreQueue;
 import org.ketabridge.db.StoredVersion;
-import org.ketabridge.db.SyncQueue;
 import org.ketabridge.record.RecordIds;
 import org.ketabridge.record.RecordKind;
 import org.slf4j.Logger;
@@ -45,22 +44,20 @@ public class RecordIntake {
     private final Map<RecordKind, KindRules> kindRules = new EnumMap<>(RecordKind.class);
     private final RecordVersions records;
     private final Receipts receipts;
-    private final SyncQueue syncQueue;
-    private final StoreQueue storeQueue;
+    private final NewRecordVersions newVersions;
     private final SessionChanges sessionChanges;
     private final ObjectMapper json;
     private final Clock clock;
     private final IntakeMeters meters;
 
     public RecordIntake(RecordValidators validators, List<KindRules> kindRules, RecordVersions records, Receipts receipts,
-                        SyncQueue syncQueue, StoreQueue storeQueue, SessionChanges sessionChanges, ObjectMapper json,
+                        NewRecordVersions newVersions, SessionChanges sessionChanges, ObjectMapper json,
                         Clock clock, IntakeMeters meters) {
         this.validators = validators;
         kindRules.forEach(r -> this.kindRules.put(r.kind(), r));
         this.records = records;
         this.receipts = receipts;
-        this.syncQueue = syncQueue;
-        this.storeQueue = storeQueue;
+        this.newVersions = newVersions;
         this.sessionChanges = sessionChanges;
         this.json = json;
         this.clock = clock;
@@ -213,15 +210,7 @@ public class RecordIntake {
             latest.put(r.recordId(), new Latest(version, contentHash, -1, versions.size() - 1));
             items.add(new PlannedItem(a, version == 1 ? "CREATED" : "UPDATED", -1, versions.size() - 1));
         }
-        List<Long> ids = records.insertAll(versions);
-        storeQueue.enqueueAll(ids, clinic.id(), now);
-        if (clinic.syncsToEhr()) {
-            List<SyncQueue.NewTask> tasks = new ArrayList<>();
-            for (int i = 0; i < ids.size(); i++) {
-                tasks.add(new SyncQueue.NewTask(ids.get(i), kind.name(), versions.get(i).recordId()));
-            }
-            syncQueue.enqueueAll(tasks, clinic.id(), now);
-        }
+        List<Long> ids = newVersions.storeAndQueue(clinic.id(), clinic.syncsToEhr(), versions, now);
         noteSessionChanges(clinic, kind, versions, now);
         return items.stream().map(i -> new Receipts.Line(i.accepted().line(), i.outcome(),
                 i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList();

@@ -12,11 +12,10 @@ import java.util.Set;
 import org.ketabridge.auditor.reports.RemsSessions;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.ClinicRegistry;
+import org.ketabridge.db.NewRecordVersions;
 import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.SessionChanges;
-import org.ketabridge.db.StoreQueue;
 import org.ketabridge.db.StoredVersion;
-import org.ketabridge.db.SyncQueue;
 import org.ketabridge.intake.RecordIntake;
 import org.ketabridge.mapping.Terminology;
 import org.ketabridge.mapping.RemsFormMapper;
@@ -52,20 +51,18 @@ public class RemsFormRefill {
     private final SessionChanges changes;
     private final RemsSessions sessions;
     private final RecordVersions records;
-    private final StoreQueue storeQueue;
-    private final SyncQueue syncQueue;
+    private final NewRecordVersions newVersions;
     private final ClinicRegistry clinics;
     private final RemsFormFiller filler;
     private final RemsFormMapper forms = new RemsFormMapper();
     private final Clock clock;
 
-    public RemsFormRefill(SessionChanges changes, RemsSessions sessions, RecordVersions records, StoreQueue storeQueue,
-                          SyncQueue syncQueue, ClinicRegistry clinics, Terminology terminology, Clock clock) {
+    public RemsFormRefill(SessionChanges changes, RemsSessions sessions, RecordVersions records, NewRecordVersions newVersions,
+                          ClinicRegistry clinics, Terminology terminology, Clock clock) {
         this.changes = changes;
         this.sessions = sessions;
         this.records = records;
-        this.storeQueue = storeQueue;
-        this.syncQueue = syncQueue;
+        this.newVersions = newVersions;
         this.clinics = clinics;
         this.filler = new RemsFormFiller(terminology);
         this.clock = clock;
@@ -120,16 +117,7 @@ public class RemsFormRefill {
                         .ifPresent(versions::add);
             }
         }
-        List<Long> rows = records.insertAll(versions);
-        storeQueue.enqueueAll(rows, clinic.id(), now);
-        if (clinic.syncsToEhr()) {
-            List<SyncQueue.NewTask> tasks = new ArrayList<>();
-            for (int i = 0; i < rows.size(); i++) {
-                tasks.add(new SyncQueue.NewTask(rows.get(i), KIND, versions.get(i).recordId()));
-            }
-            syncQueue.enqueueAll(tasks, clinic.id(), now);
-        }
-        return rows.size();
+        return newVersions.storeAndQueue(clinic.id(), clinic.syncsToEhr(), versions, now).size();
     }
 
     /** The session's form as its next version, unless it is the form stored last (same content). */
