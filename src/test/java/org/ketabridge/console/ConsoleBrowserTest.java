@@ -31,6 +31,7 @@ import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.FakeEhr;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -38,6 +39,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -97,7 +99,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         assertThat(browser.getCurrentUrl()).as("the token has left the address bar").isEqualTo(url("/console"));
         assertThat(text("clinics")).contains("Alpha Clinic").doesNotContain("Beta Clinic");
 
-        browser.findElement(By.linkText("Alpha Clinic")).click();
+        clickThrough(browser.findElement(By.linkText("Alpha Clinic")));
         int sent = Integer.parseInt(browser.findElement(By.cssSelector("#counts tr[data-state=sent] td")).getText());
         assertThat(sent).isGreaterThanOrEqualTo(1);
         assertThat(text("last-sent")).isNotEqualTo("none yet");
@@ -126,7 +128,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
 
         signIn("clinic-it", "alpha");
         browser.get(url("/console/clinics/alpha/receipts"));
-        browser.findElement(By.linkText(receiptId)).click();
+        clickThrough(browser.findElement(By.linkText(receiptId)));
         List<WebElement> cells = browser.findElements(By.cssSelector("#rejections tbody tr td"));
         assertThat(cells).extracting(WebElement::getText).as("line, record, field, reason")
                 .hasSize(4).element(1).isEqualTo(bad);
@@ -151,9 +153,9 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         browser.get(url("/console/clinics/alpha/dead-letters"));
         WebElement row = browser.findElement(By.cssSelector("#dead-letters tr[data-task='" + task + "']"));
         assertThat(row.getText()).contains(mrn).contains("422");
-        row.findElement(By.className("replay")).click();
+        clickThrough(row.findElement(By.className("replay")));
         assertThat(text("confirm-text")).contains(String.valueOf(task)).contains(mrn);
-        browser.findElement(By.id("confirm-replay")).click();
+        clickThrough(browser.findElement(By.id("confirm-replay")));
 
         assertThat(browser.getCurrentUrl()).contains("/console/clinics/alpha/replays/");
         new WebDriverWait(browser, SYNCED).until(b -> b.findElement(By.id("replay-done")).isDisplayed());
@@ -196,8 +198,8 @@ class ConsoleBrowserTest extends BridgeTestSupport {
 
         signIn("auditor", "gamma");
         assertThat(text("audit-clinics")).contains("Gamma Clinic").doesNotContain("Alpha Clinic");
-        browser.findElement(By.cssSelector("#audit-clinics a[href='/console/clinics/gamma/patients']")).click();
-        browser.findElement(By.linkText(records.mrn())).click();
+        clickThrough(browser.findElement(By.cssSelector("#audit-clinics a[href='/console/clinics/gamma/patients']")));
+        clickThrough(browser.findElement(By.linkText(records.mrn())));
         WebElement chart = browser.findElement(By.cssSelector("section.trajectory[data-instrument='PHQ-9'] svg.chart"));
         assertThat(chart.findElements(By.cssSelector(".marks .mark"))).extracting(m -> m.getAttribute("data-status"))
                 .containsExactly("baseline", "no-response", "response", "remission");
@@ -287,7 +289,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         String link = ConsoleLinks.issue(port, "clinic-it", "alpha");
         browser.get(link);
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console"));
-        browser.findElement(By.id("sign-out")).click();
+        clickThrough(browser.findElement(By.id("sign-out")));
         assertThat(browser.findElements(By.id("signed-out"))).hasSize(1);
         browser.get(url("/console/clinics/alpha"));
         assertThat(browser.getCurrentUrl()).as("signed out: the console asks for a link").startsWith(url("/console/sign-in"));
@@ -359,6 +361,18 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         Cookie session = browser.manage().getCookieNamed("KB_CONSOLE");
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(address))
                 .header("Cookie", "KB_CONSOLE=" + session.getValue()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Clicks a link or a form's button and waits until the page it leads to has replaced this one.
+     * A click can return before a form's POST and its redirect are done (seen on CI: the next line
+     * still read the confirmation page's address).
+     */
+    private void clickThrough(WebElement leadsAway) {
+        leadsAway.click();
+        new WebDriverWait(browser, SYNCED).until(ExpectedConditions.stalenessOf(leadsAway));
+        new WebDriverWait(browser, SYNCED).until(d -> "complete".equals(
+                ((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
 
     private String text(String id) {
