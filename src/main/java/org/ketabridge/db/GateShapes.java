@@ -48,6 +48,19 @@ public class GateShapes {
                 .list();
     }
 
+    /**
+     * Deletes the shapes remembered under other versions: a key made now can never match them (the
+     * versions are part of it), so without this every upgrade or mapping change would leave its
+     * shapes behind for good. Forgetting is always safe: a shape not remembered is validated in
+     * full until admitted again, and a failed one fails again before it could be admitted. Returns
+     * how many were deleted.
+     */
+    public int forgetOtherVersions(Versions current) {
+        return jdbc.sql("delete from gate_shape where hapi_version <> ? or validator_settings <> ? or definitions <> ?")
+                .params(current.hapi(), current.validatorSettings(), current.definitions())
+                .update();
+    }
+
     /** Admitted after that many distinct passes; a shape already failed stays failed. */
     public void admitted(String shapeKey, int distinctPasses, Versions versions, Instant at) {
         int updated = jdbc.sql("update gate_shape set state = 'ADMITTED', distinct_passes = ?, updated_at = ?"

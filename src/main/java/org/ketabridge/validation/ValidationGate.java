@@ -108,8 +108,16 @@ public class ValidationGate {
         }
     }
 
-    /** The shapes remembered under the current versions: failed ones first, up to max-shapes. */
+    /**
+     * The shapes remembered under the current versions: failed ones first, up to max-shapes. Those
+     * of other versions are deleted first (a bridge of another release sharing the database during
+     * a rolling upgrade only validates more for it: see {@link GateShapes#forgetOtherVersions}).
+     */
     private void load() {
+        int forgotten = stored.forgetOtherVersions(versions);
+        if (forgotten > 0) {
+            log.info("validation gate: {} shapes of other versions (HAPI, validator settings or fhir-mapping/) forgotten", forgotten);
+        }
         int admitted = 0;
         for (GateShapes.Stored s : stored.load(versions)) {
             if (shapes.size() >= maxShapes) {

@@ -15,7 +15,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 /**
  * The gate's shapes outlive the process, on H2 and on PostgreSQL: an admission is written once
  * and never overwrites a failure; a failure overwrites an admission; a start loads only the shapes
- * of its own versions. A hold's statements run on both as well.
+ * of its own versions, and deletes those of others. A hold's statements run on both as well.
  */
 class GateShapesTest {
 
@@ -52,6 +52,10 @@ class GateShapesTest {
                 new GateShapes.Stored("admitted-then-failed", GateShapes.FAILED, 5),
                 new GateShapes.Stored("failed-first", GateShapes.FAILED, 0),
                 new GateShapes.Stored("admitted", GateShapes.ADMITTED, 5));
+        assertThat(shapes.load(OLDER)).extracting(GateShapes.Stored::shapeKey).containsExactly("of-an-older-hapi");
+        assertThat(shapes.forgetOtherVersions(CURRENT)).as("the older HAPI's shape").isEqualTo(1);
+        assertThat(shapes.load(OLDER)).as("an upgrade leaves no shapes behind").isEmpty();
+        assertThat(shapes.load(CURRENT)).hasSize(3);
 
         long task = TestTasks.queuedEncounter(db, "shapes", "E-1", NOW);
         long version = jdbc.sql("select record_version_id from sync_task where id = ?").param(task).query(Long.class).single();
