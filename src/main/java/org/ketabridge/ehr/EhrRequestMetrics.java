@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Every request to a FHIR EHR as {@code ketabridge_ehr_requests_seconds{clinic, status_class}}
+ * Every request to a clinic's EHR as {@code ketabridge_ehr_requests_seconds{clinic, status_class}}
  * (issue 17): a histogram of how long the EHR took, whose {@code _count} is the answers by status
- * class ({@code 2xx} ... {@code 5xx}, {@code none} when no answer came). Also remembers each
- * clinic's last answer, for health ({@code ehrs}: unreachable).
+ * class: {@code 2xx} ... {@code 5xx} from a FHIR EHR, the ACK code ({@code AA}, {@code AE},
+ * {@code AR}, ..., {@code not-ack}) from an HL7 v2 EHR, {@code none} when no answer came. One
+ * metric for both kinds, so that a dashboard of a clinic group's EHRs needs one query. Also
+ * remembers each clinic's last answer, for health ({@code ehrs}: unreachable).
  */
 @Component
 public class EhrRequestMetrics implements EhrRequestObserver {
@@ -47,6 +49,11 @@ public class EhrRequestMetrics implements EhrRequestObserver {
     }
 
     @Override
+    public void acknowledged(String clinicId, String ackCode, Duration took) {
+        record(clinicId, ackCode, took);
+    }
+
+    @Override
     public void unanswered(String clinicId, Duration took) {
         record(clinicId, NO_ANSWER, took);
     }
@@ -57,7 +64,8 @@ public class EhrRequestMetrics implements EhrRequestObserver {
 
     private void record(String clinicId, String statusClass, Duration took) {
         Timer.builder("ketabridge.ehr.requests")
-                .description("Requests to the clinic's FHIR EHR: time to the answer, by the answer's status class (none: no answer)")
+                .description("Requests to the clinic's EHR: time to the answer, by the answer's status class"
+                        + " (HTTP 2xx..5xx, or an HL7 v2 ACK code; none: no answer)")
                 .tags("clinic", clinicId, "status_class", statusClass)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry)

@@ -3,6 +3,8 @@ package org.ketabridge.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -56,6 +58,9 @@ class Hl7EhrSyncTest {
 
     @Autowired
     ResourceValidator validator;
+
+    @Autowired
+    MeterRegistry meters;
 
     private static Hl7Receiver start() {
         try {
@@ -168,6 +173,19 @@ class Hl7EhrSyncTest {
         }
         assertThat(EHR.message("KB" + versionOf(done, "PATIENT", m1, 2))).contains("ADT^A08").contains("|" + RENAMED + "^")
                 .contains("|UNICODE UTF-8");
+
+        // The EHR's answers, timed as a FHIR EHR's are: by ACK code, none for silence and the dropped connection.
+        long dead = done.stream().filter(t -> "DEAD".equals(t.get("status"))).count();
+        assertThat(requests("AE")).as("one AE per refused score version, each a dead letter at once").isEqualTo(dead);
+        assertThat(requests("AA")).as("at least one AA per record version the EHR took").isGreaterThanOrEqualTo(expected.size());
+        assertThat(requests("AR")).as("patient 1's encounter, rejected once").isEqualTo(1);
+        // The silent dose and the dropped connection; the ACK that came late may be read as the next message's answer.
+        assertThat(requests("none")).as("no answer").isGreaterThanOrEqualTo(2);
+    }
+
+    private long requests(String statusClass) {
+        return Search.in(meters).name("ketabridge.ehr.requests").tags("clinic", CLINIC, "status_class", statusClass)
+                .timers().stream().mapToLong(t -> t.count()).sum();
     }
 
     private static Object versionOf(List<Map<String, Object>> tasks, String kind, String recordId, int nth) {

@@ -12,6 +12,7 @@ import org.apache.camel.component.mllp.MllpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.EhrType;
+import org.ketabridge.ehr.EhrRequestObserver;
 import org.springframework.stereotype.Component;
 
 /** One MLLP client per clinic whose EHR takes HL7 v2 (issue 14), each with its own connection. */
@@ -25,7 +26,7 @@ public class MllpClients {
     private final CamelContext camel;
     private final SSLContextParameters tls = new HostCheckingTls();
 
-    public MllpClients(ClinicRegistry clinics, CamelContext camel) {
+    public MllpClients(ClinicRegistry clinics, CamelContext camel, EhrRequestObserver requests) {
         // The component writes messages and ACKs into its exceptions and logs unless told not to.
         camel.getComponent("mllp", MllpComponent.class).setLogPhi(false);
         this.camel = camel;
@@ -33,7 +34,7 @@ public class MllpClients {
         ProducerTemplate producer = camel.createProducerTemplate();
         this.byClinic = clinics.all().stream()
                 .filter(c -> c.ehr().type() == EhrType.HL7V2)
-                .map(c -> new MllpEhrClient(c, camel, producer))
+                .map(c -> new MllpEhrClient(c, camel, producer, requests))
                 .collect(Collectors.toUnmodifiableMap(MllpEhrClient::clinicId, Function.identity()));
     }
 

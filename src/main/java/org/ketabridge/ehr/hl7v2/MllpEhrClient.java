@@ -9,6 +9,8 @@ import org.apache.camel.component.mllp.MllpConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.MllpEndpoint;
+import java.time.Duration;
+import org.ketabridge.ehr.EhrRequestObserver;
 import org.ketabridge.ehr.EhrUnavailableException;
 import org.ketabridge.ehr.RequestPacer;
 import org.ketabridge.ehr.WriteResult;
@@ -18,7 +20,8 @@ import org.ketabridge.mapping.v2.V2Message;
  * The only code that sends to one clinic's HL7 v2 EHR (issue 14): one message at a time on one
  * MLLP connection, through Camel's {@code mllp} producer (it connects when first used, and again
  * after the connection was lost), paced to {@code ehr.rate-per-second}. The ACK, or its absence
- * within {@code ehr.request-timeout}, decides what became of the record ({@link AckDecision}).
+ * within {@code ehr.request-timeout}, decides what became of the record ({@link AckDecision}); its
+ * code and how long it took are told to the {@link EhrRequestObserver}, as a FHIR EHR's answers are.
  */
 public class MllpEhrClient {
 
@@ -26,12 +29,14 @@ public class MllpEhrClient {
     private final Endpoint endpoint;
     private final ProducerTemplate producer;
     private final RequestPacer pacer;
+    private final EhrRequestObserver observer;
 
-    MllpEhrClient(Clinic clinic, CamelContext camel, ProducerTemplate producer) {
+    MllpEhrClient(Clinic clinic, CamelContext camel, ProducerTemplate producer, EhrRequestObserver observer) {
         this.clinicId = clinic.id();
         this.endpoint = camel.getEndpoint(uri(clinic));
         this.producer = producer;
         this.pacer = RequestPacer.of(clinic.ehr().ratePerSecond());
+        this.observer = observer;
     }
 
     /**
@@ -64,8 +69,21 @@ public class MllpEhrClient {
         }
         Exchange exchange = new DefaultExchange(endpoint.getCamelContext(), ExchangePattern.InOut);
         exchange.getIn().setBody(message.er7());
+        long start = System.nanoTime(); // after the pacer: the EHR's time, not the bridge's waiting
         producer.send(endpoint, exchange);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
         String answer = exchange.getMessage().getHeader(MllpConstants.MLLP_ACKNOWLEDGEMENT_STRING, String.class);
+        observe(answer, took);
         return AckDecision.of(clinicId, message, reference, answer, exchange.getException());
+    }
+
+    /** The answer's code for the metrics (AckDecision reads it again for the record: a few fields of a short string). */
+    private void observe(String answer, Duration took) {
+        if (answer == null || answer.isEmpty()) {
+            observer.unanswered(clinicId, took);
+        } else {
+            observer.acknowledged(clinicId, Acknowledgement.read(answer).map(Acknowledgement::code)
+                    .orElse(EhrRequestObserver.NOT_AN_ACK), took);
+        }
     }
 }

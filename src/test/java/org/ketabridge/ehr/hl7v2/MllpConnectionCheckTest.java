@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.ehr.EhrCheckReport;
 import org.ketabridge.ehr.EhrCheckReport.Step;
+import org.ketabridge.ehr.EhrRequestObserver;
 import org.ketabridge.support.BridgeProcess;
 import org.ketabridge.support.Hl7Receiver;
 import org.ketabridge.support.TestClinics;
@@ -121,7 +122,7 @@ class MllpConnectionCheckTest {
         p.put("bridge.clinics[0].ehr.port", String.valueOf(port));
         p.put("bridge.clinics[0].ehr.connect-timeout", "2s");
         ClinicRegistry clinics = TestClinics.registry(p);
-        MllpConnectionCheck check = new MllpConnectionCheck(new MllpClients(clinics, CAMEL), Clock.systemUTC());
+        MllpConnectionCheck check = new MllpConnectionCheck(new MllpClients(clinics, CAMEL, EhrRequestObserver.NONE), Clock.systemUTC());
         return check.check(clinics.find("hl7-check").orElseThrow());
     }
 }
