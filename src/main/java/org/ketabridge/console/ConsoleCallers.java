@@ -24,6 +24,16 @@ public class ConsoleCallers {
                 List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().claim())));
     }
 
+    /**
+     * The session's authentication for a caller the OpenID Connect provider signed in, holding the
+     * ID token for signing out there too ({@link ProviderSignOut}).
+     */
+    Authentication signedInAtProvider(Caller caller, String issuer, String idToken) {
+        UsernamePasswordAuthenticationToken authentication = (UsernamePasswordAuthenticationToken) signedIn(caller, issuer);
+        authentication.setDetails(new ProviderSignOut.SignedInAtProvider(idToken));
+        return authentication;
+    }
+
     /** Who the console's user is, if they signed in. */
     public Optional<Caller> of(Authentication authentication) {
         return Caller.of(authentication);

@@ -3,6 +3,7 @@ package org.ketabridge.console;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import org.ketabridge.config.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Signing in to the console with the organisation's OpenID Connect provider (issue 17, item 5),
+ * and out of it ({@link ProviderSignOut}),
  * on when {@code bridge.console.oidc.issuer-uri} is set: Spring Security's {@code oauth2Login} on
  * the console's chain, its endpoints under {@code /console} (so the console's session cookie goes
  * along), the authorization code flow with PKCE and a nonce. A user let in gets the same session
@@ -73,13 +75,26 @@ class ConsoleOidcLogin {
                 .loginPage(ConsoleSecurity.SIGN_IN)
                 .successHandler(this::signedIn)
                 .failureHandler(this::refused));
+        // Signing out of the console signs out at the provider too (the console's own part is ConsoleSecurity's).
+        http.logout(l -> l.logoutSuccessHandler(new ProviderSignOut(registration)));
+    }
+
+    /**
+     * The provider's origin ({@code https://login.example.org}), where a console form may lead: the
+     * sign-out's POST is answered by a redirect to the provider's end-session page, and browsers
+     * hold such a redirect to the page's {@code form-action} policy.
+     */
+    String providerOrigin() {
+        URI issuer = settings.issuerUri();
+        return issuer.getScheme() + "://" + issuer.getRawAuthority();
     }
 
     /** The provider's user becomes the session's {@code Caller.SignedIn}, vouched for by the ID token's issuer. */
     private void signedIn(HttpServletRequest request, HttpServletResponse response, Authentication authentication) throws IOException {
         ConsoleOidcUsers.WithCaller user = (ConsoleOidcUsers.WithCaller) authentication.getPrincipal();
         SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(callers.signedIn(user.caller(), user.getIdToken().getIssuer().toString()));
+        context.setAuthentication(callers.signedInAtProvider(user.caller(), user.getIdToken().getIssuer().toString(),
+                user.getIdToken().getTokenValue()));
         SecurityContextHolder.setContext(context);
         sessions.saveContext(context, request, response);
         response.sendRedirect(request.getContextPath() + "/console");

@@ -54,6 +54,9 @@ class ConsoleSecurity {
         http.securityMatchers(m -> m.requestMatchers("/console", "/console/**").requestMatchers(ConsoleErrorPages.CONSOLE_ERROR));
         // The access audit (audit.AccessAuditChain): every page view, like every API call.
         additions.forEach(a -> a.addTo(http));
+        ConsoleOidcLogin oidc = oidcLogin.getIfAvailable();
+        // Forms post back here only; with a provider, the sign-out's redirect may go on to it.
+        String formAction = "'self'" + (oidc == null ? "" : " " + oidc.providerOrigin());
         http.authorizeHttpRequests(a -> a
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .requestMatchers(SIGN_IN, SIGNED_OUT, "/console/assets/**").permitAll()
@@ -71,13 +74,12 @@ class ConsoleSecurity {
                 .logout(l -> l.logoutUrl("/console/sign-out").logoutSuccessUrl(SIGNED_OUT)
                         .deleteCookies("KB_CONSOLE"))
                 .headers(h -> h
-                        // Own script and style only; no frames; forms post back here only.
+                        // Own script and style only; no frames; forms post back here (and the sign-out on to the provider).
                         .contentSecurityPolicy(p -> p.policyDirectives(
-                                "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
+                                "default-src 'self'; frame-ancestors 'none'; form-action " + formAction + "; base-uri 'none'"))
                         // A page's address (a sign-in link's token, a clinic id) never leaves in a Referer.
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
         // The organisation's OpenID Connect provider, when one is configured (bridge.console.oidc.*).
-        ConsoleOidcLogin oidc = oidcLogin.getIfAvailable();
         if (oidc != null) {
             oidc.addTo(http);
         }

@@ -95,17 +95,57 @@ class ConsoleOidcSignInTest extends ConsoleWithProviderSupport {
     }
 
     @Test
-    void signingOutEndsTheConsoleSession() throws Exception {
+    void signingOutEndsTheConsoleSessionAndTheProvidersToo() throws Exception {
         HttpClient browser = client();
         SignIn signIn = signInAtProvider(browser, Map.of("ketabridge_role", "admin"));
         assertThat(signIn.landed().statusCode()).isEqualTo(200);
-        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(signIn.landed().body());
-        assertThat(csrf.find()).isTrue();
-        HttpResponse<String> out = browser.send(HttpRequest.newBuilder(uri("/console/sign-out"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.landed().headers().firstValue("Content-Security-Policy")).as("the sign-out may lead to the provider")
+                .hasValueSatisfying(csp -> assertThat(csp).contains("form-action 'self' " + origin(PROVIDER.issuerUrl(ISSUER_ID))));
+        HttpResponse<String> out = signOut(browser, signIn.landed().body());
         assertThat(out.statusCode()).isEqualTo(302);
         assertNotSignedIn(browser);
+
+        // On to the provider's end-session page, with what it needs to end its own session and send the user back.
+        URI endSession = URI.create(out.headers().firstValue("Location").orElseThrow());
+        assertThat(endSession.toString()).startsWith(PROVIDER.issuerUrl(ISSUER_ID) + "/endsession?");
+        Map<String, String> asked = query(endSession);
+        assertThat(asked).containsEntry("client_id", CLIENT_ID)
+                .containsEntry("post_logout_redirect_uri", uri("/console/signed-out").toString());
+        assertThat(asked.get("id_token_hint")).as("the ID token the provider issued at sign-in").matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+        HttpResponse<String> back = browser.send(HttpRequest.newBuilder(endSession).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(back.statusCode()).as("the provider sends the user back").isEqualTo(302);
+        URI signedOut = endSession.resolve(back.headers().firstValue("Location").orElseThrow());
+        assertThat(signedOut.getPath()).isEqualTo("/console/signed-out");
+        assertThat(browser.send(HttpRequest.newBuilder(signedOut).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .contains("id=\"signed-out\"");
+    }
+
+    @Test
+    void aUserSignedInByLinkSignsOutOfTheConsoleOnly() throws Exception {
+        HttpClient browser = client();
+        HttpResponse<String> landed = browser.send(HttpRequest.newBuilder(URI.create(ConsoleLinks.issue(port, "admin"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(landed.statusCode()).as("the link signs in and leads to the console").isEqualTo(302);
+        HttpResponse<String> home = get(browser, "/console");
+        assertThat(home.statusCode()).isEqualTo(200);
+        HttpResponse<String> out = signOut(browser, home.body());
+        assertThat(out.headers().firstValue("Location")).as("no provider session to end")
+                .hasValueSatisfying(l -> assertThat(l).endsWith("/console/signed-out"));
+        assertNotSignedIn(browser);
+    }
+
+    /** The sign-out form's POST, with the CSRF token of the page it is on. */
+    private HttpResponse<String> signOut(HttpClient browser, String page) throws Exception {
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page);
+        assertThat(csrf.find()).isTrue();
+        return browser.send(HttpRequest.newBuilder(uri("/console/sign-out"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String origin(String url) {
+        URI u = URI.create(url);
+        return u.getScheme() + "://" + u.getRawAuthority();
     }
 
     /** Signing in with these claims ends on the sign-in page with this status and reason, and signs no one in. */
