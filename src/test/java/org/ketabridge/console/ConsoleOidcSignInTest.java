@@ -18,6 +18,10 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Signing in to the console at the organisation's OpenID Connect provider, the whole flow over
@@ -118,6 +122,24 @@ class ConsoleOidcSignInTest extends ConsoleWithProviderSupport {
         assertThat(signedOut.getPath()).isEqualTo("/console/signed-out");
         assertThat(browser.send(HttpRequest.newBuilder(signedOut).build(), HttpResponse.BodyHandlers.ofString()).body())
                 .contains("id=\"signed-out\"");
+    }
+
+    @Test
+    void aRealBrowserFollowsTheSignOutToTheProviderAndBack() throws Exception {
+        PROVIDER.nextSignIn(ISSUER_ID, "sub-" + UUID.randomUUID(), CLIENT_ID, Map.of("ketabridge_role", "admin"));
+        WebDriver browser = Chromium.start();
+        try {
+            browser.get(uri("/console/sign-in").toString());
+            browser.findElement(By.id("sign-in-provider")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.urlToBe(uri("/console").toString()));
+            browser.findElement(By.id("sign-out")).click();
+            // A browser holds the form's redirect to the provider to the page's form-action policy: were the
+            // provider's origin not in it, the browser would stop on an error page, not come back here.
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.urlToBe(uri("/console/signed-out").toString()));
+            assertThat(browser.findElements(By.id("signed-out"))).hasSize(1);
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test
