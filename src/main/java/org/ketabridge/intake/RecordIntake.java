@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.db.NewRecordVersions;
@@ -190,7 +192,8 @@ public class RecordIntake {
             }
         });
         Map<String, Latest> latest = new HashMap<>();
-        stored.forEach((id, v) -> latest.put(id, new Latest(v.version(), v.contentHash(), v.id(), -1)));
+        stored.forEach((id, v) -> latest.put(id, new Latest(v.version(), v.contentHash(), v.id(), -1, v.encounterId())));
+        Set<SessionChanges.Noted> sessionsChanged = new LinkedHashSet<>();
         List<RecordVersions.NewVersion> versions = new ArrayList<>();
         List<PlannedItem> items = new ArrayList<>();
         for (Accepted a : accepted) {
@@ -207,27 +210,35 @@ public class RecordIntake {
             int version = before == null ? 1 : before.version() + 1;
             versions.add(new RecordVersions.NewVersion(clinic.id(), kind.name(), r.recordId(), version, r.patientMrn(),
                     r.encounterId(), content, contentHash, receiptId, now, found.isEmpty() ? null : toJson(found)));
-            latest.put(r.recordId(), new Latest(version, contentHash, -1, versions.size() - 1));
+            latest.put(r.recordId(), new Latest(version, contentHash, -1, versions.size() - 1, r.encounterId()));
+            noteSessionChange(kind, before, r, receiptId, sessionsChanged);
             items.add(new PlannedItem(a, version == 1 ? "CREATED" : "UPDATED", -1, versions.size() - 1));
         }
         List<Long> ids = newVersions.storeAndQueue(clinic.id(), clinic.syncsToEhr(), versions, now);
-        noteSessionChanges(clinic, kind, versions, now);
+        sessionChanges.noteAll(clinic.id(), sessionsChanged, now);
         return items.stream().map(i -> new Receipts.Line(i.accepted().line(), i.outcome(),
                 i.newVersionIndex() >= 0 ? ids.get(i.newVersionIndex()) : i.versionId())).toList();
     }
 
     /**
-     * A new encounter or dose version changes its session: noted in this transaction, so the session's
-     * derived records (its REMS form) are refilled from what this commits, and the note is never lost.
-     * Whether the session is an esketamine one is the refill's question, not intake's.
+     * A new encounter or dose version changes its session, and a dose moved to another session
+     * changes the one it left as well (which may have lost its only esketamine dose): noted in this
+     * transaction, so the sessions' derived records (their REMS forms) are refilled from what this
+     * commits, and the note is never lost. Whether a session is an esketamine one is the refill's
+     * question, not intake's.
      */
-    private void noteSessionChanges(Clinic clinic, RecordKind kind, List<RecordVersions.NewVersion> versions, Instant now) {
+    private static void noteSessionChange(RecordKind kind, Latest before, ValidatedRecord r, String receiptId,
+                                          Set<SessionChanges.Noted> changed) {
         if (kind != RecordKind.ENCOUNTER && kind != RecordKind.DOSE) {
             return;
         }
         // an encounter's encounterId is its own id; a dose's, its session's
-        sessionChanges.noteAll(clinic.id(), versions.stream().filter(v -> v.encounterId() != null)
-                .map(v -> new SessionChanges.Noted(v.encounterId(), v.receiptId())).distinct().toList(), now);
+        if (r.encounterId() != null) {
+            changed.add(new SessionChanges.Noted(r.encounterId(), receiptId));
+        }
+        if (before != null && before.encounterId() != null) {
+            changed.add(new SessionChanges.Noted(before.encounterId(), receiptId));
+        }
     }
 
     private static String recordIdOf(RecordKind kind, InboundLine line) {
@@ -264,7 +275,7 @@ public class RecordIntake {
     }
 
     /** A record's latest version while a batch is stored: stored already (versionId) or new in it (its index). */
-    private record Latest(int version, String contentHash, long versionId, int newVersionIndex) {
+    private record Latest(int version, String contentHash, long versionId, int newVersionIndex, String encounterId) {
     }
 
     /** A receipt line before the new versions have their ids. */

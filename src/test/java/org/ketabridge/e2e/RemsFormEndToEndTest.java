@@ -169,6 +169,34 @@ class RemsFormEndToEndTest {
         assertThat(formVersions(TAKES, session)).isEqualTo(2);
     }
 
+    /**
+     * A dose corrected to belong to another session: the session it left has no esketamine dose any
+     * more and its form is withdrawn; the session it joined gets a form. (Before, only the session a
+     * dose version names was refilled, and the one it left kept its form as it was.)
+     */
+    @Test
+    void aDoseMovedToAnotherSessionWithdrawsTheFormOfTheSessionItLeft() throws Exception {
+        String p = TestRecords.prefix();
+        String mrn = p + "-M";
+        String left = p + "-L";
+        String joined = p + "-J";
+        IGenericClient ehr = EhrSearch.client(EHR.baseUrl(), null);
+        post(TAKES, "patients", TestRecords.patient(mrn));
+        post(TAKES, "encounters", encounter(left, mrn, 132, 72));
+        post(TAKES, "encounters", encounter(joined, mrn, 130, 70));
+        post(TAKES, "doses", dose(left, mrn, 56));
+        await().atMost(Duration.ofMinutes(4)).until(() -> "SENT".equals(task(TAKES, left, 1)));
+        assertThat(formVersions(TAKES, joined)).as("no esketamine dose: no form").isZero();
+
+        post(TAKES, "doses", dose(left, mrn, 56).replace("\"encounterId\":\"" + left + "\"", "\"encounterId\":\"" + joined + "\""));
+        await().atMost(Duration.ofMinutes(2)).until(() -> "SENT".equals(task(TAKES, left, 2)) && "SENT".equals(task(TAKES, joined, 1)));
+        assertThat(inEhr(ehr, TAKES, left).getStatus()).as("the session the dose left")
+                .isEqualTo(QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR);
+        QuestionnaireResponse now = inEhr(ehr, TAKES, joined);
+        assertThat(now.getStatus()).isNotEqualTo(QuestionnaireResponse.QuestionnaireResponseStatus.ENTEREDINERROR);
+        assertThat(answer(now, "dose")).isEqualTo("56mg");
+    }
+
     private static QuestionnaireResponse inEhr(IGenericClient ehr, String clinic, String session) {
         return EhrSearch.only(ehr, QuestionnaireResponse.class, "urn:ketabridge:" + clinic + "/rems-form", session);
     }
