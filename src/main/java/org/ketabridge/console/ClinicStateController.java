@@ -3,6 +3,7 @@ package org.ketabridge.console;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.db.QueueBrowser;
 import org.ketabridge.operations.EhrCheckApi;
@@ -22,6 +23,9 @@ import org.springframework.web.bind.annotation.PostMapping;
  */
 @Controller
 class ClinicStateController {
+
+    /** The counts that lead to a page of their own when there are any: count name → page. */
+    private static final Map<String, String> COUNT_PAGES = Map.of("uncertain", "uncertain", "notAccepted", "not-accepted");
 
     private final ConsoleScope scope;
     private final SyncStatusApi syncStatus;
@@ -49,6 +53,7 @@ class ClinicStateController {
         model.addAttribute("oldestPending", glance.oldestPending());
         model.addAttribute("oldestPendingAge", age(glance.oldestPending()));
         model.addAttribute("lastSent", glance.lastSent());
+        model.addAttribute("countPages", COUNT_PAGES);
         if (clinic.syncsToEhr()) {
             model.addAttribute("ehrState", ehrStates.of(clinic.id()).word());
             model.addAttribute("circuitBreaker", ehrStates.circuitState(clinic.id()).orElse("not started"));

@@ -248,14 +248,18 @@ public class SyncQueue {
 
     /** A clinic's records its EHR does not take, oldest first: task, record, version, resource type, why, when. */
     public List<NotAccepted> notAccepted(String clinicId) {
-        return jdbc.sql("select t.id as task_id, t.kind, t.record_id, v.version, t.not_accepted_type as resource_type,"
-                        + " t.note as reason, t.updated_at as not_accepted_at"
-                        + " from sync_task t join record_version v on v.id = t.record_version_id"
-                        + " where t.clinic_id = ? and t.status = 'NOT_ACCEPTED' order by t.id")
-                .param(clinicId)
-                .query(NOT_ACCEPTED_ROW)
-                .list();
+        return jdbc.sql(NOT_ACCEPTED_TASKS).param(clinicId).query(NOT_ACCEPTED_ROW).list();
     }
+
+    /** The first {@code limit} of them, oldest first (the console's page: an EHR that takes no doses has one for each). */
+    public List<NotAccepted> notAccepted(String clinicId, int limit) {
+        return jdbc.sql(NOT_ACCEPTED_TASKS + " fetch first " + limit + " rows only").param(clinicId).query(NOT_ACCEPTED_ROW).list();
+    }
+
+    private static final String NOT_ACCEPTED_TASKS = "select t.id as task_id, t.kind, t.record_id, v.version,"
+            + " t.not_accepted_type as resource_type, t.note as reason, t.updated_at as not_accepted_at"
+            + " from sync_task t join record_version v on v.id = t.record_version_id"
+            + " where t.clinic_id = ? and t.status = 'NOT_ACCEPTED' order by t.id";
 
     /** One record version the EHR does not take, and when that was decided. */
     public record NotAccepted(long taskId, String kind, String recordId, int version, String resourceType, String reason,

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.ketabridge.db.SyncQueue;
 import org.ketabridge.sync.UncertainTasks;
@@ -27,9 +25,6 @@ import org.springframework.stereotype.Component;
  */
 @Component("uncertainTaskApi")
 public class UncertainTaskApi {
-
-    /** {@code Type/id}: a FHIR resource type name and a FHIR id. */
-    private static final Pattern REFERENCE = Pattern.compile("([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})");
 
     private final ClinicGuard clinics;
     private final SyncQueue queue;
@@ -59,8 +54,7 @@ public class UncertainTaskApi {
             throw HttpProblem.notFound("No uncertain task " + id + " for clinic '" + clinicId + "'");
         }
         if (settled instanceof Settled.WrongType w) {
-            throw new HttpProblem(409, "Conflict", "Task " + id + " is uncertain about its " + String.join(", ", w.uncertainTypes())
-                    + ", not a " + w.named() + ": name the " + String.join(" or ", w.uncertainTypes()) + " the EHR holds");
+            throw new HttpProblem(409, "Conflict", w.why());
         }
         Settled.Due due = (Settled.Due) settled;
         Map<String, Object> body = new LinkedHashMap<>();
@@ -84,12 +78,9 @@ public class UncertainTaskApi {
             return new Finding.NotInEhr();
         }
         if (inEhr != null && inEhr.isTextual()) {
-            Matcher m = REFERENCE.matcher(inEhr.textValue());
-            if (m.matches()) {
-                return new Finding.InEhr(m.group(1), m.group(2));
-            }
-            throw HttpProblem.badRequest("inEhr: '" + inEhr.textValue() + "' is not a reference Type/id as the EHR names the"
-                    + " resource (e.g. Observation/123)");
+            String reference = inEhr.textValue();
+            return Finding.InEhr.of(reference)
+                    .orElseThrow(() -> HttpProblem.badRequest("inEhr: " + Finding.InEhr.notAReference(reference)));
         }
         throw HttpProblem.badRequest("Expected a JSON object {\"inEhr\": \"Type/id\"} when the EHR holds the resource, or"
                 + " {\"inEhr\": false} when it does not");

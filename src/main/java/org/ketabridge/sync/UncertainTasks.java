@@ -3,6 +3,9 @@ package org.ketabridge.sync;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.ketabridge.db.EhrResources;
 import org.ketabridge.db.SyncQueue;
 import org.slf4j.Logger;
@@ -38,6 +41,20 @@ public class UncertainTasks {
     public sealed interface Finding {
         /** The EHR holds the resource as {@code resourceType/id}. */
         record InEhr(String resourceType, String id) implements Finding {
+
+            /** {@code Type/id}: a FHIR resource type name and a FHIR id, as the EHR names the resource. */
+            private static final Pattern REFERENCE = Pattern.compile("([A-Z][A-Za-z]{1,63})/([A-Za-z0-9\\-.]{1,64})");
+
+            /** The resource a reference clinic IT copied from the EHR names ({@code Observation/123}); empty when it is none. */
+            public static Optional<InEhr> of(String reference) {
+                Matcher m = REFERENCE.matcher(reference);
+                return m.matches() ? Optional.of(new InEhr(m.group(1), m.group(2))) : Optional.empty();
+            }
+
+            /** Why {@code text} names no resource, in words for clinic IT (the API and the console say the same). */
+            public static String notAReference(String text) {
+                return "'" + text + "' is not a reference Type/id as the EHR names the resource (e.g. Observation/123)";
+            }
         }
 
         /** The EHR holds none of it. */
@@ -57,6 +74,12 @@ public class UncertainTasks {
 
         /** The finding names a resource type the task is not uncertain about. */
         record WrongType(long taskId, String named, List<String> uncertainTypes) implements Settled {
+
+            /** In words for clinic IT: what the task is uncertain about instead. */
+            public String why() {
+                return "Task " + taskId + " is uncertain about its " + String.join(", ", uncertainTypes) + ", not a " + named
+                        + ": name the " + String.join(" or ", uncertainTypes) + " the EHR holds";
+            }
         }
     }
 

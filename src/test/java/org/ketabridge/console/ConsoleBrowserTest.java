@@ -6,6 +6,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.ketabridge.support.TestRecords.dose;
+import static org.ketabridge.support.TestRecords.encounter;
 import static org.ketabridge.support.TestRecords.patient;
 import static org.ketabridge.support.TestRecords.prefix;
 
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.hl7.fhir.r4.model.Encounter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +58,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration SYNCED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KAPPA_ENCOUNTER = "urn:ketabridge:kappa/encounter";
 
     private static WebDriver browser;
 
@@ -175,6 +179,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         for (String page : List.of("/console/clinics/beta", "/console/clinics/beta/receipts",
                 "/console/clinics/beta/receipts/" + betaReceipt, "/console/clinics/beta/dead-letters",
                 "/console/clinics/beta/dead-letters/replay", "/console/clinics/beta/waiting",
+                "/console/clinics/beta/uncertain", "/console/clinics/beta/not-accepted",
                 "/console/clinics/no-such-clinic")) {
             browser.get(url(page));
             assertThat(browser.findElements(By.id("not-found"))).as(page).hasSize(1);
@@ -183,7 +188,8 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         }
         // Alpha's own pages link nowhere near beta.
         for (String page : List.of("/console/clinics/alpha", "/console/clinics/alpha/receipts",
-                "/console/clinics/alpha/dead-letters", "/console/clinics/alpha/waiting")) {
+                "/console/clinics/alpha/dead-letters", "/console/clinics/alpha/waiting", "/console/clinics/alpha/uncertain",
+                "/console/clinics/alpha/not-accepted")) {
             browser.get(url(page));
             assertThat(browser.getPageSource()).as(page).doesNotContain("/console/clinics/beta").doesNotContain(betaMrn)
                     .doesNotContain(betaReceipt);
@@ -285,6 +291,141 @@ class ConsoleBrowserTest extends BridgeTestSupport {
     }
 
     @Test
+    void settlesAnUncertainRecordAsTheResourceTheEhrHoldsAndItsLaterChangeGoesThere() {
+        String mrn = prefix() + "-M";
+        String encounterId = prefix() + "-E";
+        KAPPA_ENCOUNTERS.loseNextPostAnswer("Encounter");
+        long task = uncertainEncounter(mrn, encounterId);
+        String held = KAPPA_ENCOUNTERS.referencesOf(KAPPA_ENCOUNTER, encounterId).get(0);
+
+        signIn("clinic-it", "kappa");
+        browser.get(url("/console/clinics/kappa"));
+        clickThrough(browser.findElement(By.cssSelector("#counts tr[data-state=uncertain] a")));
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/clinics/kappa/uncertain"));
+        assertThat(uncertainRow(task).getText()).contains("ENCOUNTER " + encounterId)
+                .contains("the answer to the bridge's create of this record's Encounter was lost");
+
+        settleAs(task, "Observation/xyz");
+        assertThat(uncertainRow(task).findElement(By.className("settle-error")).getText())
+                .isEqualTo("Task " + task + " is uncertain about its Encounter, not a Observation: name the Encounter the EHR holds");
+        assertThat(browser.findElement(By.id("reference-" + task)).getAttribute("value")).as("what was typed, kept")
+                .isEqualTo("Observation/xyz");
+        settleAs(task, "Encounter 12");
+        assertThat(uncertainRow(task).findElement(By.className("settle-error")).getText())
+                .isEqualTo("'Encounter 12' is not a reference Type/id as the EHR names the resource (e.g. Observation/123)");
+        assertThat(syncTaskStatus(task)).as("a refused settling changes nothing").isEqualTo("UNCERTAIN");
+
+        settleAs(task, " " + held + " ");
+
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/clinics/kappa/uncertain"));
+        assertThat(text("settled")).contains("Task " + task).contains("ENCOUNTER " + encounterId).contains("as " + held);
+        assertThat(browser.findElements(By.cssSelector("#uncertain tr[data-task='" + task + "']"))).isEmpty();
+        await().atMost(SYNCED).until(() -> "SENT".equals(syncTaskStatus(task)));
+        browser.navigate().refresh();
+        assertThat(browser.findElements(By.id("settled"))).as("the message is shown once").isEmpty();
+
+        // The record changes: the change goes to the resource clinic IT named; nothing is created.
+        String later = encounter(encounterId, mrn).replace("\"end\":\"2026-10-05T11:00:00\"", "\"end\":\"2026-10-05T11:30:00\"");
+        assertThat(httpPost("/api/v1/clinics/kappa/encounters", "application/json", later).statusCode()).isEqualTo(202);
+        await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("kappa", "ENCOUNTER", encounterId))
+                && syncTaskId("kappa", "ENCOUNTER", encounterId) != task);
+        assertThat(KAPPA_ENCOUNTERS.postsOf(KAPPA_ENCOUNTER, encounterId)).as("created once, by the lost POST").isEqualTo(1);
+        assertThat(((Encounter) KAPPA_ENCOUNTERS.get(held)).getPeriod().getEndElement().getValueAsString())
+                .as("the change, at the adopted id").startsWith("2026-10-05T11:30:00");
+
+        // Settled once: the same form again finds nothing to settle.
+        postFromThePage("/console/clinics/kappa/uncertain/" + task + "/in-ehr", "reference", held);
+        assertThat(browser.findElements(By.id("not-found"))).hasSize(1);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.sql("select method, status, role, clinic_id"
+                        + " from access_audit where path = ? order by id")
+                .param("/console/clinics/kappa/uncertain/" + task + "/in-ehr")
+                .query((rs, n) -> rs.getString(1) + " " + rs.getInt(2) + " " + rs.getString(3) + " " + rs.getString(4)).list())
+                .as("each settling, refused or done, audited").containsExactly("POST 409 clinic-it kappa",
+                        "POST 400 clinic-it kappa", "POST 302 clinic-it kappa", "POST 404 clinic-it kappa"));
+    }
+
+    @Test
+    void anUncertainRecordTheEhrDoesNotHoldIsCreatedOnlyOnceClinicItConfirms() {
+        String mrn = prefix() + "-M";
+        String encounterId = prefix() + "-E";
+        KAPPA_ENCOUNTERS.failNextPostUnstored(1);
+        long task = uncertainEncounter(mrn, encounterId);
+
+        // Clinic IT of another clinic: no such task, whatever the page.
+        signIn("clinic-it", "alpha");
+        browser.get(url("/console/clinics/alpha/uncertain/" + task + "/not-in-ehr"));
+        assertThat(browser.findElements(By.id("not-found"))).hasSize(1);
+        postFromThePage("/console/clinics/alpha/uncertain/" + task + "/not-in-ehr");
+        assertThat(browser.findElements(By.id("not-found"))).hasSize(1);
+        assertThat(browser.getPageSource()).doesNotContain(encounterId);
+        assertThat(syncTaskStatus(task)).isEqualTo("UNCERTAIN");
+        browser.manage().deleteAllCookies();
+
+        signIn("clinic-it", "kappa");
+        browser.get(url("/console/clinics/kappa/uncertain"));
+        clickThrough(uncertainRow(task).findElement(By.className("not-in-ehr")));
+        assertThat(text("confirm-text")).contains(String.valueOf(task)).contains(encounterId);
+        assertThat(syncTaskStatus(task)).as("nothing done before the confirmation").isEqualTo("UNCERTAIN");
+        assertThat(KAPPA_ENCOUNTERS.held(KAPPA_ENCOUNTER, encounterId)).isZero();
+        clickThrough(browser.findElement(By.id("confirm-create")));
+
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/clinics/kappa/uncertain"));
+        assertThat(text("settled")).contains("Task " + task).contains("not in the EHR");
+        assertThat(browser.findElements(By.cssSelector("#uncertain tr[data-task='" + task + "']"))).isEmpty();
+        await().atMost(SYNCED).until(() -> "SENT".equals(syncTaskStatus(task)));
+        assertThat(KAPPA_ENCOUNTERS.postsOf(KAPPA_ENCOUNTER, encounterId)).as("the refused POST, then the create").isEqualTo(2);
+        assertThat(KAPPA_ENCOUNTERS.held(KAPPA_ENCOUNTER, encounterId)).isEqualTo(1);
+        browser.get(url("/console/clinics/kappa/uncertain/" + task + "/not-in-ehr"));
+        assertThat(browser.findElements(By.id("not-found"))).as("settled already").hasSize(1);
+    }
+
+    @Test
+    void listsTheRecordsTheEhrDoesNotTakeWithTheirTypeAndWhy() {
+        String mrn = prefix() + "-M";
+        String encounterId = prefix() + "-E";
+        String doseId = prefix() + "-D";
+        assertThat(httpPost("/api/v1/clinics/kappa/patients", "application/json", patient(mrn)).statusCode()).isEqualTo(202);
+        assertThat(httpPost("/api/v1/clinics/kappa/encounters", "application/json", encounter(encounterId, mrn)).statusCode())
+                .isEqualTo(202);
+        assertThat(httpPost("/api/v1/clinics/kappa/doses", "application/json", dose(doseId, encounterId, mrn)).statusCode())
+                .isEqualTo(202);
+        await().atMost(SYNCED).until(() -> "NOT_ACCEPTED".equals(taskStatus("kappa", "DOSE", doseId)));
+        long task = syncTaskId("kappa", "DOSE", doseId);
+
+        signIn("clinic-it", "kappa");
+        browser.get(url("/console/clinics/kappa"));
+        clickThrough(browser.findElement(By.cssSelector("#counts tr[data-state=notAccepted] a")));
+        assertThat(browser.getCurrentUrl()).isEqualTo(url("/console/clinics/kappa/not-accepted"));
+        List<String> cells = browser.findElements(By.cssSelector("#not-accepted tr[data-task='" + task + "'] td")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(cells.subList(1, 5)).as("record, version, type, why").containsExactly("DOSE " + doseId, "1",
+                "MedicationAdministration", "this EHR does not accept MedicationAdministration (plan: none, from configuration)");
+        assertThat(browser.findElements(By.cssSelector("#not-accepted form, #not-accepted button"))).as("read only").isEmpty();
+    }
+
+    @Test
+    void anAuditorGetsNeitherTheUncertainNorTheNotAcceptedPage() {
+        String encounterId = prefix() + "-E";
+        KAPPA_ENCOUNTERS.loseNextPostAnswer("Encounter");
+        long task = uncertainEncounter(prefix() + "-M", encounterId);
+
+        signIn("auditor", "kappa");
+        for (String page : List.of("/console/clinics/kappa/dead-letters", "/console/clinics/kappa/uncertain",
+                "/console/clinics/kappa/uncertain/" + task + "/not-in-ehr", "/console/clinics/kappa/not-accepted")) {
+            browser.get(url(page));
+            assertThat(browser.findElements(By.id("forbidden"))).as(page).hasSize(1);
+            assertThat(browser.getPageSource()).as(page).doesNotContain(encounterId);
+        }
+        postFromThePage("/console/clinics/kappa/uncertain/" + task + "/not-in-ehr");
+        assertThat(browser.findElements(By.id("forbidden"))).hasSize(1);
+        assertThat(syncTaskStatus(task)).isEqualTo("UNCERTAIN");
+        browser.get(url("/console/clinics/kappa/rems-forms"));
+        assertThat(browser.findElements(By.cssSelector("nav.tabs"))).as("a page of the clinic the auditor sees").hasSize(1);
+        assertThat(browser.getPageSource()).as("no tab to them").doesNotContain("/console/clinics/kappa/uncertain")
+                .doesNotContain("/console/clinics/kappa/not-accepted");
+    }
+
+    @Test
     void aUsedOrExpiredLinkIsRefusedAndALinkIsNoBearerToken() {
         String link = ConsoleLinks.issue(port, "clinic-it", "alpha");
         browser.get(link);
@@ -346,6 +487,59 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         assertThat(rows.get(2).get("QUERY")).as("the sign-in link's token is not kept").isNull();
     }
 
+    /**
+     * A patient and an encounter of kappa, whose EHR creates encounters by POST and offers no search:
+     * the fault scripted on its POST (a lost answer, a 503) leaves the encounter's task uncertain.
+     */
+    private long uncertainEncounter(String mrn, String encounterId) {
+        assertThat(httpPost("/api/v1/clinics/kappa/patients", "application/json", patient(mrn)).statusCode()).isEqualTo(202);
+        assertThat(httpPost("/api/v1/clinics/kappa/encounters", "application/json", encounter(encounterId, mrn)).statusCode())
+                .isEqualTo(202);
+        await().atMost(SYNCED).until(() -> "UNCERTAIN".equals(taskStatus("kappa", "ENCOUNTER", encounterId)));
+        return syncTaskId("kappa", "ENCOUNTER", encounterId);
+    }
+
+    private WebElement uncertainRow(long task) {
+        return browser.findElement(By.cssSelector("#uncertain tr[data-task='" + task + "']"));
+    }
+
+    /** Clinic IT types what they found in the EHR next to the task and settles it. */
+    private void settleAs(long task, String reference) {
+        WebElement field = browser.findElement(By.id("reference-" + task));
+        field.clear();
+        field.sendKeys(reference);
+        clickThrough(uncertainRow(task).findElement(By.className("adopt")));
+    }
+
+    /**
+     * A POST the console's pages do not offer, sent by the browser as a form of its home page would
+     * be (the sign-out form's CSRF token with it): a stale page, or a tampered address.
+     */
+    private void postFromThePage(String path, String... nameAndValue) {
+        browser.get(url("/console"));
+        WebElement page = browser.findElement(By.tagName("html"));
+        ((JavascriptExecutor) browser).executeScript("""
+                const form = document.getElementById('sign-out').form.cloneNode(true);
+                form.action = arguments[0];
+                for (let i = 0; i + 1 < arguments[1].length; i += 2) {
+                  const field = document.createElement('input');
+                  field.type = 'hidden'; field.name = arguments[1][i]; field.value = arguments[1][i + 1];
+                  form.appendChild(field);
+                }
+                document.body.appendChild(form);
+                form.submit();""", path, List.of(nameAndValue));
+        awaitPageReplacing(page);
+    }
+
+    private String syncTaskStatus(long task) {
+        return jdbc.sql("select status from sync_task where id = ?").param(task).query(String.class).single();
+    }
+
+    private long syncTaskId(String clinicId, String kind, String recordId) {
+        return jdbc.sql("select max(id) from sync_task where clinic_id = ? and kind = ? and record_id = ?")
+                .params(clinicId, kind, recordId).query(Long.class).single();
+    }
+
     private void signIn(String role, String... clinics) {
         browser.get(ConsoleLinks.issue(port, role, clinics));
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console"));
@@ -370,7 +564,12 @@ class ConsoleBrowserTest extends BridgeTestSupport {
      */
     private void clickThrough(WebElement leadsAway) {
         leadsAway.click();
-        new WebDriverWait(browser, SYNCED).until(ExpectedConditions.stalenessOf(leadsAway));
+        awaitPageReplacing(leadsAway);
+    }
+
+    /** Waits until the page {@code gone} was part of has been replaced by the next one, loaded. */
+    private void awaitPageReplacing(WebElement gone) {
+        new WebDriverWait(browser, SYNCED).until(ExpectedConditions.stalenessOf(gone));
         new WebDriverWait(browser, SYNCED).until(d -> "complete".equals(
                 ((JavascriptExecutor) d).executeScript("return document.readyState")));
     }

@@ -80,6 +80,8 @@ class NotAcceptedTasksTest {
                         "this EHR does not accept MedicationAdministration (plan: none, from configuration)", at(NOW)),
                 new SyncQueue.NotAccepted(scoreV2, "SCORE", "S.1_a", 2, "Observation",
                         "this EHR takes no changes to Observation (create-only): version 2 not sent", at(NOW)));
+        assertThat(queue.notAccepted("north.side_1", 1)).as("the console's first page of one")
+                .extracting(SyncQueue.NotAccepted::taskId).containsExactly(dose);
         assertThat(queue.notAccepted("other")).isEmpty();
         assertThat(queue.replay("north.side_1", scoreV1, NOW)).isEqualTo(new SyncQueue.Replay.Replayed(scoreV1));
 

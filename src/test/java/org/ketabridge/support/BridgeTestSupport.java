@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.extension.Extension;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +21,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The bridge as a user meets it: the whole application on a random port, two clinics syncing to
- * WireMock EHRs that each test scripts (errors, timeouts, 429s), one store-only clinic. One
+ * The bridge as a user meets it: the whole application on a random port, clinics syncing to
+ * WireMock EHRs that each test scripts (errors, timeouts, 429s), store-only clinics
+ * (application-test.yaml). Kappa's EHR creates encounters by POST and cannot be searched
+ * ({@link #KAPPA_ENCOUNTERS}: a lost answer leaves an uncertain task) and takes no doses. One
  * Spring context for every test class that extends this (Spring's context cache), so tests use
  * record ids of their own and look only at their own requests.
  */
@@ -33,6 +36,9 @@ public abstract class BridgeTestSupport {
     protected static final WireMockServer BETA_EHR = start();
     protected static final WireMockServer PARALLEL_EHR = start();
     protected static final WireMockServer PACED_EHR = start();
+    /** Kappa's encounters: created by POST, changed by a versioned PUT; its other resources go to KAPPA_EHR's catch-alls. */
+    protected static final RestrictedEhr KAPPA_ENCOUNTERS = new RestrictedEhr();
+    protected static final WireMockServer KAPPA_EHR = start(KAPPA_ENCOUNTERS);
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -43,8 +49,13 @@ public abstract class BridgeTestSupport {
     protected JdbcClient jdbc;
 
     private static WireMockServer start() {
+        return start(null);
+    }
+
+    private static WireMockServer start(RestrictedEhr restricted) {
         WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().globalTemplating(false)
-                .extensions(new TransactionResponder(), new ConcurrencyProbe()));
+                .extensions(restricted == null ? new Extension[] {new TransactionResponder(), new ConcurrencyProbe()}
+                        : new Extension[] {new TransactionResponder(), new ConcurrencyProbe(), restricted}));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         return server;
@@ -56,6 +67,7 @@ public abstract class BridgeTestSupport {
         registry.add("test.ehr.beta", () -> BETA_EHR.baseUrl() + "/fhir");
         registry.add("test.ehr.parallel", () -> PARALLEL_EHR.baseUrl() + "/fhir");
         registry.add("test.ehr.paced", () -> PACED_EHR.baseUrl() + "/fhir");
+        registry.add("test.ehr.kappa", () -> KAPPA_EHR.baseUrl() + "/fhir");
     }
 
     @Autowired
@@ -69,10 +81,11 @@ public abstract class BridgeTestSupport {
 
     @BeforeEach
     void cleanEhrs() {
-        for (WireMockServer ehr : new WireMockServer[] {ALPHA_EHR, BETA_EHR, PARALLEL_EHR, PACED_EHR}) {
+        for (WireMockServer ehr : new WireMockServer[] {ALPHA_EHR, BETA_EHR, PARALLEL_EHR, PACED_EHR, KAPPA_EHR}) {
             ehr.resetAll();
             FakeEhr.acceptEverything(ehr);
         }
+        KAPPA_ENCOUNTERS.serve(KAPPA_EHR, "Encounter");
     }
 
     /** As clinic IT of every test clinic. */

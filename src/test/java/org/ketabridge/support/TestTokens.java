@@ -21,8 +21,8 @@ public final class TestTokens {
     public static final Path KEY_DIR = Path.of("target/test-keys");
 
     /** Every clinic of application-test.yaml. */
-    public static final List<String> TEST_CLINICS = List.of("alpha", "beta", "delta", "epsilon", "gamma", "zeta",
-            "lakeview.infusion", "desert_sky");
+    public static final List<String> TEST_CLINICS = List.of("alpha", "beta", "delta", "epsilon", "kappa", "gamma",
+            "zeta", "lakeview.infusion", "desert_sky");
 
     private TestTokens() {
     }
