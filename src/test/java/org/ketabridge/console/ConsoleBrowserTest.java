@@ -12,7 +12,6 @@ import static org.ketabridge.support.TestRecords.patient;
 import static org.ketabridge.support.TestRecords.prefix;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,23 +38,18 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * The web console in a real headless browser (Debian's Chromium through its chromedriver), against
- * the whole bridge on a random port with its H2 database; the EHRs are BridgeTestSupport's
+ * the whole bridge on a random port with its H2 database ({@link Chromium}); the EHRs are BridgeTestSupport's
  * WireMock ones, scripted to fail only where a dead letter is needed. One browser for the class
  * (CPU is scarce); each test signs in afresh. Without Chromium these tests fail: CI installs it.
  */
 class ConsoleBrowserTest extends BridgeTestSupport {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration SYNCED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KAPPA_ENCOUNTER = "urn:ketabridge:kappa/encounter";
@@ -64,20 +58,10 @@ class ConsoleBrowserTest extends BridgeTestSupport {
 
     @Autowired
     private EhrStates ehrStates;
-    private static Path profile;
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        assertThat(CHROMIUM).as("Chromium (apt-get install chromium chromium-driver; .ci/run does)").isExecutable();
-        assertThat(CHROMEDRIVER).as("chromedriver (apt-get install chromium-driver)").isExecutable();
-        profile = Files.createTempDirectory("console-browser");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1280,900", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = Chromium.start();
     }
 
     @AfterAll

@@ -50,6 +50,22 @@ public final class TestRecords {
                 + "\"wasteWitnessNpi\":\"" + NPI_WITNESS + "\",\"administeredByNpi\":\"" + NPI_NURSE + "\"}";
     }
 
+    /** A finished esketamine (nasal spray) session with its REMS vital signs: with {@link #esketamineDose}, one that has a REMS form. */
+    public static String esketamineSession(String encounterId, String mrn) {
+        return "{\"encounterId\":\"" + encounterId + "\",\"patientMrn\":\"" + mrn + "\",\"status\":\"finished\","
+                + "\"modality\":\"intranasal\",\"start\":\"2026-10-05T09:00:00\",\"end\":\"2026-10-05T11:15:00\",\"vitals\":["
+                + "{\"at\":\"2026-10-05T08:55:00\",\"systolic\":128,\"diastolic\":80,\"heartRate\":70},"
+                + "{\"at\":\"2026-10-05T09:46:00\",\"systolic\":132,\"diastolic\":84},"
+                + "{\"at\":\"2026-10-05T11:10:00\",\"systolic\":124,\"diastolic\":78}],"
+                + "\"concomitantMedications\":[],\"readyToLeaveMinutes\":90,\"adverseEvents\":[]}";
+    }
+
+    public static String esketamineDose(String doseId, String encounterId, String mrn) {
+        return "{\"doseId\":\"" + doseId + "\",\"encounterId\":\"" + encounterId + "\",\"patientMrn\":\"" + mrn + "\","
+                + "\"medication\":\"esketamine\",\"route\":\"intranasal\",\"status\":\"completed\",\"doseMg\":56,"
+                + "\"lotNumber\":\"SPR-56\",\"start\":\"2026-10-05T09:05:00\",\"administeredByNpi\":\"" + NPI_NURSE + "\"}";
+    }
+
     public static String score(String scoreId, String encounterId, String mrn, int... items) {
         StringBuilder list = new StringBuilder();
         for (int i = 0; i < items.length; i++) {

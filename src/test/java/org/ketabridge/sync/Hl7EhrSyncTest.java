@@ -49,6 +49,9 @@ class Hl7EhrSyncTest {
     private static final String RENAMED = "Nguyễn-Østergård 山田";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Hl7Receiver EHR = start();
+    // A second clinic, with an EHR of its own, for the REMS form (its tasks never mix with the clinic day's).
+    private static final String ESKETAMINE_CLINIC = "hl7rems";
+    private static final Hl7Receiver ESKETAMINE_EHR = start();
 
     @LocalServerPort
     int port;
@@ -81,11 +84,19 @@ class Hl7EhrSyncTest {
         r.add(c + "ehr.port", () -> String.valueOf(EHR.port()));
         r.add(c + "ehr.request-timeout", () -> "1s");
         r.add(c + "ehr.connect-timeout", () -> "1s");
+        String e = "bridge.clinics[1].";
+        r.add(e + "id", () -> ESKETAMINE_CLINIC);
+        r.add(e + "time-zone", () -> "America/Denver");
+        r.add(e + "hl7-facility", () -> "KB-REMS");
+        r.add(e + "ehr.type", () -> "hl7v2");
+        r.add(e + "ehr.host", () -> "localhost");
+        r.add(e + "ehr.port", () -> String.valueOf(ESKETAMINE_EHR.port()));
     }
 
     @AfterAll
     static void stop() throws IOException {
         EHR.close();
+        ESKETAMINE_EHR.close();
     }
 
     @BeforeEach
@@ -183,6 +194,44 @@ class Hl7EhrSyncTest {
         assertThat(requests("none")).as("no answer").isGreaterThanOrEqualTo(2);
     }
 
+    /**
+     * An esketamine session's REMS form, which the bridge derives and an HL7 v2 EHR has no message for:
+     * its task ends "not accepted by this EHR" at once, listed for clinic IT, and the patient's next
+     * message goes as if it were not there. (Before, the task failed in mapping, was retried for
+     * minutes, and held every later message of its patient meanwhile.)
+     */
+    @Test
+    void anEsketamineSessionsRemsFormIsNotAcceptedAndHoldsNothingOfItsPatient() throws Exception {
+        ESKETAMINE_EHR.script((message, arrival) -> Answer.AA);
+        String p = TestRecords.prefix();
+        String mrn = p + "-M";
+        String session = p + "-E";
+        post(ESKETAMINE_CLINIC, "patients", TestRecords.patient(mrn));
+        post(ESKETAMINE_CLINIC, "encounters", TestRecords.esketamineSession(session, mrn));
+        post(ESKETAMINE_CLINIC, "doses", TestRecords.esketamineDose(session + "-D", session, mrn));
+        await().atMost(Duration.ofMinutes(1)).until(() -> remsFormTask(session) != null);
+        post(ESKETAMINE_CLINIC, "scores", TestRecords.score(p + "-S", session, mrn, 1, 1, 1, 1, 1, 1, 1, 0, 1));
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> "SENT".equals(status(ESKETAMINE_CLINIC, p + "-S")));
+        Map<String, Object> form = remsFormTask(session);
+        assertThat(form.get("STATUS")).isEqualTo("NOT_ACCEPTED");
+        assertThat(((Number) form.get("ATTEMPTS")).intValue()).as("never tried").isZero();
+        HttpResponse<String> listed = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/clinics/"
+                        + ESKETAMINE_CLINIC + "/sync/not-accepted"))
+                .header("Authorization", "Bearer " + TestTokens.clinicIt(ESKETAMINE_CLINIC)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(listed.body()).contains(session).contains("QuestionnaireResponse").contains("HL7 v2");
+    }
+
+    private Map<String, Object> remsFormTask(String session) {
+        return jdbc.sql("select status, attempts from sync_task where clinic_id = ? and kind = 'REMS_FORM' and record_id = ?")
+                .params(ESKETAMINE_CLINIC, session).query().listOfRows().stream().findFirst().orElse(null);
+    }
+
+    private String status(String clinic, String recordId) {
+        return jdbc.sql("select status from sync_task where clinic_id = ? and record_id = ?").params(clinic, recordId)
+                .query(String.class).optional().orElse(null);
+    }
+
     private long requests(String statusClass) {
         return Search.in(meters).name("ketabridge.ehr.requests").tags("clinic", CLINIC, "status_class", statusClass)
                 .timers().stream().mapToLong(t -> t.count()).sum();
@@ -194,9 +243,13 @@ class Hl7EhrSyncTest {
     }
 
     private void post(String collection, String json) throws Exception {
+        post(CLINIC, collection, json);
+    }
+
+    private void post(String clinic, String collection, String json) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/v1/clinics/" + CLINIC + "/" + collection))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TestTokens.clinicIt(CLINIC))
+                        URI.create("http://localhost:" + port + "/api/v1/clinics/" + clinic + "/" + collection))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TestTokens.clinicIt(clinic))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
