@@ -172,6 +172,19 @@ public class EhrResources {
                 .update() == 1));
     }
 
+    /**
+     * The question whether the EHR holds it is now {@code taskId}'s: the task that met it and could
+     * not tell (the row may be an earlier version's task's, dead since, or another record's that
+     * shares the resource), so that settling that task settles this row ({@link #unsettled}).
+     */
+    public void askedBy(Key key, long taskId, Instant now) {
+        ownTransaction.executeWithoutResult(status -> jdbc.sql("update ehr_resource set task_id = ?, updated_at = ?"
+                        + " where clinic_id = ? and resource_type = ? and identifier_system = ? and identifier_value = ?"
+                        + " and state <> 'CREATED'")
+                .params(taskId, utc(now), key.clinicId(), key.resourceType(), key.system(), key.value())
+                .update());
+    }
+
     /** The EHR may hold it (the answer to its POST was lost): looked up before anything is sent again. */
     public void uncertain(Key key, Instant now) {
         ownTransaction.executeWithoutResult(status -> jdbc.sql("update ehr_resource set state = 'UNCERTAIN', updated_at = ?"

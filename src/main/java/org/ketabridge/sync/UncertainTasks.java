@@ -91,7 +91,12 @@ public class UncertainTasks {
         Instant now = clock.instant();
         List<EhrResources.Key> unsettled = intents.unsettled(clinicId, taskId);
         String adopted = null;
-        if (finding instanceof Finding.InEhr inEhr) {
+        String done;
+        if (unsettled.isEmpty()) {
+            // Its question went to a task that met the same create since (EhrResources.askedBy), or was answered
+            // there: nothing to adopt or forget here. The task goes again and meets what the intent log says now.
+            done = "nothing of it left unsettled, due again";
+        } else if (finding instanceof Finding.InEhr inEhr) {
             List<EhrResources.Key> ofType = unsettled.stream().filter(k -> k.resourceType().equals(inEhr.resourceType())).toList();
             if (ofType.size() != 1) {
                 return new Settled.WrongType(taskId, inEhr.resourceType(),
@@ -99,17 +104,17 @@ public class UncertainTasks {
             }
             intents.adopt(ofType.get(0), inEhr.id(), now);
             adopted = inEhr.resourceType() + "/" + inEhr.id();
+            done = "in the EHR, its " + inEhr.resourceType() + " adopted";
         } else {
             intents.forgetUnsettled(clinicId, taskId);
+            done = "not in the EHR, created again";
         }
         if (!queue.settleUncertain(clinicId, taskId, now)) {
             // Settled by someone else between the look and the update: nothing of this is kept.
             TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
             return new Settled.NotUncertain(taskId);
         }
-        log.info("Uncertain task {} of clinic {} settled by clinic IT: {}", taskId, clinicId,
-                adopted == null ? "not in the EHR, created again" : "in the EHR, its " + ((Finding.InEhr) finding).resourceType()
-                        + " adopted");
+        log.info("Uncertain task {} of clinic {} settled by clinic IT: {}", taskId, clinicId, done);
         return new Settled.Due(taskId, adopted);
     }
 }

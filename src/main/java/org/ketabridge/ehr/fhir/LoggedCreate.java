@@ -139,7 +139,7 @@ final class LoggedCreate {
         String system = r.writtenById() ? null : r.identifierSystem();
         Optional<String> unsearchable = LostCreateLookup.unsearchable(sent, system, plan);
         if (unsearchable.isPresent()) {
-            return cannotTell(type, unsearchable.get());
+            return cannotTell(key, taskId, unsearchable.get());
         }
         // Not at once: the create may still be arriving, and a lookup finding none would create it again.
         awaitSettled(type, entry, "looked up");
@@ -148,7 +148,7 @@ final class LoggedCreate {
             case STOPPED:
                 return ResourceWrite.stop(finding.stop());
             case CANNOT_TELL:
-                return cannotTell(type, finding.why());
+                return cannotTell(key, taskId, finding.why());
             case NONE:
                 // The lookup is the proof: the lost create never got there.
                 intents.forget(key);
@@ -170,8 +170,15 @@ final class LoggedCreate {
      * The create of this record's resource may have reached the EHR, and no search can tell
      * ({@code why}: what the EHR lacks, or what a candidate left unconfirmed): it is not created
      * again, and the record waits for clinic IT (task state UNCERTAIN) to say what the EHR holds.
+     * The row becomes this task's question: the create whose answer was lost may have been an
+     * earlier version's task's (dead since) or another record's, and clinic IT settles the task
+     * they see uncertain, this one.
      */
-    private static ResourceWrite cannotTell(String type, String why) {
+    private ResourceWrite cannotTell(EhrResources.Key key, Long taskId, String why) {
+        String type = key.resourceType();
+        if (taskId != null) {
+            intents.askedBy(key, taskId, clock.instant());
+        }
         return ResourceWrite.stop(WriteResult.uncertain("the answer to the bridge's create of this record's " + type
                 + " was lost, so the EHR may hold it already, and " + why + ": not created again. Check the EHR for it,"
                 + " then settle the task: in the EHR (with its id) or not"));

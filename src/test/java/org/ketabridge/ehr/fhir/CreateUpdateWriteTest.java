@@ -212,6 +212,36 @@ class CreateUpdateWriteTest extends RestrictedEhrWriting {
         assertThat(restricted.held(VITAL_SYSTEM, id + "-hr")).isEqualTo(1);
     }
 
+    /**
+     * The create whose answer was lost was another task's (an earlier version's, dead since, or
+     * another record's sharing the resource); the task that meets it and cannot tell is the one
+     * clinic IT sees uncertain, and settling it settles the create: adopted, not POSTed again.
+     */
+    @Test
+    void anUncertainCreateOfAnotherTaskIsSettledThroughTheTaskThatMetIt() throws Exception {
+        FhirEhrClient client = unsearchable();
+        long earlier = enqueue(id, clock.instant());
+        loseTheAnswerToTheObservationsPost();
+        assertThatThrownBy(() -> client.write(record(id, 72), earlier)).isInstanceOf(EhrUnavailableException.class);
+        long later = enqueue(id + "-later", clock.instant());
+        clock.advance(client.settle());
+        assertThat(client.write(record(id, 90), later).uncertain()).isNotNull();
+        madeUncertain(later);
+        String found = restricted.referencesOf(VITAL_SYSTEM, id + "-hr").get(0);
+
+        assertThat(uncertainTasks().settle("north", later, new UncertainTasks.Finding.InEhr("Observation", found.split("/")[1])))
+                .isEqualTo(new UncertainTasks.Settled.Due(later, found));
+        ehr.resetRequests();
+        WriteResult next = client.write(record(id, 90), later);
+        assertThat(next.isStored()).isTrue();
+        assertThat(next.written().get("urn:uuid:obs-" + id)).isEqualTo(found);
+        assertThat(restricted.postsOf(VITAL_SYSTEM, id + "-hr")).as("never POSTed again").isEqualTo(1);
+        // The earlier task, uncertain too when it met its own lost create, has nothing left to settle: due again, not refused.
+        madeUncertain(earlier);
+        assertThat(uncertainTasks().settle("north", earlier, new UncertainTasks.Finding.InEhr("Observation", "x")))
+                .isEqualTo(new UncertainTasks.Settled.Due(earlier, null));
+    }
+
     /** Clinic IT found nothing in the EHR (the lost create never arrived): the bridge creates it, once. */
     @Test
     void anUncertainCreateClinicItDidNotFindInTheEhrIsCreated() throws Exception {
