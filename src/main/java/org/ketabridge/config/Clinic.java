@@ -14,6 +14,8 @@ public record Clinic(
         EhrConnection ehr,
         // HL7 v2 (issue 14): the MSH-4 value naming this clinic, if it sends or receives HL7 v2.
         Optional<String> hl7Facility,
+        // HL7 v2 in: the connections that may send as that facility (Hl7Senders.ANYONE: any).
+        Hl7Senders hl7Senders,
         // CSV drops (issue 15): the folder its CSV files are dropped in, if it sends CSV.
         Optional<Path> inbox,
         // Alerts (issue 17): where its alert notifications are POSTed (and the secret they are signed with), if anywhere.

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import javax.security.auth.x500.X500Principal;
 import org.ketabridge.record.RecordIds;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -183,13 +184,14 @@ public class ClinicRegistry {
                 return null;
             }
             Optional<String> facility = hl7Facility(p.getHl7Facility());
+            Hl7Senders senders = hl7Senders(p.getHl7Senders(), facility.isPresent());
             Optional<Path> inbox = inbox(p.getInbox());
             Optional<AlertWebhook> alertWebhook = alertWebhook(p.getAlerts());
             if (!problems.isEmpty()) {
                 return null;
             }
             String name = p.getName() == null || p.getName().isBlank() ? p.getId() : p.getName();
-            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility, inbox, alertWebhook);
+            return new Clinic(p.getId(), name, zone, systemBase, overrides, ehr, facility, senders, inbox, alertWebhook);
         }
 
         /**
@@ -284,6 +286,39 @@ public class ClinicRegistry {
                 return Optional.empty();
             }
             return Optional.of(facility);
+        }
+
+        /**
+         * HL7 v2 in: literal IP addresses or CIDR ranges (a host name is refused: it would be looked
+         * up at every message, and DNS can be made to answer anything), and certificate subjects as
+         * X.500 names. Only for a clinic with an hl7-facility: otherwise nothing would use them.
+         */
+        private Hl7Senders hl7Senders(ClinicProperties.Hl7SendersProperties p, boolean hasFacility) {
+            if (p == null || p.getAddresses().isEmpty() && p.getCertificates().isEmpty()) {
+                return Hl7Senders.ANYONE;
+            }
+            if (!hasFacility) {
+                problems.add("hl7-senders", "is set without hl7-facility: no HL7 v2 message names this clinic");
+            }
+            List<String> addresses = new ArrayList<>();
+            for (String a : p.getAddresses()) {
+                if (a == null || !IpRanges.isLiteral(a.strip())) {
+                    problems.add("hl7-senders.addresses", "'" + a + "' is not an IP address or a CIDR range"
+                            + " (e.g. 10.20.0.5, 10.20.0.0/24, fd00::/8); host names are not taken");
+                } else {
+                    addresses.add(a.strip());
+                }
+            }
+            List<X500Principal> certificates = new ArrayList<>();
+            for (String c : p.getCertificates()) {
+                try {
+                    certificates.add(new X500Principal(c));
+                } catch (IllegalArgumentException | NullPointerException e) {
+                    problems.add("hl7-senders.certificates", "'" + c + "' is not a certificate subject"
+                            + " (an X.500 name, e.g. CN=engine.lake.example.org, O=Lake Clinic)");
+                }
+            }
+            return new Hl7Senders(addresses, certificates);
         }
 
         private EhrConnection checkEhr(EhrProperties e) {

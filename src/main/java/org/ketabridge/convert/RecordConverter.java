@@ -20,6 +20,7 @@ import org.ketabridge.auditor.feed.StoreRecordWriter;
 import org.ketabridge.config.Clinic;
 import org.ketabridge.config.EhrConnection;
 import org.ketabridge.config.EhrType;
+import org.ketabridge.config.Hl7Senders;
 import org.ketabridge.config.WriteMode;
 import org.ketabridge.intake.DoseWarnings;
 import org.ketabridge.intake.FieldError;
@@ -83,7 +84,8 @@ public final class RecordConverter {
                 : identifierSystemBase;
         EhrConnection storeOnly = new EhrConnection(EhrType.NONE, null, Optional.empty(), WriteMode.TRANSACTION, 1, null,
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Map.of());
-        return new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty(), Optional.empty(), Optional.empty());
+        return new Clinic(clinicId, clinicId, zone, base, null, storeOnly, Optional.empty(), Hl7Senders.ANYONE, Optional.empty(),
+                Optional.empty());
     }
 
     /** The mapping knowledge of {@code fhir-mapping/} on the classpath, without any clinic's overrides. */

@@ -183,6 +183,42 @@ class ClinicRegistryTest {
     }
 
     @Test
+    void hl7SendersAreLiteralAddressesAndCertificateSubjectsOfAClinicWithAFacility() {
+        Clinic lake = registry(props(
+                "bridge.clinics[0].id", "lake", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
+                "bridge.clinics[0].hl7-facility", "LAKE",
+                "bridge.clinics[0].hl7-senders.addresses[0]", "10.20.0.0/24",
+                "bridge.clinics[0].hl7-senders.addresses[1]", "fd00::5",
+                "bridge.clinics[0].hl7-senders.certificates[0]", "CN=engine.lake.example.org, O=Lake Clinic"), Map.of())
+                .find("lake").orElseThrow();
+        assertThat(lake.hl7Senders().addresses()).containsExactly("10.20.0.0/24", "fd00::5");
+        assertThat(lake.hl7Senders().certificates()).hasSize(1);
+
+        assertThat(problems(props(
+                "bridge.clinics[0].id", "a", "bridge.clinics[0].time-zone", "UTC", "bridge.clinics[0].ehr.type", "none",
+                "bridge.clinics[0].hl7-facility", "A",
+                "bridge.clinics[0].hl7-senders.addresses[0]", "engine.lake.example.org",
+                "bridge.clinics[0].hl7-senders.addresses[1]", "10.1",
+                "bridge.clinics[0].hl7-senders.addresses[2]", "300.1.1.1",
+                "bridge.clinics[0].hl7-senders.addresses[3]", "10.0.0.0/33",
+                "bridge.clinics[0].hl7-senders.certificates[0]", "not a name",
+                "bridge.clinics[1].id", "b", "bridge.clinics[1].time-zone", "UTC", "bridge.clinics[1].ehr.type", "none",
+                "bridge.clinics[1].hl7-senders.addresses[0]", "10.0.0.1")))
+                .containsExactlyInAnyOrder(
+                        "bridge.clinics[0] (id 'a'): hl7-senders.addresses: 'engine.lake.example.org' is not an IP address or a"
+                                + " CIDR range (e.g. 10.20.0.5, 10.20.0.0/24, fd00::/8); host names are not taken",
+                        "bridge.clinics[0] (id 'a'): hl7-senders.addresses: '10.1' is not an IP address or a CIDR range"
+                                + " (e.g. 10.20.0.5, 10.20.0.0/24, fd00::/8); host names are not taken",
+                        "bridge.clinics[0] (id 'a'): hl7-senders.addresses: '300.1.1.1' is not an IP address or a CIDR range"
+                                + " (e.g. 10.20.0.5, 10.20.0.0/24, fd00::/8); host names are not taken",
+                        "bridge.clinics[0] (id 'a'): hl7-senders.addresses: '10.0.0.0/33' is not an IP address or a CIDR range"
+                                + " (e.g. 10.20.0.5, 10.20.0.0/24, fd00::/8); host names are not taken",
+                        "bridge.clinics[0] (id 'a'): hl7-senders.certificates: 'not a name' is not a certificate subject"
+                                + " (an X.500 name, e.g. CN=engine.lake.example.org, O=Lake Clinic)",
+                        "bridge.clinics[1] (id 'b'): hl7-senders: is set without hl7-facility: no HL7 v2 message names this clinic");
+    }
+
+    @Test
     void theBridgeDoesNotStartWithABadClinicAndSaysWhy() {
         org.springframework.boot.SpringApplication app =
                 new org.springframework.boot.SpringApplication(org.ketabridge.KetaBridgeApplication.class);

@@ -8,6 +8,9 @@ import org.ketabridge.config.BridgeProperties;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.config.Secrets;
 import org.ketabridge.mapping.Terminology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,13 +19,22 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class Hl7Channel {
 
+    private static final Logger log = LoggerFactory.getLogger(Hl7Channel.class);
+
     @Bean
     Hl7MessageReader hl7MessageReader(Terminology terminology) {
         return new Hl7MessageReader(terminology);
     }
 
     @Bean
-    Hl7MessageIntake hl7MessageIntake(Hl7MessageReader reader, ClinicRegistry clinics) {
+    Hl7MessageIntake hl7MessageIntake(Hl7MessageReader reader, ClinicRegistry clinics,
+                                      @Value("${bridge.hl7.enabled:false}") boolean listening) {
+        if (listening) {
+            // Said once at start: such a clinic takes records from whatever reaches the listener and names its facility.
+            clinics.all().stream().filter(c -> c.hl7Facility().isPresent() && !c.hl7Senders().restricted()).forEach(c ->
+                    log.warn("HL7 v2: clinic {} lists no hl7-senders: any connection to the listener may send records as"
+                            + " its facility; list its interface engine's addresses (and certificates)", c.id()));
+        }
         return new Hl7MessageIntake(reader, clinics);
     }
 

@@ -167,6 +167,23 @@ class Hl7ListenerTest extends BridgeTestSupport {
         assertThat(segment(ack, "ERR")).contains("|" + code + "^");
     }
 
+    /**
+     * MSH-4 names the clinic, but only the connections a clinic lists may send as it: a message for
+     * desert_sky (senders: an engine at 192.0.2.10) from this machine is refused whole, AR 204 at
+     * MSH-4, nothing stored; lakeview.infusion lists this machine and takes it.
+     */
+    @Test
+    void aClinicTakesMessagesOnlyFromTheSendersItLists() throws Exception {
+        String p = TestRecords.prefix();
+        String listed = send(Hl7Messages.adt("LAKEVIEW", "A04", p + "-1", p + "M"));
+        assertThat(code(listed)).isEqualTo("AA");
+        String unlisted = send(Hl7Messages.adt("DESERT", "A04", p + "-2", p + "M"));
+        assertThat(code(unlisted)).isEqualTo("AR");
+        assertThat(segment(unlisted, "ERR")).contains("|204^").contains("hl7-senders");
+        assertThat(jdbc.sql("select clinic_id from record_version where record_id = ?").param(p + "M").query(String.class).list())
+                .containsExactly("lakeview.infusion");
+    }
+
     @Test
     void garbageWithoutFramingIsDroppedAndTheNextMessageIsAccepted() throws Exception {
         try (MllpClient garbage = new MllpClient(PORT)) {
