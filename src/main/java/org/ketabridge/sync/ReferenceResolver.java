@@ -1,12 +1,14 @@
 package org.ketabridge.sync;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.ketabridge.config.EhrType;
 import org.ketabridge.db.EhrLinks;
+import org.ketabridge.db.RecordVersions;
 import org.ketabridge.db.StoredVersion;
 import org.ketabridge.ehr.WriteResult;
 import org.ketabridge.mapping.Identity;
@@ -31,6 +33,8 @@ import org.springframework.stereotype.Component;
  * Observation.derivedFrom) is referred to as the store would, to be dropped before the record is
  * sent (noted on the task); a patient cannot be done without (every resource's subject is
  * required), so the record is not accepted either.
+ *
+ * <p>A dose whose patient is not its encounter's is not sent ({@link RecordConflict}).
  */
 @Component("referenceResolver")
 public class ReferenceResolver implements Processor {
@@ -39,8 +43,11 @@ public class ReferenceResolver implements Processor {
     private final ScoreOutcomes outcomes;
     private final SharedResourceClaims shared;
     private final EhrAcceptance acceptance;
+    private final RecordVersions records;
 
-    public ReferenceResolver(EhrLinks links, ScoreOutcomes outcomes, SharedResourceClaims shared, EhrAcceptance acceptance) {
+    public ReferenceResolver(EhrLinks links, ScoreOutcomes outcomes, SharedResourceClaims shared, EhrAcceptance acceptance,
+                             RecordVersions records) {
+        this.records = records;
         this.links = links;
         this.outcomes = outcomes;
         this.shared = shared;
@@ -83,6 +90,9 @@ public class ReferenceResolver implements Processor {
             held.put(ref, placeholder);
             work.dropped(placeholder, "sent without its reference to " + ref.kind().resourceType() + ": " + never.get());
         }
+        if (work.kind() == RecordKind.DOSE) {
+            doseOfItsEncountersPatient(v);
+        }
         work.outcome(outcome);
         work.references(TargetReferences.of(refers, held::get));
         // The clinic's Organization and the series' EpisodeOfCare: referred to by the EHR's id,
@@ -90,6 +100,21 @@ public class ReferenceResolver implements Processor {
         // EHR, issue 14, receives no such resources: the encounter's message carries what it needs.)
         if (work.clinic().ehr().type() == EhrType.FHIR) {
             shared.claim(work);
+        }
+    }
+
+    /**
+     * "patientMrn must match the encounter's patient once both are known": intake refuses a dose
+     * whose encounter is stored already; one that came first (or whose encounter changed patient
+     * since) is checked here, against the encounter's latest version, before anything is sent.
+     */
+    private void doseOfItsEncountersPatient(StoredVersion dose) {
+        StoredVersion encounter = records.latestOf(dose.clinicId(), RecordKind.ENCOUNTER.name(), List.of(dose.encounterId()))
+                .get(dose.encounterId());
+        if (encounter != null && !encounter.patientMrn().equals(dose.patientMrn())) {
+            throw new RecordConflict("the dose's patientMrn does not match the patient of encounter " + dose.encounterId()
+                    + " (the contract: they must match once both are known). Send the dose, or the encounter, corrected;"
+                    + " then replay this");
         }
     }
 }

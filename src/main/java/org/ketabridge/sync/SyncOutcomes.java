@@ -261,6 +261,11 @@ public class SyncOutcomes {
                     task, "retry");
         } else if (cause instanceof EhrUnavailableException e) {
             retryOrDeadLetter(task, e.getMessage(), e.retryAfter(), now);
+        } else if (cause instanceof RecordConflict e) {
+            if (!takenOver(queue.deadLetter(task.id(), task.attempts() + 1, "not sent: " + e.getMessage(), now),
+                    task, "dead letter")) {
+                log.warn("Task {} of clinic {} dead-lettered: it contradicts another record", task.id(), task.clinicId());
+            }
         } else if (cause instanceof MappingException e) {
             if (!takenOver(queue.deadLetter(task.id(), task.attempts() + 1, "mapping failed: " + e.getMessage(), now),
                     task, "dead letter")) {
