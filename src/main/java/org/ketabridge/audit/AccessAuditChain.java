@@ -4,6 +4,8 @@ import java.time.Clock;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.AccessAuditLog;
 import org.ketabridge.security.SecurityChainAddition;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.web.ServerProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.web.context.SecurityContextHolderFilter;
@@ -13,7 +15,10 @@ import org.springframework.security.web.context.SecurityContextHolderFilter;
 class AccessAuditChain {
 
     @Bean
-    SecurityChainAddition accessAudit(AccessAuditLog trail, ClinicRegistry clinics, Clock clock) {
-        return http -> http.addFilterAfter(new AccessAuditFilter(trail, clinics, clock), SecurityContextHolderFilter.class);
+    SecurityChainAddition accessAudit(AccessAuditLog trail, ClinicRegistry clinics, Clock clock, ObjectProvider<ServerProperties> server) {
+        // A search form is read up to the size Tomcat would parse a form to (server.tomcat.max-http-form-post-size; negative: no limit).
+        long formLimit = server.getIfAvailable(ServerProperties::new).getTomcat().getMaxHttpFormPostSize().toBytes();
+        int maxFormBytes = (int) (formLimit < 0 ? Integer.MAX_VALUE - 8 : Math.min(formLimit, Integer.MAX_VALUE - 8));
+        return http -> http.addFilterAfter(new AccessAuditFilter(trail, clinics, clock, maxFormBytes), SecurityContextHolderFilter.class);
     }
 }

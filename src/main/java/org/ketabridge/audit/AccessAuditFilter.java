@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.ketabridge.auditor.server.FhirEndpointServlet;
 import org.ketabridge.config.ClinicRegistry;
 import org.ketabridge.db.AccessAuditLog;
 import org.ketabridge.db.AccessRecord;
@@ -35,6 +36,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * so that it sees the verified caller (if any) and the final status of every request. Each
  * request gets an X-Request-Id (the client's, if it sent a well-formed one), echoed in the
  * response and kept with the record, so a client can find the AuditEvent of its own request.
+ * What was asked is the query string; a FHIR search sent by POST as a form is recorded with its
+ * form's parameters, as the query string of the same search by GET ({@link SearchFormRequest}).
  */
 public class AccessAuditFilter extends OncePerRequestFilter {
 
@@ -46,11 +49,14 @@ public class AccessAuditFilter extends OncePerRequestFilter {
     private final AccessAuditLog trail;
     private final ClinicRegistry clinics;
     private final Clock clock;
+    private final int maxFormBytes;
 
-    public AccessAuditFilter(AccessAuditLog trail, ClinicRegistry clinics, Clock clock) {
+    /** {@code maxFormBytes}: the longest search form read (Tomcat's limit for a form body). */
+    public AccessAuditFilter(AccessAuditLog trail, ClinicRegistry clinics, Clock clock, int maxFormBytes) {
         this.trail = trail;
         this.clinics = clinics;
         this.clock = clock;
+        this.maxFormBytes = maxFormBytes;
     }
 
     @Override
@@ -67,21 +73,37 @@ public class AccessAuditFilter extends OncePerRequestFilter {
         String requestId = sent != null && WELL_FORMED_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
         response.setHeader(RequestIds.HEADER, requestId);
         request.setAttribute(RequestIds.ATTRIBUTE, requestId);
-        // The query (and form) parameters, read now, on the request's thread: Camel's HTTP routes go
-        // on on a thread of their own once the chain returns, and the servlet container parses the
-        // parameters on first use, not thread-safely. First read below, after the chain, they raced
-        // the route's own reading of them, which then sometimes found none (a receipt's ?fromRow=).
-        Map<String, String[]> parameters = request.getParameterMap();
+        String query = request.getQueryString();
+        Map<String, String[]> parameters = Map.of();
         boolean failed = false;
         try {
-            chain.doFilter(request, response);
+            HttpServletRequest passedOn = request;
+            if (SearchFormRequest.isSearchForm(request)) {
+                // A search by POST: what was searched is in the form, which an auditor must see as
+                // the query of the same search by GET. Read before anything parses the form.
+                Optional<SearchFormRequest> form = SearchFormRequest.read(request, maxFormBytes);
+                if (form.isEmpty()) {
+                    response.setStatus(413);
+                    FhirEndpointServlet.writeOutcome(response, "too-long",
+                            "A search form is limited to " + maxFormBytes + " bytes");
+                    return;
+                }
+                passedOn = form.get();
+                query = form.get().searchedQuery();
+            }
+            // The query (and form) parameters, read now, on the request's thread: Camel's HTTP routes go
+            // on on a thread of their own once the chain returns, and the servlet container parses the
+            // parameters on first use, not thread-safely. First read below, after the chain, they raced
+            // the route's own reading of them, which then sometimes found none (a receipt's ?fromRow=).
+            parameters = passedOn.getParameterMap();
+            chain.doFilter(passedOn, response);
         } catch (IOException | ServletException | RuntimeException e) {
             failed = true;
             throw e;
         } finally {
             // Who and what are known now, on the request's thread; the status only once the
             // answer is complete, which for Camel's asynchronous HTTP routes is later.
-            AccessRecord pending = describe(request, requestId, parameters);
+            AccessRecord pending = describe(request, requestId, query, parameters);
             if (!failed && request.isAsyncStarted()) {
                 request.getAsyncContext().addListener(new AsyncListener() {
                     @Override public void onComplete(AsyncEvent event) { append(pending, response.getStatus()); }
@@ -95,20 +117,20 @@ public class AccessAuditFilter extends OncePerRequestFilter {
         }
     }
 
-    private AccessRecord describe(HttpServletRequest request, String requestId, Map<String, String[]> parameters) {
+    private AccessRecord describe(HttpServletRequest request, String requestId, String query, Map<String, String[]> parameters) {
         Object principal = Optional.ofNullable(SecurityContextHolder.getContext().getAuthentication())
                 .map(a -> a.getPrincipal()).orElse(null);
         Optional<Caller> caller = Caller.current();
         String path = request.getRequestURI();
         // A console sign-in's query is its link's token: spent by now, but a credential all the same.
-        String query = path.equals(IssueTokenCommand.SIGN_IN_PATH) ? null : request.getQueryString();
+        String kept = path.equals(IssueTokenCommand.SIGN_IN_PATH) ? null : query;
         return new AccessRecord(0, requestId, clock.instant(),
                 principal instanceof Jwt token ? token.getSubject() : caller.map(Caller::subject).orElse(null),
                 principal instanceof Jwt token ? token.getClaimAsString("iss")
                         : principal instanceof Caller.SignedIn signedIn ? signedIn.issuer() : null,
                 caller.map(c -> c.role().claim()).orElse(null),
                 caller.map(Caller::clinics).orElse(null),
-                request.getRemoteAddr(), request.getMethod(), path, query, 0,
+                request.getRemoteAddr(), request.getMethod(), path, kept, 0,
                 clinicOf(path, parameters.get("clinic"), caller), PatientOfRequest.of(path, parameters));
     }
 

@@ -2,19 +2,11 @@ package org.ketabridge.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import org.ketabridge.channel.http.HttpBatchReader;
 import org.ketabridge.config.BridgeProperties;
 import org.springframework.boot.autoconfigure.security.SecurityProperties;
@@ -90,53 +82,5 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         response.setHeader("Connection", "close");
         tooLarge(maxBodyBytes).writeTo(json, response);
         response.flushBuffer();
-    }
-
-    /** The request with its body already read: the same bytes again, for whoever reads it next. */
-    private static final class ReadBodyRequest extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        ReadBodyRequest(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream bytes = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override public int read() { return bytes.read(); }
-                @Override public int read(byte[] b, int off, int len) { return bytes.read(b, off, len); }
-                @Override public boolean isFinished() { return bytes.available() == 0; }
-                @Override public boolean isReady() { return true; }
-                @Override public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("the body is already read");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            Charset charset = StandardCharsets.UTF_8;
-            try {
-                if (getCharacterEncoding() != null) {
-                    charset = Charset.forName(getCharacterEncoding());
-                }
-            } catch (IllegalArgumentException unknownCharset) {
-                // The intake reads the bytes, not this reader: any decoding will do here.
-            }
-            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
     }
 }

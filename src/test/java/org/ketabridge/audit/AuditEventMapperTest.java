@@ -46,6 +46,8 @@ class AuditEventMapperTest {
                 Arguments.of(record("aud-1", "GET", "/fhir/Patient/kb-1", null, 200, "Patient/kb-1"), "read", "R", "0"),
                 Arguments.of(record("aud-1", "GET", "/fhir/Observation", "subject=Patient%2Fkb-1", 200, "Patient/kb-1"),
                         "search-type", "R", "0"),
+                Arguments.of(record("aud-1", "POST", "/fhir/Observation/_search", "subject=Patient%2Fkb-1", 200, "Patient/kb-1"),
+                        "search-type", "R", "0"),
                 Arguments.of(record("aud-1", "GET", "/fhir/Patient/kb-9", null, 404, "Patient/kb-9"), "read", "R", "4"),
                 Arguments.of(record("aud-1", "GET", "/fhir/Patient/kb-1/_history", null, 200, "Patient/kb-1"),
                         "history-instance", "R", "0"),

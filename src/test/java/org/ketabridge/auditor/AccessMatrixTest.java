@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +46,28 @@ class AccessMatrixTest extends BridgeTestSupport {
     /** What a cell is expected to answer. */
     enum Expect { OK_SEES_GAMMA, OK_SEES_NOTHING, OK_PUBLIC, NOT_FOUND, FORBIDDEN, UNAUTHORIZED }
 
-    record Call(String name, String method, String path, String body) {
+    /** {@code sameAsGet}: for a search by POST, the same search by GET, whose query the audit trail must show. */
+    record Call(String name, String method, String path, String body, String sameAsGet) {
+        Call(String name, String method, String path, String body) {
+            this(name, method, path, body, null);
+        }
+
+        /** A FHIR search by POST, its parameters in a form (and in the URL, if {@code path} has a query). */
+        static Call postSearch(String name, String path, String form, String sameAsGet) {
+            return new Call(name, "POST", path, form, sameAsGet);
+        }
+
         boolean fhir() {
             return path.startsWith("/fhir");
+        }
+
+        boolean searchByPost() {
+            return sameAsGet != null;
+        }
+
+        /** What the audit trail keeps as the query: the query string of the request, or of the same search by GET. */
+        String auditedQuery() {
+            return URI.create(searchByPost() ? sameAsGet : path).getRawQuery();
         }
 
         /** The API document and its page (issue 17): no token needed, no clinic's data in them. */
@@ -101,6 +121,13 @@ class AccessMatrixTest extends BridgeTestSupport {
                 new Call("_include", "GET", doseSearch + "&_include=MedicationAdministration:subject", null),
                 new Call("_revinclude", "GET", patientSearch + "&_revinclude=Encounter:subject", null),
                 new Call("_history", "GET", "/fhir/Patient/" + patientId + "/_history", null),
+                // FHIR's search with a form body: the same answers, and the same query in the audit trail.
+                Call.postSearch("search by POST", "/fhir/Patient/_search", URI.create(patientSearch).getRawQuery(), patientSearch),
+                Call.postSearch("_include by POST, URL and form", doseSearch.replace("?", "/_search?"),
+                        "_include=MedicationAdministration:subject", doseSearch + "&_include=MedicationAdministration:subject"),
+                // The path spelled as HAPI also reads it (a segment percent-encoded): still a search, still audited.
+                Call.postSearch("search by POST, path escaped", "/fhir/Patient/%5Fsearch", URI.create(patientSearch).getRawQuery(),
+                        patientSearch),
                 new Call("operation", "GET", "/fhir/MedicationAdministration/$controlled-substance-log?clinic=gamma"
                         + "&start=2026-10-05&end=2026-10-05", null),
                 new Call("REMS operation", "GET", "/fhir/QuestionnaireResponse/$rems-forms?clinic=gamma"
@@ -127,17 +154,22 @@ class AccessMatrixTest extends BridgeTestSupport {
         SoftAssertions audit = new SoftAssertions();
         for (Cell c : cells) {
             String cell = c.caller() + " × " + c.call().name();
-            List<Long> rows = jdbc.sql("select id from access_audit where request_id = ?").param(c.requestId()).query(Long.class).list();
+            List<Map<String, Object>> rows = jdbc.sql("select id, query from access_audit where request_id = ?").param(c.requestId())
+                    .query().listOfRows();
             audit.assertThat(rows).as(cell + ": audit records").hasSize(1);
             if (rows.size() != 1) {
                 continue;
             }
-            HttpResponse<String> event = httpGet("/fhir/AuditEvent/kb-audit-" + rows.get(0), TestTokens.admin());
+            long row = ((Number) rows.get(0).get("ID")).longValue();
+            // What was asked, as a GET's query string (a search by POST: its form's parameters too); never a body.
+            audit.assertThat(rows.get(0).get("QUERY")).as(cell + ": the query kept").isEqualTo(c.call().auditedQuery());
+            HttpResponse<String> event = httpGet("/fhir/AuditEvent/kb-audit-" + row, TestTokens.admin());
             audit.assertThat(event.statusCode()).as(cell + ": AuditEvent readable by an admin").isEqualTo(200);
             if (event.statusCode() != 200) {
                 continue;
             }
             JsonNode e = JSON.readTree(event.body());
+            audit.assertThat(queryOf(e)).as(cell + ": the AuditEvent's query").isEqualTo(c.call().auditedQuery());
             String outcome = c.status() < 400 ? "0" : "4";
             audit.assertThat(e.get("outcome").asText()).as(cell + ": outcome (HTTP " + c.status() + ")").isEqualTo(outcome);
             audit.assertThat(e.get("outcomeDesc").asText()).isEqualTo("HTTP " + c.status());
@@ -150,7 +182,7 @@ class AccessMatrixTest extends BridgeTestSupport {
             String partition = !c.call().fhir() && !c.call().apiDocs() || c.call().path().contains("clinic=gamma") ? "gamma"
                     : c.caller().equals("auditor of gamma") ? "gamma" : c.caller().equals("auditor of alpha") ? "alpha" : "none";
             for (String clinic : List.of("gamma", "alpha")) {
-                audit.assertThat(httpGet("/fhir/AuditEvent/kb-audit-" + rows.get(0), TestTokens.auditor(clinic)).statusCode())
+                audit.assertThat(httpGet("/fhir/AuditEvent/kb-audit-" + row, TestTokens.auditor(clinic)).statusCode())
                         .as(cell + ": visible to " + clinic + "'s auditor").isEqualTo(partition.equals(clinic) ? 200 : 404);
             }
         }
@@ -201,17 +233,30 @@ class AccessMatrixTest extends BridgeTestSupport {
                 soft.assertThat(r.statusCode()).as(cell).isBetween(200, 202);
                 if (call.fhir()) {
                     soft.assertThat(types(r.body())).as(cell + ": what it shows").containsAll(switch (call.name()) {
-                        case "_include" -> List.of("MedicationAdministration", "Patient");
+                        case "_include", "_include by POST, URL and form" -> List.of("MedicationAdministration", "Patient");
                         case "_revinclude" -> List.of("Patient", "Encounter");
                         case "operation", "REMS operation" -> List.of("Parameters");
                         default -> List.of("Patient");
                     });
+                    if (call.name().contains("search")) {
+                        soft.assertThat(total(r)).as(cell + ": the one patient searched for").isEqualTo(1);
+                    }
                     if (call.name().equals("operation")) {
                         soft.assertThat(r.body()).as(cell + ": gamma's dose in the log").contains("\"administration\"");
                     }
                 }
             }
         }
+    }
+
+    /** The query an AuditEvent records (its Query entity's, decoded), or null when it has none. */
+    private static String queryOf(JsonNode auditEvent) {
+        for (JsonNode entity : auditEvent.path("entity")) {
+            if (entity.has("query")) {
+                return new String(Base64.getDecoder().decode(entity.get("query").asText()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     /** The resource types a FHIR answer holds: the resource itself, or a Bundle's entries. */
@@ -234,7 +279,8 @@ class AccessMatrixTest extends BridgeTestSupport {
         if (call.body() == null) {
             request.GET();
         } else {
-            request.header("Content-Type", call.fhir() ? "application/fhir+json" : "application/x-ndjson")
+            request.header("Content-Type", call.searchByPost() ? "application/x-www-form-urlencoded"
+                            : call.fhir() ? "application/fhir+json" : "application/x-ndjson")
                     .method(call.method(), HttpRequest.BodyPublishers.ofString(call.body()));
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -51,7 +51,8 @@ public class FhirEndpointServlet extends HttpServlet {
         return request.getMethod().equals("GET") || request.getMethod().equals("POST");
     }
 
-    private static void writeOutcome(HttpServletResponse response, String code, String diagnostics) throws IOException {
+    /** An OperationOutcome of one error issue, as the answer. */
+    public static void writeOutcome(HttpServletResponse response, String code, String diagnostics) throws IOException {
         response.setContentType("application/fhir+json");
         response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
                 + "\"code\":\"" + code + "\",\"diagnostics\":\"" + diagnostics + "\"}]}");

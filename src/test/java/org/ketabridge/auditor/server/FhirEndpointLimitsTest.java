@@ -161,6 +161,22 @@ class FhirEndpointLimitsTest extends BridgeTestSupport {
         soft.assertAll();
     }
 
+    /**
+     * A search by POST is audited with its form, so the form is read before the search runs: one
+     * longer than a form may be (256 KiB in tests, Tomcat's limit) is refused, never half-read, and
+     * the refusal is in the audit trail like any other.
+     */
+    @Test
+    void aSearchFormLongerThanAFormMayBeIsRefusedAndAudited() throws Exception {
+        String requestId = "limits-form-" + UUID.randomUUID();
+        String form = "identifier=" + enc("urn:ketabridge:gamma/mrn|" + mrns.get(0)) + "&_elements=" + "id,".repeat(100_000) + "id";
+        HttpResponse<String> r = send("POST", "/fhir/Patient/_search", TestTokens.auditor("gamma"), form, requestId);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+        assertThat(JSON.readTree(r.body()).at("/issue/0/code").asText()).isEqualTo("too-long");
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql("select count(*) from access_audit where request_id = ?"
+                + " and status = 413 and stored_at is not null").param(requestId).query(Integer.class).single() == 1);
+    }
+
     // Item 15: before the fix, alpha's auditor following the next link of an admin's or of gamma's auditor's
     // search got gamma's patients.
     @Test
