@@ -87,6 +87,14 @@ public class StreamedIntake {
         return files.unfinished(clinic.id(), contentHash).map(this::progress);
     }
 
+    /**
+     * The progress of the source filling this receipt of the clinic, if a source does: whether
+     * every row of it is committed already (then it must never be read again, only finished).
+     */
+    public Optional<Progress> progressOf(Clinic clinic, String receiptId) {
+        return files.ofReceipt(clinic.id(), receiptId).map(this::progress);
+    }
+
     /** A new source: its (empty) receipt and its progress at row 0, in one transaction. */
     @Transactional
     public Progress start(Clinic clinic, PartOf of, String channel, String sourceName, String contentHash, long size) {

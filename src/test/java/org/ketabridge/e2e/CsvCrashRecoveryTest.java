@@ -93,8 +93,8 @@ class CsvCrashRecoveryTest {
         assertThat(atKill.get("finished").asBoolean()).isFalse();
         assertThat(atKill.get("rowsRead").asInt()).isLessThan(ROWS);
         String receiptId = atKill.get("receiptId").asText();
-        // Taken out of the inbox into the bridge's processing folder, and left there unfinished.
-        assertThat(inbox.resolve("processing").resolve(FILE)).exists();
+        // Taken out of the inbox into its receipt's folder of processing/, and left there unfinished.
+        assertThat(inbox.resolve("processing").resolve(receiptId).resolve(FILE)).exists();
 
         bridge = startBridge(port, clinics);
         client.awaitUp(Duration.ofSeconds(240));

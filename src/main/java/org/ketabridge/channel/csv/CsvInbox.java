@@ -2,6 +2,7 @@ package org.ketabridge.channel.csv;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
  * file system, so a file is never seen half-written. Files of one drop are taken in kind order
  * (patients, encounters, vitals, doses, scores; then by name), a record before those that refer to it.
  * Files left in the bridge's {@code processing/} folder (taken, not finished: a crash, a database
- * down) come first, before any new file of the inbox.
+ * down), there or in their receipt's folder of it, come first, before any new file of the inbox.
  */
 @Component("csvInbox")
 public class CsvInbox {
@@ -41,21 +42,40 @@ public class CsvInbox {
         for (Clinic clinic : clinics.all()) {
             clinic.inbox().ifPresent(inbox -> {
                 Path processing = ProcessedFiles.processing(inbox);
-                if (Files.isDirectory(processing)) {
-                    addReady(clinic, processing, ready);
+                try {
+                    if (Files.isDirectory(processing)) {
+                        addReady(clinic, leftInProcessing(processing), ready);
+                    }
+                    try (Stream<Path> files = Files.list(inbox)) {
+                        addReady(clinic, files.toList(), ready);
+                    }
+                } catch (IOException e) {
+                    log.warn("The CSV inbox of clinic {} cannot be listed: {}", clinic.id(), LogSafe.kinds(e));
                 }
-                addReady(clinic, inbox, ready);
             });
         }
         return ready;
     }
 
-    private static void addReady(Clinic clinic, Path folder, List<DroppedFile> ready) {
-        try (Stream<Path> files = Files.list(folder)) {
-            files.filter(CsvInbox::isComplete).sorted(IN_DROP_ORDER).forEach(f -> ready.add(new DroppedFile(clinic, f)));
-        } catch (IOException e) {
-            log.warn("The CSV inbox of clinic {} cannot be listed: {}", clinic.id(), LogSafe.kinds(e));
+    private static void addReady(Clinic clinic, List<Path> files, List<DroppedFile> ready) {
+        files.stream().filter(CsvInbox::isComplete).sorted(IN_DROP_ORDER).forEach(f -> ready.add(new DroppedFile(clinic, f)));
+    }
+
+    /** The files of processing/: there (taken, receipt not started yet), or in their receipt's folder. */
+    private static List<Path> leftInProcessing(Path processing) throws IOException {
+        List<Path> left = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(processing)) {
+            for (Path entry : entries.toList()) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    try (Stream<Path> inReceiptFolder = Files.list(entry)) {
+                        inReceiptFolder.forEach(left::add);
+                    }
+                } else {
+                    left.add(entry);
+                }
+            }
         }
+        return left;
     }
 
     static boolean isComplete(Path file) {
