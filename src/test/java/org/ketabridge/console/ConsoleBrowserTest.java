@@ -134,8 +134,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         await().atMost(SYNCED).until(() -> "DEAD".equals(taskStatus("alpha", "PATIENT", mrn)));
         long task = jdbc.sql("select max(id) from sync_task where clinic_id = 'alpha' and record_id = ?").param(mrn)
                 .query(Long.class).single();
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
 
         signIn("clinic-it", "alpha");
         browser.get(url("/console/clinics/alpha/dead-letters"));

@@ -165,8 +165,7 @@ class MetricsTest extends BridgeTestSupport {
         assertThat(status(httpGet("/actuator/health/readiness", null).body())).isEqualTo("UP");
 
         // Once the EHR answers again, alpha is up.
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         String next = prefix() + "-OK";
         // Under load the cut patient's retries and the breaker's half-open trial take their time: wait long.
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {

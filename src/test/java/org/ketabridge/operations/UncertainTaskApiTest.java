@@ -97,8 +97,7 @@ class UncertainTaskApiTest extends BridgeTestSupport {
         jdbc.sql("insert into ehr_resource (clinic_id, resource_type, identifier_system, identifier_value, state, task_id,"
                         + " attempt_at, updated_at) values ('alpha', 'Patient', 'urn:ketabridge:alpha/mrn', ?, 'UNCERTAIN', ?, ?, ?)")
                 .params(mrn, task, OffsetDateTime.now(), OffsetDateTime.now()).update();
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         return task;
     }
 

@@ -81,11 +81,10 @@ public abstract class BridgeTestSupport {
 
     @BeforeEach
     void cleanEhrs() {
-        for (WireMockServer ehr : new WireMockServer[] {ALPHA_EHR, BETA_EHR, PARALLEL_EHR, PACED_EHR, KAPPA_EHR}) {
-            ehr.resetAll();
-            FakeEhr.acceptEverything(ehr);
+        for (WireMockServer ehr : new WireMockServer[] {ALPHA_EHR, BETA_EHR, PARALLEL_EHR, PACED_EHR}) {
+            FakeEhr.reset(ehr);
         }
-        KAPPA_ENCOUNTERS.serve(KAPPA_EHR, "Encounter");
+        FakeEhr.reset(KAPPA_EHR, kappa -> KAPPA_ENCOUNTERS.serve(kappa, "Encounter"));
     }
 
     /** As clinic IT of every test clinic. */

@@ -42,8 +42,7 @@ class DeadLetterReplayTest extends BridgeTestSupport {
         await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("alpha", "PATIENT", mrn)));
         long newer = latestTask(mrn);
         // From now on the EHR would take anything, the older version too.
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
 
         JsonNode deadLetter = deadLetterOf(older);
         assertThat(deadLetter.path("supersededBy").asLong()).as("the dead-letter list says what superseded it").isEqualTo(newer);
@@ -88,8 +87,7 @@ class DeadLetterReplayTest extends BridgeTestSupport {
         assertThat(JSON.readTree(one.body()).path("detail").asText()).contains("on its way to the EHR").contains("task " + newer);
 
         // The EHR is back; the newer version arrives, and a replay of everything still skips the older one.
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         await().atMost(SYNCED).until(() -> "SENT".equals(statusOf(newer)));
         HttpResponse<String> all = httpPost("/api/v1/clinics/alpha/dead-letters/replay", "application/json", "");
         assertThat(skippedTask(JSON.readTree(all.body()), older)).as(all.body()).isNotNull();
@@ -108,8 +106,7 @@ class DeadLetterReplayTest extends BridgeTestSupport {
         long older = latestTask(mrn);
         assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", patient(mrn, NEWER)).statusCode()).isEqualTo(202);
         await().atMost(SYNCED).until(() -> latestTask(mrn) != older && "DEAD".equals(taskStatus("alpha", "PATIENT", mrn)));
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
 
         // A dead newer version supersedes nothing (it never reached the EHR): both go, in order.
         HttpResponse<String> all = httpPost("/api/v1/clinics/alpha/dead-letters/replay", "application/json", "");

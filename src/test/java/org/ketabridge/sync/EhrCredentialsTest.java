@@ -69,8 +69,7 @@ class EhrCredentialsTest extends BridgeTestSupport {
         }
 
         // The EHR accepts the bridge's credentials again.
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         await().atMost(SYNCED).untilAsserted(() -> {
             for (String mrn : mrns) {
                 assertThat(taskStatus("alpha", "PATIENT", mrn)).isEqualTo("SENT");
@@ -94,8 +93,7 @@ class EhrCredentialsTest extends BridgeTestSupport {
         assertThat(taskStatus("beta", "PATIENT", mrn)).isEqualTo("PENDING");
         assertThat(attemptsOf("beta", mrn)).as("no retry budget spent on refused credentials: " + lastErrorOf("beta", mrn)).isZero();
 
-        BETA_EHR.resetAll();
-        FakeEhr.acceptEverything(BETA_EHR);
+        FakeEhr.reset(BETA_EHR);
         await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("beta", "PATIENT", mrn)));
         assertThat(attemptsOf("beta", mrn)).as(lastErrorOf("beta", mrn)).isZero();
         assertThat(credentialsOf("beta").path("status").asText()).isEqualTo("accepted");

@@ -132,8 +132,7 @@ class EhrDuplicatesAlarmTest extends BridgeTestSupport {
         assertThat(log.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(mrn));
 
         // Clinic IT merges the duplicates in the EHR and replays the dead letter: everything goes.
-        ehr.resetAll();
-        FakeEhr.acceptEverything(ehr);
+        FakeEhr.reset(ehr);
         assertThat(httpPost("/api/v1/clinics/" + clinic + "/dead-letters/" + deadTask + "/replay", "application/json", "")
                 .statusCode()).isEqualTo(202);
         await().atMost(SYNCED).untilAsserted(() -> {

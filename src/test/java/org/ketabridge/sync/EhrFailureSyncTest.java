@@ -90,8 +90,7 @@ class EhrFailureSyncTest extends BridgeTestSupport {
         await().atMost(SYNCED).until(() -> FakeEhr.writes(BETA_EHR).stream().filter(w -> w.status() == 503).count() >= 2);
         assertThat(taskStatus("beta", "PATIENT", p + "-M")).isEqualTo("PENDING");
         // The outage ends.
-        BETA_EHR.resetAll();
-        FakeEhr.acceptEverything(BETA_EHR);
+        FakeEhr.reset(BETA_EHR);
         awaitAllSent("beta", p);
         assertExactlyOnce(BETA_EHR, ids, false);
     }
@@ -159,8 +158,7 @@ class EhrFailureSyncTest extends BridgeTestSupport {
         String list = httpGet("/api/v1/clinics/alpha/dead-letters").body();
         assertThat(list).contains(p + "-M").contains("422").contains("MRN domain not accepted");
 
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         assertThat(httpPost("/api/v1/clinics/alpha/dead-letters/replay", "application/json", "").statusCode()).isEqualTo(202);
         await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("alpha", "PATIENT", p + "-M")));
         assertThat(httpGet("/api/v1/clinics/alpha/dead-letters").body()).doesNotContain(p + "-M");
@@ -179,8 +177,7 @@ class EhrFailureSyncTest extends BridgeTestSupport {
         assertThat(httpGet("/api/v1/clinics/alpha/dead-letters").body()).contains("EHR answered 502");
 
         // One replay by id, once the EHR is back.
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         Long taskId = jdbc.sql("select id from sync_task where clinic_id = 'alpha' and record_id = ?")
                 .param(p + "-M").query(Long.class).single();
         assertThat(httpPost("/api/v1/clinics/alpha/dead-letters/" + taskId + "/replay", "application/json", "").statusCode())
@@ -214,8 +211,7 @@ class EhrFailureSyncTest extends BridgeTestSupport {
                 .filter(w -> w.identifier() != null && w.identifier().contains(p)).count();
         assertThat(callsDuringOutage).as("the open circuit kept the bridge off the failing EHR").isBetween(1L, 20L);
 
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         await().atMost(SYNCED).untilAsserted(() -> {
             for (int i = 0; i < 10; i++) {
                 assertThat(taskStatus("alpha", "PATIENT", p + "-" + i)).as("nothing dead-lettered").isEqualTo("SENT");
