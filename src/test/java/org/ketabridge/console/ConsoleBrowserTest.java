@@ -528,11 +528,6 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         assertThat(browser.getCurrentUrl()).isEqualTo(url("/console"));
     }
 
-    private void awaitAuditorsStore() {
-        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> httpGet("/fhir/metadata", null).statusCode() == 200);
-    }
-
     /** A GET with the browser's console session: what a download by the browser would fetch. */
     private HttpResponse<String> asSignedIn(String address) throws Exception {
         Cookie session = browser.manage().getCookieNamed("KB_CONSOLE");

@@ -15,10 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.ketabridge.auditor.server.AuditorStore;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.FakeEhr;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * An EHR that answers 401 or 403 refuses the bridge's credentials, not the record: nothing is
@@ -31,17 +29,10 @@ class EhrCredentialsTest extends BridgeTestSupport {
     private static final Duration SYNCED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
-    private AuditorStore store;
-
-    /**
-     * The auditors' store starts in this JVM (most of a minute of both cores): meanwhile the
-     * WireMock EHRs can answer later than the 1 s request timeout, and a timeout rightly spends an
-     * attempt. This test counts attempts, so it starts once that start-up is over.
-     */
+    /** This test counts attempts: it starts once the auditors' store has started (see there). */
     @BeforeEach
-    void awaitStore() {
-        await().atMost(Duration.ofMinutes(5)).until(store::isReady);
+    void storeStarted() {
+        awaitAuditorsStore();
     }
 
     @Test
@@ -97,17 +88,6 @@ class EhrCredentialsTest extends BridgeTestSupport {
         await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("beta", "PATIENT", mrn)));
         assertThat(attemptsOf("beta", mrn)).as(lastErrorOf("beta", mrn)).isZero();
         assertThat(credentialsOf("beta").path("status").asText()).isEqualTo("accepted");
-    }
-
-    /**
-     * One record through the clinic's route first: its thread's first validation loads the value
-     * sets (seconds on a loaded machine), after which a write can time out (1 s) and rightly
-     * spend an attempt, which this test must not mistake for one spent on refused credentials.
-     */
-    private void warmUp(String clinic) {
-        String mrn = prefix() + "-W";
-        assertThat(httpPost("/api/v1/clinics/" + clinic + "/patients", "application/json", patient(mrn)).statusCode()).isEqualTo(202);
-        await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus(clinic, "PATIENT", mrn)));
     }
 
     private static void refuseCredentials(WireMockServer ehr, int status) {

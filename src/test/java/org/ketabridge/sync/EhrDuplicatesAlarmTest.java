@@ -52,6 +52,8 @@ class EhrDuplicatesAlarmTest extends BridgeTestSupport {
 
     @BeforeEach
     void captureLog() {
+        // It counts the series' writes: none timed out by a machine busy starting the store.
+        awaitAuditorsStore();
         log.start();
         ((Logger) LoggerFactory.getLogger("org.ketabridge")).addAppender(log);
     }
