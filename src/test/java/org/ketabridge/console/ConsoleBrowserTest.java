@@ -279,7 +279,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
     void settlesAnUncertainRecordAsTheResourceTheEhrHoldsAndItsLaterChangeGoesThere() {
         String mrn = prefix() + "-M";
         String encounterId = prefix() + "-E";
-        KAPPA_ENCOUNTERS.loseNextPostAnswer("Encounter");
+        KAPPA_ENCOUNTERS.loseNextPostAnswer("Encounter", encounterId);
         long task = uncertainEncounter(mrn, encounterId);
         String held = KAPPA_ENCOUNTERS.referencesOf(KAPPA_ENCOUNTER, encounterId).get(0);
 
@@ -321,7 +321,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
         // Settled once: the same form again finds nothing to settle.
         postFromThePage("/console/clinics/kappa/uncertain/" + task + "/in-ehr", "reference", held);
         assertThat(browser.findElements(By.id("not-found"))).hasSize(1);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(jdbc.sql("select method, status, role, clinic_id"
+        await().atMost(AUDITED).untilAsserted(() -> assertThat(jdbc.sql("select method, status, role, clinic_id"
                         + " from access_audit where path = ? order by id")
                 .param("/console/clinics/kappa/uncertain/" + task + "/in-ehr")
                 .query((rs, n) -> rs.getString(1) + " " + rs.getInt(2) + " " + rs.getString(3) + " " + rs.getString(4)).list())
@@ -333,7 +333,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
     void anUncertainRecordTheEhrDoesNotHoldIsCreatedOnlyOnceClinicItConfirms() {
         String mrn = prefix() + "-M";
         String encounterId = prefix() + "-E";
-        KAPPA_ENCOUNTERS.failNextPostUnstored(1);
+        KAPPA_ENCOUNTERS.failNextPostUnstored(1, encounterId);
         long task = uncertainEncounter(mrn, encounterId);
 
         // Clinic IT of another clinic: no such task, whatever the page.
@@ -391,7 +391,7 @@ class ConsoleBrowserTest extends BridgeTestSupport {
     @Test
     void anAuditorGetsNeitherTheUncertainNorTheNotAcceptedPage() {
         String encounterId = prefix() + "-E";
-        KAPPA_ENCOUNTERS.loseNextPostAnswer("Encounter");
+        KAPPA_ENCOUNTERS.loseNextPostAnswer("Encounter", encounterId);
         long task = uncertainEncounter(prefix() + "-M", encounterId);
 
         signIn("auditor", "kappa");
