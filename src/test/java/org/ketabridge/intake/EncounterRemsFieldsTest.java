@@ -94,6 +94,7 @@ class EncounterRemsFieldsTest extends BridgeTestSupport {
      */
     @Test
     void aChangedListIsTheNextVersionOfTheSameObservationInTheEhr() throws Exception {
+        awaitAuditorsStore(); // it counts writes: none timed out by a machine busy starting the store
         String p = prefix();
         post("alpha", "patients", (ObjectNode) JSON.readTree(TestRecords.patient(p + "-M")));
         ObjectNode session = esketamineSession(p + "-E", p + "-M");

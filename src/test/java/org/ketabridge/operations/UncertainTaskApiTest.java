@@ -28,6 +28,7 @@ import org.ketabridge.support.FakeEhr;
 class UncertainTaskApiTest extends BridgeTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration SYNCED = Duration.ofSeconds(60);
     private static final String UNCERTAIN_REASON = "the answer to the bridge's create of this record's Patient was lost";
 
     @Test
@@ -62,7 +63,7 @@ class UncertainTaskApiTest extends BridgeTestSupport {
         assertThat(JSON.readTree(settled.body()).path("adopted").asText()).isEqualTo("Patient/p-7.a");
         assertThat(jdbc.sql("select state || ' ' || ehr_id from ehr_resource where clinic_id = 'alpha' and task_id = ?")
                 .param(task).query(String.class).single()).isEqualTo("CREATED p-7.a");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(statusOf(task)));
+        await().atMost(SYNCED).until(() -> "SENT".equals(statusOf(task)));
         assertThat(settle(task, "{\"inEhr\": false}").statusCode()).as("settled once").isEqualTo(404);
         assertThat(listedOrNull(task)).isNull();
     }
@@ -77,7 +78,7 @@ class UncertainTaskApiTest extends BridgeTestSupport {
         assertThat(JSON.readTree(settled.body()).path("adopted").isNull()).isTrue();
         assertThat(jdbc.sql("select count(*) from ehr_resource where clinic_id = 'alpha' and task_id = ?")
                 .param(task).query(Integer.class).single()).isZero();
-        await().atMost(Duration.ofSeconds(30)).until(() -> "SENT".equals(statusOf(task)));
+        await().atMost(SYNCED).until(() -> "SENT".equals(statusOf(task)));
     }
 
     /**
@@ -90,15 +91,14 @@ class UncertainTaskApiTest extends BridgeTestSupport {
         ALPHA_EHR.stubFor(put(urlPathEqualTo("/fhir/Patient")).atPriority(1).withRequestBody(containing(family))
                 .willReturn(aResponse().withStatus(422)));
         assertThat(httpPost("/api/v1/clinics/alpha/patients", "application/json", patient(mrn, family)).statusCode()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> "DEAD".equals(taskStatus("alpha", "PATIENT", mrn)));
+        await().atMost(SYNCED).until(() -> "DEAD".equals(taskStatus("alpha", "PATIENT", mrn)));
         long task = jdbc.sql("select max(id) from sync_task where clinic_id = 'alpha' and kind = 'PATIENT' and record_id = ?")
                 .param(mrn).query(Long.class).single();
         jdbc.sql("update sync_task set status = 'UNCERTAIN', last_error = ? where id = ?").params(UNCERTAIN_REASON, task).update();
         jdbc.sql("insert into ehr_resource (clinic_id, resource_type, identifier_system, identifier_value, state, task_id,"
                         + " attempt_at, updated_at) values ('alpha', 'Patient', 'urn:ketabridge:alpha/mrn', ?, 'UNCERTAIN', ?, ?, ?)")
                 .params(mrn, task, OffsetDateTime.now(), OffsetDateTime.now()).update();
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         return task;
     }
 

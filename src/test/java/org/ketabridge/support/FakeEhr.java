@@ -14,12 +14,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * A scripted EHR on WireMock: a conditional PUT per resource answers 200 with a Location, a
@@ -40,6 +42,28 @@ public final class FakeEhr {
         ehr.stubFor(post(urlPathEqualTo("/fhir")).atPriority(10).willReturn(transactionStored()));
         ehr.stubFor(any(urlPathMatching("/fhir/.*")).atPriority(100)
                 .willReturn(aResponse().withStatus(404)));
+    }
+
+    /**
+     * Back to {@link #acceptEverything} with an empty journal and every scenario at its start, on
+     * an EHR the bridge may be writing to at this moment: the accepting stubs go in before the
+     * test's failures come out, so no request ever meets an EHR without stubs. (resetAll() then
+     * acceptEverything() left a moment in which WireMock answered 404 to everything, and the bridge
+     * dead-letters a write refused with 404: a retry or a held clinic's probe landing in it lost
+     * its record.)
+     */
+    public static void reset(WireMockServer ehr) {
+        reset(ehr, accepting -> { });
+    }
+
+    /** {@link #reset(WireMockServer)}, with the EHR's own accepting stubs ({@code alsoServing}) in before the old ones go. */
+    public static void reset(WireMockServer ehr, Consumer<WireMockServer> alsoServing) {
+        List<StubMapping> scripted = ehr.getStubMappings();
+        acceptEverything(ehr);
+        alsoServing.accept(ehr);
+        scripted.forEach(ehr::removeStub);
+        ehr.resetScenarios();
+        ehr.resetRequests();
     }
 
     public static ResponseDefinitionBuilder stored() {

@@ -74,7 +74,9 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
     private final Map<String, Integer> posts = new LinkedHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(100);
     private volatile String loseNextPostAnswer;
+    private volatile String loseOnlyThePostOf;
     private volatile int failNextPostUnstored;
+    private volatile String failOnlyThePostsOf;
     private volatile int conflictStatus = 412;
     private final Set<String> patchOnly = ConcurrentHashMap.newKeySet();
     private final Set<String> dropsIdentifiers = ConcurrentHashMap.newKeySet();
@@ -104,10 +106,26 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
 
     /** The next POST of this type is stored, and its connection reset before the answer. */
     public void loseNextPostAnswer(String type) {
+        loseNextPostAnswer(type, null);
+    }
+
+    /**
+     * {@link #loseNextPostAnswer(String)} for the POST of the resource with this identifier value
+     * alone: on an EHR that other tests' records may still be reaching, one of theirs would
+     * otherwise take the fault meant for this test's record.
+     */
+    public synchronized void loseNextPostAnswer(String type, String identifierValue) {
+        loseOnlyThePostOf = identifierValue;
         loseNextPostAnswer = type;
     }
 
     public void failNextPostUnstored(int times) {
+        failNextPostUnstored(times, null);
+    }
+
+    /** {@link #failNextPostUnstored(int)} for the POSTs of the resource with this identifier value alone (as above). */
+    public synchronized void failNextPostUnstored(int times, String identifierValue) {
+        failOnlyThePostsOf = identifierValue;
         failNextPostUnstored = times;
     }
 
@@ -218,7 +236,7 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
                     return answer(200, matches.get(0), request);
                 }
             }
-            if (failNextPostUnstored > 0) {
+            if (failNextPostUnstored > 0 && hasIdentifierValue(resource, failOnlyThePostsOf)) {
                 failNextPostUnstored--;
                 return status(503);
             }
@@ -227,7 +245,7 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
                 addition.accept(resource);
             }
             String reference = store(kept(resource));
-            if (type.equals(loseNextPostAnswer)) {
+            if (type.equals(loseNextPostAnswer) && hasIdentifierValue(resource, loseOnlyThePostOf)) {
                 loseNextPostAnswer = null;
                 return ResponseDefinitionBuilder.responseDefinition().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
             }
@@ -409,4 +427,10 @@ public class RestrictedEhr implements ResponseDefinitionTransformerV2 {
             return List.of();
         }
     }
+
+    /** Whether the resource has an identifier of this value; any resource when the value is null. */
+    private boolean hasIdentifierValue(Resource resource, String value) {
+        return value == null || identifiers(resource).stream().anyMatch(identifier -> value.equals(identifier.getValue()));
+    }
+
 }

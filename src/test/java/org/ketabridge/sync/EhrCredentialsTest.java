@@ -15,10 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.ketabridge.auditor.server.AuditorStore;
 import org.ketabridge.support.BridgeTestSupport;
 import org.ketabridge.support.FakeEhr;
-import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * An EHR that answers 401 or 403 refuses the bridge's credentials, not the record: nothing is
@@ -31,17 +29,10 @@ class EhrCredentialsTest extends BridgeTestSupport {
     private static final Duration SYNCED = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Autowired
-    private AuditorStore store;
-
-    /**
-     * The auditors' store starts in this JVM (most of a minute of both cores): meanwhile the
-     * WireMock EHRs can answer later than the 1 s request timeout, and a timeout rightly spends an
-     * attempt. This test counts attempts, so it starts once that start-up is over.
-     */
+    /** This test counts attempts: it starts once the auditors' store has started (see there). */
     @BeforeEach
-    void awaitStore() {
-        await().atMost(Duration.ofMinutes(5)).until(store::isReady);
+    void storeStarted() {
+        awaitAuditorsStore();
     }
 
     @Test
@@ -69,8 +60,7 @@ class EhrCredentialsTest extends BridgeTestSupport {
         }
 
         // The EHR accepts the bridge's credentials again.
-        ALPHA_EHR.resetAll();
-        FakeEhr.acceptEverything(ALPHA_EHR);
+        FakeEhr.reset(ALPHA_EHR);
         await().atMost(SYNCED).untilAsserted(() -> {
             for (String mrn : mrns) {
                 assertThat(taskStatus("alpha", "PATIENT", mrn)).isEqualTo("SENT");
@@ -94,22 +84,10 @@ class EhrCredentialsTest extends BridgeTestSupport {
         assertThat(taskStatus("beta", "PATIENT", mrn)).isEqualTo("PENDING");
         assertThat(attemptsOf("beta", mrn)).as("no retry budget spent on refused credentials: " + lastErrorOf("beta", mrn)).isZero();
 
-        BETA_EHR.resetAll();
-        FakeEhr.acceptEverything(BETA_EHR);
+        FakeEhr.reset(BETA_EHR);
         await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("beta", "PATIENT", mrn)));
         assertThat(attemptsOf("beta", mrn)).as(lastErrorOf("beta", mrn)).isZero();
         assertThat(credentialsOf("beta").path("status").asText()).isEqualTo("accepted");
-    }
-
-    /**
-     * One record through the clinic's route first: its thread's first validation loads the value
-     * sets (seconds on a loaded machine), after which a write can time out (1 s) and rightly
-     * spend an attempt, which this test must not mistake for one spent on refused credentials.
-     */
-    private void warmUp(String clinic) {
-        String mrn = prefix() + "-W";
-        assertThat(httpPost("/api/v1/clinics/" + clinic + "/patients", "application/json", patient(mrn)).statusCode()).isEqualTo(202);
-        await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus(clinic, "PATIENT", mrn)));
     }
 
     private static void refuseCredentials(WireMockServer ehr, int status) {

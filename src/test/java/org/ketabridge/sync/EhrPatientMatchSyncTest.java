@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ketabridge.support.FakeEhr;
+import org.ketabridge.support.LogEvents;
 import org.ketabridge.support.MovableClock;
 import org.ketabridge.support.RestrictedEhr;
 import org.ketabridge.support.TestTokens;
@@ -225,7 +226,7 @@ class EhrPatientMatchSyncTest {
         assertThat(JSON.readTree(get("/api/v1/clinics/" + clinic + "/sync", clinic).body()).path("tasks")
                 .path("awaitingEhrPatient").asInt()).isZero();
         assertThat(patientWrites()).isEmpty();
-        assertThat(log.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(mrn));
+        assertThat(LogEvents.of(log)).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(mrn));
     }
 
     /** Two patients with one MRN: an alarm naming the words to act on, the patient's records held; after the merge, a replay sends all. */
@@ -256,7 +257,7 @@ class EhrPatientMatchSyncTest {
             assertThat(a.path("waiting").asInt()).as("the encounter waits for the patient").isEqualTo(1);
         });
         assertThat(writesOf("Encounter", p + "-E1")).as("nothing sent for the encounter").isEmpty();
-        List<ILoggingEvent> errors = log.list.stream().filter(e -> e.getLevel() == Level.ERROR)
+        List<ILoggingEvent> errors = LogEvents.of(log).stream().filter(e -> e.getLevel() == Level.ERROR)
                 .filter(e -> e.getFormattedMessage().contains("task " + deadTask + " ")).toList();
         assertThat(errors).singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("duplicates of one Patient")
                 .doesNotContain(mrn));
@@ -271,7 +272,7 @@ class EhrPatientMatchSyncTest {
         assertThat(ehrReference(clinic, "PATIENT", mrn)).isEqualTo(first);
         assertThat(JSON.readTree(get("/api/v1/clinics/" + clinic + "/sync", clinic).body()).path("alarms")).isEmpty();
         assertThat(patientWrites()).isEmpty();
-        assertThat(log.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(mrn));
+        assertThat(LogEvents.of(log)).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(mrn));
     }
 
     // --- helpers ---

@@ -32,6 +32,8 @@ import org.ketabridge.support.TestTokens;
 class HttpChannelTest extends BridgeTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Records on their way to an EHR: Awaitility's default of 10 s is too short for a loaded machine. */
+    private static final Duration SYNCED = Duration.ofSeconds(60);
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body());
@@ -106,13 +108,13 @@ class HttpChannelTest extends BridgeTestSupport {
         JsonNode receipt = json(httpPost("/api/v1/clinics/beta/doses", "application/json", dose(p + "-D", p + "-E", p + "-M")));
         JsonNode waiting = json(httpGet(receipt.get("status").asText()));
         assertThat(waiting.get("records").get(0).get("stage").asText()).isIn("queued", "waiting");
-        org.awaitility.Awaitility.await().until(() -> "waiting".equals(
+        org.awaitility.Awaitility.await().atMost(SYNCED).until(() -> "waiting".equals(
                 json(httpGet(receipt.get("status").asText())).get("records").get(0).get("stage").asText()));
         assertThat(json(httpGet(receipt.get("status").asText())).get("records").get(0).get("waitingFor").asText())
                 .isEqualTo("PATIENT:" + p + "-M");
         httpPost("/api/v1/clinics/beta/patients", "application/json", patient(p + "-M"));
         httpPost("/api/v1/clinics/beta/encounters", "application/json", encounter(p + "-E", p + "-M"));
-        org.awaitility.Awaitility.await().until(() -> "sent".equals(
+        org.awaitility.Awaitility.await().atMost(SYNCED).until(() -> "sent".equals(
                 json(httpGet(receipt.get("status").asText())).get("records").get(0).get("stage").asText()));
         assertThat(json(httpGet(receipt.get("status").asText())).get("records").get(0).get("ehrReference").asText())
                 .startsWith("MedicationAdministration/");
@@ -374,7 +376,7 @@ class HttpChannelTest extends BridgeTestSupport {
 
         // The warning reaches the EHR as a note on the MedicationAdministration.
         httpPost("/api/v1/clinics/beta/patients", "application/json", patient(p + "-M"));
-        org.awaitility.Awaitility.await().until(() -> "SENT".equals(taskStatus("beta", "DOSE", p + "-D2")));
+        org.awaitility.Awaitility.await().atMost(SYNCED).until(() -> "SENT".equals(taskStatus("beta", "DOSE", p + "-D2")));
         assertThat(BETA_EHR.getAllServeEvents()).anySatisfy(e -> assertThat(e.getRequest().getBodyAsString())
                 .contains(p + "-D2").contains("KetaBridge warning (start): blood pressure before the esketamine dose was 150/95"));
     }
