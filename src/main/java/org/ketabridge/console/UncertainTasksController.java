@@ -63,8 +63,10 @@ class UncertainTasksController {
             return refused(clinic, model, response, HttpStatus.CONFLICT, taskId, typed, wrong.why());
         }
         Settled.Due due = due(settled);
-        redirect.addFlashAttribute("settled", describe(task) + " settled: the EHR holds it as " + due.adopted()
-                + ". The bridge keeps that id and sends the record's later changes there; nothing is created.");
+        redirect.addFlashAttribute("settled", due.adopted() == null
+                ? describe(task) + " had nothing left to settle (another task took its question over): it goes again now."
+                : describe(task) + " settled: the EHR holds it as " + due.adopted()
+                        + ". The bridge keeps that id and sends the record's later changes there; nothing is created.");
         return backToList(clinic);
     }
 
